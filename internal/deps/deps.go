@@ -3,6 +3,7 @@
 package deps
 
 import (
+	_ "github.com/apparentlymart/go-cidr/cidr"
 	_ "github.com/aquasecurity/trivy/pkg/iac/rego"
 	_ "github.com/aquasecurity/trivy/pkg/iac/scanners/terraform"
 	_ "github.com/aws/aws-lambda-go/lambda"
@@ -18,8 +19,7 @@ import (
 	_ "github.com/johannesboyne/gofakes3"
 	_ "github.com/open-policy-agent/opa/v1/rego"
 	_ "github.com/spf13/cobra"
-	_ "github.com/zclconf/go-cty/cty"
 	_ "github.com/zclconf/go-cty-yaml"
-	_ "github.com/apparentlymart/go-cidr/cidr"
+	_ "github.com/zclconf/go-cty/cty"
 	_ "golang.org/x/term"
 )

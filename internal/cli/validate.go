@@ -1,0 +1,8 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+// PLACEHOLDER: replaced by the issue that builds this command.
+func newValidateCmd(app *App) *cobra.Command {
+	return notBuilt("validate")
+}
