@@ -1,0 +1,23 @@
+# Two commands for a newcomer: `make demo` runs the pipeline locally, `make test` runs the tests.
+# Tools (OpenTofu, providers, dynalite, tflint, the AWS schema) are built into .cache/.
+SHELL := /bin/bash
+export OLECHKA_CACHE ?= $(CURDIR)/.cache
+
+.PHONY: tools test lint demo bench
+
+tools:
+	@for s in scripts/tools/*.sh; do echo "== $$s"; bash "$$s" || exit 1; done
+
+lint:
+	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above"; exit 1)
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+test: tools lint
+	go test -count=1 ./...
+
+demo:
+	go run ./cmd/olechka graph live
+
+bench:
+	bash scripts/bench.sh
