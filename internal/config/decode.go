@@ -1,0 +1,553 @@
+package config
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/gohcl"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+)
+
+// checkAttrs reports attributes of body that are not allowed, missing required ones
+// and any nested block.
+func checkAttrs(body *hclsyntax.Body, what string, required []string, allowed ...string) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	ok := map[string]bool{}
+	for _, a := range allowed {
+		ok[a] = true
+	}
+	for name, a := range body.Attributes {
+		if !ok[name] {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unsupported argument",
+				Detail:   fmt.Sprintf("An argument named %q is not expected in a %s block.", name, what),
+				Subject:  a.NameRange.Ptr(),
+			})
+		}
+	}
+	for _, r := range required {
+		if _, has := body.Attributes[r]; !has {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing required argument",
+				Detail:   fmt.Sprintf("The argument %q is required in a %s block.", r, what),
+				Subject:  body.SrcRange.Ptr(),
+			})
+		}
+	}
+	return diags
+}
+
+func noBlocks(body *hclsyntax.Body, what string) hcl.Diagnostics {
+	if len(body.Blocks) == 0 {
+		return nil
+	}
+	b := body.Blocks[0]
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Unsupported block type",
+		Detail:   fmt.Sprintf("Blocks of type %q are not expected in a %s block.", b.Type, what),
+		Subject:  b.TypeRange.Ptr(),
+	}}
+}
+
+// evalInto evaluates an attribute into a Go value (string, bool, int64, []string,
+// map[string]string, or cty.Value).
+func evalInto(a *hclsyntax.Attribute, ctx *hcl.EvalContext, target any) hcl.Diagnostics {
+	v, diags := a.Expr.Value(ctx)
+	if diags.HasErrors() {
+		return diags
+	}
+	if cv, ok := target.(*cty.Value); ok {
+		*cv = v
+		return diags
+	}
+	if v.IsNull() {
+		return diags
+	}
+	return append(diags, gohcl.DecodeExpression(&hclsyntax.LiteralValueExpr{Val: v, SrcRange: a.Expr.Range()}, nil, target)...)
+}
+
+func optBool(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *bool {
+	a, ok := body.Attributes[name]
+	if !ok {
+		return nil
+	}
+	var b bool
+	*diags = append(*diags, evalInto(a, ctx, &b)...)
+	return &b
+}
+
+func optInt(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *int64 {
+	a, ok := body.Attributes[name]
+	if !ok {
+		return nil
+	}
+	var n int64
+	*diags = append(*diags, evalInto(a, ctx, &n)...)
+	return &n
+}
+
+func optString(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics) string {
+	a, ok := body.Attributes[name]
+	if !ok {
+		return ""
+	}
+	var s string
+	*diags = append(*diags, evalInto(a, ctx, &s)...)
+	return s
+}
+
+func optStrings(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics) []string {
+	a, ok := body.Attributes[name]
+	if !ok {
+		return nil
+	}
+	var s []string
+	*diags = append(*diags, evalInto(a, ctx, &s)...)
+	return s
+}
+
+func optObject(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics) cty.Value {
+	a, ok := body.Attributes[name]
+	if !ok {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	v, d := a.Expr.Value(ctx)
+	*diags = append(*diags, d...)
+	if d.HasErrors() {
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	if v.IsNull() {
+		return v
+	}
+	if !v.Type().IsObjectType() && !v.Type().IsMapType() {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid " + name,
+			Detail:   fmt.Sprintf("%s must be an object, not %s.", name, v.Type().FriendlyName()),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return cty.NullVal(cty.DynamicPseudoType)
+	}
+	return toObject(v)
+}
+
+// toObject turns a map into an object so values of different types can be merged.
+func toObject(v cty.Value) cty.Value {
+	if v.IsNull() || !v.IsKnown() || v.Type().IsObjectType() {
+		return v
+	}
+	if v.Type().IsMapType() {
+		m := map[string]cty.Value{}
+		for it := v.ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			m[k.AsString()] = e
+		}
+		return cty.ObjectVal(m)
+	}
+	return v
+}
+
+// decodeDependencies evaluates the dependency blocks of body.
+func (s *scope) decodeDependencies(body *hclsyntax.Body, locals, includeVar cty.Value) ([]Dependency, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var deps []Dependency
+	ctx := s.evalContext(vars(locals, includeVar, cty.NilVal))
+	seen := map[string]bool{}
+	for _, b := range body.Blocks {
+		if b.Type != "dependency" {
+			continue
+		}
+		name := b.Labels[0]
+		if seen[name] {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate dependency block",
+				Detail:   fmt.Sprintf("A dependency named %q is already defined in this file.", name),
+				Subject:  b.DefRange().Ptr(),
+			})
+			continue
+		}
+		seen[name] = true
+		d := checkAttrs(b.Body, "dependency", []string{"config_path"}, "config_path", "enabled", "skip_outputs",
+			"mock_outputs", "mock_outputs_allowed_terraform_commands", "mock_outputs_merge_with_state",
+			"mock_outputs_merge_strategy_with_state", "skip")
+		d = append(d, noBlocks(b.Body, "dependency")...)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			continue
+		}
+		dep := Dependency{Name: name, Enabled: true, MockOutputsMergeStrategyWithState: "no_merge"}
+		dep.ConfigPath = optString(b.Body, "config_path", ctx, &diags)
+		if e := optBool(b.Body, "enabled", ctx, &diags); e != nil {
+			dep.Enabled = *e
+		}
+		if e := optBool(b.Body, "skip_outputs", ctx, &diags); e != nil {
+			dep.SkipOutputs = *e
+		}
+		dep.MockOutputs = optObject(b.Body, "mock_outputs", ctx, &diags)
+		dep.MockOutputsAllowedTerraformCommands = optStrings(b.Body, "mock_outputs_allowed_terraform_commands", ctx, &diags)
+		if m := optBool(b.Body, "mock_outputs_merge_with_state", ctx, &diags); m != nil && *m {
+			dep.MockOutputsMergeStrategyWithState = "shallow"
+		}
+		if a, ok := b.Body.Attributes["mock_outputs_merge_strategy_with_state"]; ok {
+			var st string
+			diags = append(diags, evalInto(a, ctx, &st)...)
+			switch st {
+			case "no_merge", "shallow", "deep_map_only":
+				dep.MockOutputsMergeStrategyWithState = st
+			default:
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid mock_outputs_merge_strategy_with_state",
+					Detail:   fmt.Sprintf("It must be no_merge, shallow or deep_map_only, not %q.", st),
+					Subject:  a.Expr.Range().Ptr(),
+				})
+			}
+		}
+		if dep.ConfigPath != "" {
+			p := dep.ConfigPath
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(s.terragruntDir, p)
+			}
+			dep.Dir = filepath.Clean(p)
+			if dep.Enabled && !fileExists(s.u.e.opts.FS, filepath.Join(dep.Dir, UnitFile)) {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Dependency not found",
+					Detail:   fmt.Sprintf("dependency %q: config_path %q has no %s (looked in %s).", name, dep.ConfigPath, UnitFile, dep.Dir),
+					Subject:  b.Body.Attributes["config_path"].Expr.Range().Ptr(),
+				})
+			}
+		}
+		deps = append(deps, dep)
+	}
+	return deps, diags
+}
+
+// resolveDependencies sets the outputs of each enabled dependency and returns the
+// dependency variable.
+func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	opts := s.u.e.opts
+	attrs := map[string]cty.Value{}
+	for i := range deps {
+		d := &deps[i]
+		if !d.Enabled {
+			continue
+		}
+		var real cty.Value
+		var haveReal bool
+		if opts.Outputs != nil && !d.SkipOutputs {
+			real, haveReal = opts.Outputs(d.Dir)
+		}
+		hasMock := !d.MockOutputs.IsNull()
+		mockAllowed := hasMock && (opts.Command == "" || len(d.MockOutputsAllowedTerraformCommands) == 0 ||
+			contains(d.MockOutputsAllowedTerraformCommands, opts.Command))
+		switch {
+		case haveReal:
+			d.Outputs = toObject(real)
+			if mockAllowed {
+				switch d.MockOutputsMergeStrategyWithState {
+				case "shallow":
+					d.Outputs, d.Mocked = shallowMergeMock(d.MockOutputs, d.Outputs)
+				case "deep_map_only":
+					d.Outputs = deepMerge(d.MockOutputs, d.Outputs, false)
+					d.Mocked = true
+				}
+			}
+		case mockAllowed:
+			d.Outputs = d.MockOutputs
+			d.Mocked = true
+		case d.SkipOutputs:
+			d.Outputs = cty.EmptyObjectVal
+		default:
+			why := "mock_outputs are not set"
+			if hasMock {
+				why = fmt.Sprintf("mock_outputs are not allowed for %q (mock_outputs_allowed_terraform_commands = %v)", opts.Command, d.MockOutputsAllowedTerraformCommands)
+			}
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Dependency has no outputs",
+				Detail:   fmt.Sprintf("dependency %q (%s) has no outputs here (it has not been applied, or its outputs were not supplied) and %s.", d.Name, d.ConfigPath, why),
+				Subject:  &hcl.Range{Filename: s.configPath},
+			})
+			continue
+		}
+		attrs[d.Name] = cty.ObjectVal(map[string]cty.Value{
+			"outputs":     d.Outputs,
+			"config_path": cty.StringVal(d.ConfigPath),
+			"name":        cty.StringVal(d.Name),
+		})
+	}
+	return cty.ObjectVal(attrs), diags
+}
+
+func shallowMergeMock(mock, real cty.Value) (cty.Value, bool) {
+	m := map[string]cty.Value{}
+	mocked := false
+	for k, v := range mock.AsValueMap() {
+		m[k] = v
+	}
+	rm := real.AsValueMap()
+	for k := range m {
+		if _, ok := rm[k]; !ok {
+			mocked = true
+		}
+	}
+	for k, v := range rm {
+		m[k] = v
+	}
+	return cty.ObjectVal(m), mocked
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// evalBody evaluates everything in body but include, locals and dependency blocks.
+// depVar is the resolved dependency variable; when NilVal (an exposed include) the
+// body's own dependencies are resolved.
+func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, ownDeps []Dependency, stack []string, depVar cty.Value) (*Config, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	if depVar == cty.NilVal {
+		deps := append([]Dependency(nil), ownDeps...)
+		var d hcl.Diagnostics
+		depVar, d = s.resolveDependencies(deps)
+		if d.HasErrors() {
+			return nil, d
+		}
+		ownDeps = deps
+	}
+	ctx := s.evalContext(vars(locals, includeVar, depVar))
+	ctx.Functions["read_terragrunt_config"] = s.readTerragruntConfigFunc(stack)
+	cfg := &Config{
+		Inputs:     cty.EmptyObjectVal,
+		Locals:     locals,
+		Dependency: ownDeps,
+	}
+	b := body
+	if _, ok := b.Attributes["inputs"]; ok {
+		v := optObject(b, "inputs", ctx, &diags)
+		if !v.IsNull() {
+			cfg.Inputs = v
+		}
+	}
+	cfg.IAMRole = optString(b, "iam_role", ctx, &diags)
+	cfg.IAMAssumeRoleDuration = optInt(b, "iam_assume_role_duration", ctx, &diags)
+	cfg.IAMAssumeRoleSessionName = optString(b, "iam_assume_role_session_name", ctx, &diags)
+	cfg.PreventDestroy = optBool(b, "prevent_destroy", ctx, &diags)
+	cfg.Skip = optBool(b, "skip", ctx, &diags)
+	cfg.TerraformBinary = optString(b, "terraform_binary", ctx, &diags)
+	cfg.TerraformVersionConstraint = optString(b, "terraform_version_constraint", ctx, &diags)
+	cfg.TerragruntVersionConstraint = optString(b, "terragrunt_version_constraint", ctx, &diags)
+	cfg.DownloadDir = optString(b, "download_dir", ctx, &diags)
+	cfg.RetryableErrors = optStrings(b, "retryable_errors", ctx, &diags)
+	cfg.RetryMaxAttempts = optInt(b, "retry_max_attempts", ctx, &diags)
+	cfg.RetrySleepIntervalSec = optInt(b, "retry_sleep_interval_sec", ctx, &diags)
+	for _, blk := range b.Blocks {
+		switch blk.Type {
+		case "terraform":
+			cfg.Terraform = s.decodeTerraform(blk.Body, ctx, &diags)
+		case "remote_state":
+			cfg.RemoteState = decodeRemoteState(blk.Body, ctx, &diags)
+		case "generate":
+			if g := decodeGenerate(blk, ctx, &diags); g != nil {
+				cfg.Generate = append(cfg.Generate, *g)
+			}
+		case "dependencies":
+			d := checkAttrs(blk.Body, "dependencies", []string{"paths"}, "paths")
+			diags = append(diags, d...)
+			for _, p := range optStrings(blk.Body, "paths", ctx, &diags) {
+				if !filepath.IsAbs(p) {
+					p = filepath.Join(s.terragruntDir, p)
+				}
+				cfg.Dependencies = append(cfg.Dependencies, filepath.Clean(p))
+			}
+		case "exclude":
+			d := checkAttrs(blk.Body, "exclude", []string{"if", "actions"}, "if", "actions", "exclude_dependencies", "no_run")
+			diags = append(diags, d...)
+			if !d.HasErrors() {
+				ex := &Exclude{}
+				if v := optBool(blk.Body, "if", ctx, &diags); v != nil {
+					ex.If = *v
+				}
+				ex.Actions = optStrings(blk.Body, "actions", ctx, &diags)
+				if v := optBool(blk.Body, "exclude_dependencies", ctx, &diags); v != nil {
+					ex.ExcludeDependencies = *v
+				}
+				ex.NoRun = optBool(blk.Body, "no_run", ctx, &diags)
+				cfg.Exclude = ex
+			}
+		}
+	}
+	return cfg, diags
+}
+
+func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Terraform {
+	*diags = append(*diags, checkAttrs(body, "terraform", nil, "source", "include_in_copy", "exclude_from_copy", "copy_terraform_lock_file")...)
+	t := &Terraform{dir: s.terragruntDir}
+	t.Source = optString(body, "source", ctx, diags)
+	t.IncludeInCopy = optStrings(body, "include_in_copy", ctx, diags)
+	t.ExcludeFromCopy = optStrings(body, "exclude_from_copy", ctx, diags)
+	t.CopyTerraformLockFile = optBool(body, "copy_terraform_lock_file", ctx, diags)
+	for _, b := range body.Blocks {
+		if len(b.Labels) != 1 {
+			*diags = append(*diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing block label",
+				Detail:   fmt.Sprintf("A %s block takes one label, its name.", b.Type),
+				Subject:  b.TypeRange.Ptr(),
+			})
+			continue
+		}
+		name := b.Labels[0]
+		switch b.Type {
+		case "extra_arguments":
+			*diags = append(*diags, checkAttrs(b.Body, "extra_arguments", []string{"commands"}, "commands", "arguments", "required_var_files", "optional_var_files", "env_vars")...)
+			ea := ExtraArguments{Name: name}
+			ea.Commands = optStrings(b.Body, "commands", ctx, diags)
+			ea.Arguments = optStrings(b.Body, "arguments", ctx, diags)
+			ea.RequiredVarFiles = optStrings(b.Body, "required_var_files", ctx, diags)
+			ea.OptionalVarFiles = optStrings(b.Body, "optional_var_files", ctx, diags)
+			if a, ok := b.Body.Attributes["env_vars"]; ok {
+				*diags = append(*diags, evalInto(a, ctx, &ea.EnvVars)...)
+			}
+			t.ExtraArguments = append(t.ExtraArguments, ea)
+		case "before_hook", "after_hook":
+			*diags = append(*diags, checkAttrs(b.Body, b.Type, []string{"commands", "execute"}, "commands", "execute", "working_dir", "run_on_error", "suppress_stdout", "if")...)
+			h := Hook{Name: name}
+			h.Commands = optStrings(b.Body, "commands", ctx, diags)
+			h.Execute = optStrings(b.Body, "execute", ctx, diags)
+			h.WorkingDir = optString(b.Body, "working_dir", ctx, diags)
+			h.RunOnError = optBool(b.Body, "run_on_error", ctx, diags)
+			h.SuppressStdout = optBool(b.Body, "suppress_stdout", ctx, diags)
+			h.If = optBool(b.Body, "if", ctx, diags)
+			if b.Type == "before_hook" {
+				t.BeforeHooks = append(t.BeforeHooks, h)
+			} else {
+				t.AfterHooks = append(t.AfterHooks, h)
+			}
+		case "error_hook":
+			*diags = append(*diags, checkAttrs(b.Body, b.Type, []string{"commands", "execute", "on_errors"}, "commands", "execute", "on_errors")...)
+			h := ErrorHook{Name: name}
+			h.Commands = optStrings(b.Body, "commands", ctx, diags)
+			h.Execute = optStrings(b.Body, "execute", ctx, diags)
+			h.OnErrors = optStrings(b.Body, "on_errors", ctx, diags)
+			t.ErrorHooks = append(t.ErrorHooks, h)
+		default:
+			*diags = append(*diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Unsupported block type",
+				Detail:   fmt.Sprintf("Blocks of type %q are not expected in a terraform block.", b.Type),
+				Subject:  b.TypeRange.Ptr(),
+			})
+		}
+	}
+	return t
+}
+
+func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RemoteState {
+	d := checkAttrs(body, "remote_state", []string{"backend"}, "backend", "config", "generate", "disable_init", "disable_dependency_optimization", "encryption")
+	d = append(d, noBlocks(body, "remote_state")...)
+	*diags = append(*diags, d...)
+	if d.HasErrors() {
+		return nil
+	}
+	rs := &RemoteState{Config: cty.EmptyObjectVal}
+	rs.Backend = optString(body, "backend", ctx, diags)
+	if v := optObject(body, "config", ctx, diags); !v.IsNull() {
+		rs.Config = v
+	}
+	rs.Encryption = optObject(body, "encryption", ctx, diags)
+	if v := optBool(body, "disable_init", ctx, diags); v != nil {
+		rs.DisableInit = *v
+	}
+	if v := optBool(body, "disable_dependency_optimization", ctx, diags); v != nil {
+		rs.DisableDependencyOptimization = *v
+	}
+	if a, ok := body.Attributes["generate"]; ok {
+		var g struct {
+			Path     string `cty:"path"`
+			IfExists string `cty:"if_exists"`
+		}
+		v, d := a.Expr.Value(ctx)
+		*diags = append(*diags, d...)
+		if !d.HasErrors() && !v.IsNull() {
+			ty := cty.Object(map[string]cty.Type{"path": cty.String, "if_exists": cty.String})
+			cv, err := convert.Convert(v, ty)
+			if err != nil {
+				*diags = append(*diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid remote_state.generate",
+					Detail:   "generate must be an object with path and if_exists: " + err.Error(),
+					Subject:  a.Expr.Range().Ptr(),
+				})
+			} else {
+				g.Path = cv.GetAttr("path").AsString()
+				g.IfExists = cv.GetAttr("if_exists").AsString()
+				rs.Generate = &RemoteStateGenerate{Path: g.Path, IfExists: g.IfExists}
+			}
+		}
+	}
+	return rs
+}
+
+func decodeGenerate(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Generate {
+	d := checkAttrs(b.Body, "generate", []string{"path", "if_exists", "contents"}, "path", "if_exists", "if_disabled", "comment_prefix", "contents", "disable_signature", "disable")
+	*diags = append(*diags, d...)
+	if d.HasErrors() {
+		return nil
+	}
+	g := &Generate{Name: b.Labels[0], CommentPrefix: "# ", IfDisabled: "skip"}
+	g.Path = optString(b.Body, "path", ctx, diags)
+	g.IfExists = optString(b.Body, "if_exists", ctx, diags)
+	switch g.IfExists {
+	case "overwrite", "overwrite_terragrunt", "skip", "error", "":
+	default:
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid if_exists",
+			Detail:   fmt.Sprintf("if_exists must be overwrite, overwrite_terragrunt, skip or error, not %q.", g.IfExists),
+			Subject:  b.Body.Attributes["if_exists"].Expr.Range().Ptr(),
+		})
+	}
+	if v := optString(b.Body, "if_disabled", ctx, diags); v != "" {
+		g.IfDisabled = v
+	}
+	if _, ok := b.Body.Attributes["comment_prefix"]; ok {
+		g.CommentPrefix = optString(b.Body, "comment_prefix", ctx, diags)
+	}
+	g.Contents = optString(b.Body, "contents", ctx, diags)
+	if v := optBool(b.Body, "disable_signature", ctx, diags); v != nil {
+		g.DisableSignature = *v
+	}
+	if v := optBool(b.Body, "disable", ctx, diags); v != nil {
+		g.Disable = *v
+	}
+	return g
+}
+
+// sortedKeys returns the keys of an object or map value, sorted.
+func sortedKeys(v cty.Value) []string {
+	var ks []string
+	for k := range v.AsValueMap() {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+var _ = strings.TrimSpace

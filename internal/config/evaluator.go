@@ -1,0 +1,281 @@
+// Package config evaluates Terragrunt configuration the way Terragrunt does: includes
+// with their merge strategies, locals, dependencies with mock outputs, Terragrunt's
+// functions and OpenTofu's function library. Shared files are parsed once per
+// Evaluator, and every unit records the files it read and a fingerprint of its result.
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// Options configures an Evaluator.
+type Options struct {
+	// FS is where files are read from; nil means the machine's file system.
+	FS FileSystem
+	// RepoRoot is the repository root for get_repo_root and friends, and is abstracted
+	// out of fingerprints. Empty: found by looking for .git above each unit.
+	RepoRoot string
+	// Getenv answers get_env; nil means an empty environment.
+	Getenv func(string) (string, bool)
+	// AllowRunCmd lets run_cmd run commands; it is refused otherwise.
+	AllowRunCmd bool
+	// Outputs returns the real outputs of the unit in a dependency's folder, when the
+	// caller has them (plan and apply do). nil, or false: mock_outputs are used.
+	Outputs func(depDir string) (cty.Value, bool)
+	// Command is the OpenTofu command being prepared ("plan", "apply", ...). Empty
+	// means rendering, where mock_outputs are always allowed.
+	Command string
+	// AWSAccountID and AWSCallerARN answer get_aws_account_id and
+	// get_aws_caller_identity_arn, which would otherwise need AWS credentials.
+	AWSAccountID string
+	AWSCallerARN string
+	// Parallelism bounds Tree's concurrent evaluations; 0 means GOMAXPROCS.
+	Parallelism int
+}
+
+// Evaluator evaluates units. It caches parsed files, read_terragrunt_config results
+// and module source hashes, and is safe for concurrent use.
+type Evaluator struct {
+	opts Options
+	std  map[string]function.Function
+
+	mu      sync.Mutex
+	parsed  map[string]*parsedFile
+	reads   map[string]*readResult
+	sources map[string]*sourceHash
+	cmds    map[string]*cmdResult
+}
+
+// NewEvaluator returns an Evaluator with opts.
+func NewEvaluator(opts Options) *Evaluator {
+	if opts.FS == nil {
+		opts.FS = OSFileSystem{}
+	}
+	if opts.Getenv == nil {
+		opts.Getenv = func(string) (string, bool) { return "", false }
+	}
+	if opts.RepoRoot != "" {
+		opts.RepoRoot = filepath.Clean(opts.RepoRoot)
+	}
+	return &Evaluator{
+		opts:    opts,
+		std:     stdFunctions(),
+		parsed:  map[string]*parsedFile{},
+		reads:   map[string]*readResult{},
+		sources: map[string]*sourceHash{},
+		cmds:    map[string]*cmdResult{},
+	}
+}
+
+// FS returns the file system the evaluator reads.
+func (e *Evaluator) FS() FileSystem { return e.opts.FS }
+
+type parsedFile struct {
+	once  sync.Once
+	body  *hclsyntax.Body
+	diags hcl.Diagnostics
+	err   error
+}
+
+// parse returns the parsed body of a file, parsing each file once.
+func (e *Evaluator) parse(path string) (*hclsyntax.Body, hcl.Diagnostics, error) {
+	e.mu.Lock()
+	p, ok := e.parsed[path]
+	if !ok {
+		p = &parsedFile{}
+		e.parsed[path] = p
+	}
+	e.mu.Unlock()
+	p.once.Do(func() {
+		src, err := e.opts.FS.ReadFile(path)
+		if err != nil {
+			p.err = err
+			return
+		}
+		f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		p.diags = diags
+		if f != nil {
+			p.body, _ = f.Body.(*hclsyntax.Body)
+		}
+	})
+	return p.body, p.diags, p.err
+}
+
+// Error is an evaluation failure: HCL diagnostics, each naming file:line:col.
+type Error struct {
+	Path  string // unit path, or file when no unit applies
+	Diags hcl.Diagnostics
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	for i, d := range e.Diags.Errs() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(d.Error())
+	}
+	return b.String()
+}
+
+// Tree is every unit under a root.
+type Tree struct {
+	Root   string
+	Units  []*Unit // sorted by Path
+	Errors []error // one per unit that failed; other units are still evaluated
+}
+
+// Err joins the tree's errors, or returns nil.
+func (t *Tree) Err() error { return errors.Join(t.Errors...) }
+
+// Unit returns the unit at a path relative to the tree root, or nil.
+func (t *Tree) Unit(path string) *Unit {
+	i := sort.Search(len(t.Units), func(i int) bool { return t.Units[i].Path >= path })
+	if i < len(t.Units) && t.Units[i].Path == path {
+		return t.Units[i]
+	}
+	return nil
+}
+
+// Tree evaluates every unit under root in parallel. A unit that fails is reported in
+// Errors; the others are still evaluated. The error is non-nil only when the root
+// itself cannot be read.
+func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	dirs, err := Discover(e.opts.FS, root)
+	if err != nil {
+		return nil, err
+	}
+	units := make([]*Unit, len(dirs))
+	errs := make([]error, len(dirs))
+	n := e.opts.Parallelism
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				units[i], errs[i] = e.unit(ctx, root, dirs[i])
+			}
+		}()
+	}
+	for i := range dirs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := &Tree{Root: root}
+	for i := range dirs {
+		if errs[i] != nil {
+			t.Errors = append(t.Errors, errs[i])
+			continue
+		}
+		t.Units = append(t.Units, units[i])
+	}
+	return t, nil
+}
+
+// Unit evaluates the unit in dir; its Path is relative to root.
+func (e *Evaluator) Unit(ctx context.Context, root, dir string) (*Unit, error) {
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	return e.unit(ctx, root, dir)
+}
+
+func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err error) {
+	path := RelPath(root, dir)
+	defer func() {
+		// The evaluator must never take the process down, whatever the input.
+		if r := recover(); r != nil {
+			u, err = nil, fmt.Errorf("%s: internal error while evaluating: %v\n%s", path, r, debug.Stack())
+		}
+	}()
+	ue := &unitEval{e: e, ctx: ctx, dir: dir, files: map[string]bool{}}
+	cfg, _, diags := ue.evalConfigFile(filepath.Join(dir, UnitFile), dir, nil)
+	if diags.HasErrors() {
+		return nil, &Error{Path: path, Diags: diags}
+	}
+	u = &Unit{Dir: dir, Path: path, Config: cfg}
+	if src, ok := cfg.Terraform.LocalSourceDir(); ok {
+		sh, err := e.sourceHash(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s: terraform.source %q: %w", path, cfg.Terraform.Source, err)
+		}
+		u.SourceDir = src
+		u.SourceHash = sh.hash
+		for _, f := range sh.files {
+			ue.files[f] = true
+		}
+	}
+	for f := range ue.files {
+		u.Files = append(u.Files, f)
+	}
+	sort.Strings(u.Files)
+	u.Env = inputString(cfg.Inputs, "environment", "env")
+	u.Region = inputString(cfg.Inputs, "aws_region", "region")
+	u.Tier = inputString(cfg.Inputs, "tier")
+	u.AccountID = inputString(cfg.Inputs, "aws_account_id", "account_id")
+	u.Fingerprint, err = e.fingerprint(u)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return u, nil
+}
+
+func inputString(v cty.Value, keys ...string) string {
+	if v == cty.NilVal || v.IsNull() || !v.IsKnown() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
+		return ""
+	}
+	m := v.AsValueMap()
+	for _, k := range keys {
+		x, ok := m[k]
+		if ok && x.IsKnown() && !x.IsNull() && x.Type() == cty.String {
+			return x.AsString()
+		}
+	}
+	return ""
+}
+
+// unitEval is the state of one unit's evaluation.
+type unitEval struct {
+	e     *Evaluator
+	ctx   context.Context
+	dir   string          // the unit's folder (get_original_terragrunt_dir)
+	files map[string]bool // files read
+}
+
+func (u *unitEval) read(path string) {
+	u.files[path] = true
+}

@@ -1,0 +1,234 @@
+package config
+
+import (
+	"github.com/zclconf/go-cty/cty"
+)
+
+// mergeConfig merges child over parent the way Terragrunt merges an included config:
+// shallow (child attributes and blocks replace the parent's, inputs merge by key,
+// named blocks merge by name) or deep (maps merge recursively, lists concatenate).
+// Either may be nil.
+func mergeConfig(parent, child *Config, deep bool) *Config {
+	if parent == nil {
+		c := *child
+		return &c
+	}
+	out := *parent
+	if child.Terraform != nil {
+		out.Terraform = mergeTerraform(parent.Terraform, child.Terraform)
+	}
+	if child.RemoteState != nil {
+		if deep && parent.RemoteState != nil {
+			rs := *child
+			merged := *rs.RemoteState
+			merged.Config = deepMerge(parent.RemoteState.Config, child.RemoteState.Config, true)
+			if merged.Generate == nil {
+				merged.Generate = parent.RemoteState.Generate
+			}
+			out.RemoteState = &merged
+		} else {
+			out.RemoteState = child.RemoteState
+		}
+	}
+	out.Generate = mergeGenerate(parent.Generate, child.Generate)
+	if deep {
+		out.Dependencies = appendUnique(parent.Dependencies, child.Dependencies)
+		out.Inputs = deepMerge(parent.Inputs, child.Inputs, true)
+	} else {
+		if child.Dependencies != nil {
+			out.Dependencies = child.Dependencies
+		}
+		out.Inputs = shallowMerge(parent.Inputs, child.Inputs)
+	}
+	out.Dependency = mergeDependencyList(parent.Dependency, child.Dependency, deep)
+	if child.IAMRole != "" {
+		out.IAMRole = child.IAMRole
+	}
+	if child.IAMAssumeRoleDuration != nil {
+		out.IAMAssumeRoleDuration = child.IAMAssumeRoleDuration
+	}
+	if child.IAMAssumeRoleSessionName != "" {
+		out.IAMAssumeRoleSessionName = child.IAMAssumeRoleSessionName
+	}
+	if child.PreventDestroy != nil {
+		out.PreventDestroy = child.PreventDestroy
+	}
+	if child.Skip != nil {
+		out.Skip = child.Skip
+	}
+	if child.Exclude != nil {
+		out.Exclude = child.Exclude
+	}
+	if child.TerraformBinary != "" {
+		out.TerraformBinary = child.TerraformBinary
+	}
+	if child.TerraformVersionConstraint != "" {
+		out.TerraformVersionConstraint = child.TerraformVersionConstraint
+	}
+	if child.TerragruntVersionConstraint != "" {
+		out.TerragruntVersionConstraint = child.TerragruntVersionConstraint
+	}
+	if child.DownloadDir != "" {
+		out.DownloadDir = child.DownloadDir
+	}
+	if child.RetryableErrors != nil {
+		if deep {
+			out.RetryableErrors = appendUnique(parent.RetryableErrors, child.RetryableErrors)
+		} else {
+			out.RetryableErrors = child.RetryableErrors
+		}
+	}
+	if child.RetryMaxAttempts != nil {
+		out.RetryMaxAttempts = child.RetryMaxAttempts
+	}
+	if child.RetrySleepIntervalSec != nil {
+		out.RetrySleepIntervalSec = child.RetrySleepIntervalSec
+	}
+	out.Locals = child.Locals
+	return &out
+}
+
+func mergeTerraform(parent, child *Terraform) *Terraform {
+	if parent == nil {
+		return child
+	}
+	out := *parent
+	out.dir = parent.dir
+	if child.Source != "" {
+		out.Source = child.Source
+		out.dir = child.dir
+	}
+	if child.IncludeInCopy != nil {
+		out.IncludeInCopy = child.IncludeInCopy
+	}
+	if child.ExcludeFromCopy != nil {
+		out.ExcludeFromCopy = child.ExcludeFromCopy
+	}
+	if child.CopyTerraformLockFile != nil {
+		out.CopyTerraformLockFile = child.CopyTerraformLockFile
+	}
+	out.ExtraArguments = mergeNamed(parent.ExtraArguments, child.ExtraArguments, func(e ExtraArguments) string { return e.Name })
+	out.BeforeHooks = mergeNamed(parent.BeforeHooks, child.BeforeHooks, func(h Hook) string { return h.Name })
+	out.AfterHooks = mergeNamed(parent.AfterHooks, child.AfterHooks, func(h Hook) string { return h.Name })
+	out.ErrorHooks = mergeNamed(parent.ErrorHooks, child.ErrorHooks, func(h ErrorHook) string { return h.Name })
+	return &out
+}
+
+// mergeNamed merges named blocks: the child's replace the parent's of the same name in
+// place, new ones are appended.
+func mergeNamed[T any](parent, child []T, name func(T) string) []T {
+	if len(child) == 0 {
+		return parent
+	}
+	out := append([]T(nil), parent...)
+	for _, c := range child {
+		replaced := false
+		for i := range out {
+			if name(out[i]) == name(c) {
+				out[i] = c
+				replaced = true
+				break
+			}
+		}
+		if !replaced {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func mergeGenerate(parent, child []Generate) []Generate {
+	return mergeNamed(parent, child, func(g Generate) string { return g.Name })
+}
+
+// mergeDependencyList merges dependency blocks by name. Shallow: the child's block
+// replaces the parent's. Deep: attributes the child sets win, mock outputs merge.
+func mergeDependencyList(parent, child []Dependency, deep bool) []Dependency {
+	if !deep {
+		return mergeNamed(parent, child, func(d Dependency) string { return d.Name })
+	}
+	out := append([]Dependency(nil), parent...)
+	for _, c := range child {
+		found := false
+		for i := range out {
+			if out[i].Name != c.Name {
+				continue
+			}
+			found = true
+			m := c
+			if c.ConfigPath == "" {
+				m.ConfigPath, m.Dir = out[i].ConfigPath, out[i].Dir
+			}
+			if !out[i].MockOutputs.IsNull() {
+				m.MockOutputs = deepMerge(out[i].MockOutputs, c.MockOutputs, true)
+			}
+			if c.MockOutputsAllowedTerraformCommands == nil {
+				m.MockOutputsAllowedTerraformCommands = out[i].MockOutputsAllowedTerraformCommands
+			}
+			out[i] = m
+		}
+		if !found {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func shallowMerge(parent, child cty.Value) cty.Value {
+	if parent.IsNull() || !parent.IsKnown() || len(parent.AsValueMap()) == 0 {
+		return child
+	}
+	if child.IsNull() || !child.IsKnown() || len(child.AsValueMap()) == 0 {
+		return parent
+	}
+	m := parent.AsValueMap()
+	for k, v := range child.AsValueMap() {
+		m[k] = v
+	}
+	return cty.ObjectVal(m)
+}
+
+// deepMerge merges child into parent: objects and maps recursively; lists and tuples
+// concatenate when concatLists, otherwise the child's win; anything else the child wins.
+func deepMerge(parent, child cty.Value, concatLists bool) cty.Value {
+	if parent == cty.NilVal || parent.IsNull() || !parent.IsKnown() {
+		return child
+	}
+	if child == cty.NilVal || child.IsNull() || !child.IsKnown() {
+		return parent
+	}
+	pt, ct := parent.Type(), child.Type()
+	isMap := func(t cty.Type) bool { return t.IsObjectType() || t.IsMapType() }
+	isList := func(t cty.Type) bool { return t.IsListType() || t.IsTupleType() }
+	switch {
+	case isMap(pt) && isMap(ct):
+		m := map[string]cty.Value{}
+		for k, v := range parent.AsValueMap() {
+			m[k] = v
+		}
+		for k, v := range child.AsValueMap() {
+			if pv, ok := m[k]; ok {
+				m[k] = deepMerge(pv, v, concatLists)
+			} else {
+				m[k] = v
+			}
+		}
+		return cty.ObjectVal(m)
+	case concatLists && isList(pt) && isList(ct):
+		vals := append(parent.AsValueSlice(), child.AsValueSlice()...)
+		return cty.TupleVal(vals)
+	}
+	return child
+}
+
+func appendUnique(a, b []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range append(append([]string(nil), a...), b...) {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}

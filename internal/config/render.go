@@ -1,0 +1,234 @@
+package config
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+)
+
+// RenderKey is the top-level key under which olechka's own facts are rendered.
+const RenderKey = "olechka"
+
+// Render returns the unit in the shape of `terragrunt render --json`, plus olechka's
+// facts under RenderKey: path, files read, fingerprint, source hash, mocked dependencies.
+func (u *Unit) Render() map[string]any {
+	m := renderConfig(u.Config)
+	files := make([]string, len(u.Files))
+	copy(files, u.Files)
+	mocked := u.MockedDependencies()
+	if mocked == nil {
+		mocked = []string{}
+	}
+	m[RenderKey] = map[string]any{
+		"path":                u.Path,
+		"files_read":          files,
+		"fingerprint":         u.Fingerprint,
+		"source_dir":          u.SourceDir,
+		"source_hash":         u.SourceHash,
+		"mocked_dependencies": mocked,
+		"env":                 u.Env,
+		"region":              u.Region,
+		"tier":                u.Tier,
+		"account_id":          u.AccountID,
+	}
+	return m
+}
+
+// jsonValue converts a cty value to plain Go values (map[string]any, []any,
+// json.Number, string, bool, nil).
+func jsonValue(v cty.Value) any {
+	if v == cty.NilVal || v.IsNull() {
+		return nil
+	}
+	if !v.IsWhollyKnown() {
+		return "(known after apply)"
+	}
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return nil
+	}
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var out any
+	if err := d.Decode(&out); err != nil {
+		return nil
+	}
+	return out
+}
+
+func renderConfig(c *Config) map[string]any {
+	m := map[string]any{
+		"inputs":                        jsonValue(c.Inputs),
+		"locals":                        jsonValue(c.Locals),
+		"iam_role":                      c.IAMRole,
+		"iam_assume_role_duration":      ptr(c.IAMAssumeRoleDuration),
+		"iam_assume_role_session_name":  c.IAMAssumeRoleSessionName,
+		"prevent_destroy":               ptr(c.PreventDestroy),
+		"skip":                          ptr(c.Skip),
+		"terraform_binary":              c.TerraformBinary,
+		"terraform_version_constraint":  c.TerraformVersionConstraint,
+		"terragrunt_version_constraint": c.TerragruntVersionConstraint,
+		"download_dir":                  c.DownloadDir,
+		"retryable_errors":              c.RetryableErrors,
+		"retry_max_attempts":            ptr(c.RetryMaxAttempts),
+		"retry_sleep_interval_sec":      ptr(c.RetrySleepIntervalSec),
+		"terraform":                     nil,
+		"remote_state":                  nil,
+		"dependencies":                  nil,
+		"dependency":                    map[string]any{},
+		"generate":                      map[string]any{},
+		"exclude":                       nil,
+	}
+	if t := c.Terraform; t != nil {
+		ea := map[string]any{}
+		for _, e := range t.ExtraArguments {
+			ea[e.Name] = map[string]any{
+				"name": e.Name, "commands": e.Commands, "arguments": e.Arguments,
+				"required_var_files": e.RequiredVarFiles, "optional_var_files": e.OptionalVarFiles,
+				"env_vars": e.EnvVars,
+			}
+		}
+		hooks := func(hs []Hook) map[string]any {
+			out := map[string]any{}
+			for _, h := range hs {
+				out[h.Name] = map[string]any{
+					"name": h.Name, "commands": h.Commands, "execute": h.Execute,
+					"working_dir": h.WorkingDir, "run_on_error": ptr(h.RunOnError),
+					"suppress_stdout": ptr(h.SuppressStdout), "if": ptr(h.If),
+				}
+			}
+			return out
+		}
+		eh := map[string]any{}
+		for _, h := range t.ErrorHooks {
+			eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
+		}
+		m["terraform"] = map[string]any{
+			"source":                   t.Source,
+			"include_in_copy":          t.IncludeInCopy,
+			"exclude_from_copy":        t.ExcludeFromCopy,
+			"copy_terraform_lock_file": ptr(t.CopyTerraformLockFile),
+			"extra_arguments":          ea,
+			"before_hook":              hooks(t.BeforeHooks),
+			"after_hook":               hooks(t.AfterHooks),
+			"error_hook":               eh,
+		}
+	}
+	if rs := c.RemoteState; rs != nil {
+		var gen any
+		if rs.Generate != nil {
+			gen = map[string]any{"path": rs.Generate.Path, "if_exists": rs.Generate.IfExists}
+		}
+		m["remote_state"] = map[string]any{
+			"backend":                         rs.Backend,
+			"config":                          jsonValue(rs.Config),
+			"generate":                        gen,
+			"disable_init":                    rs.DisableInit,
+			"disable_dependency_optimization": rs.DisableDependencyOptimization,
+			"encryption":                      jsonValue(rs.Encryption),
+		}
+	}
+	if len(c.Dependencies) > 0 {
+		m["dependencies"] = map[string]any{"paths": c.Dependencies}
+	}
+	deps := m["dependency"].(map[string]any)
+	for _, d := range c.Dependency {
+		deps[d.Name] = map[string]any{
+			"name":                                    d.Name,
+			"config_path":                             d.ConfigPath,
+			"enabled":                                 d.Enabled,
+			"skip_outputs":                            d.SkipOutputs,
+			"mock_outputs":                            jsonValue(d.MockOutputs),
+			"mock_outputs_allowed_terraform_commands": d.MockOutputsAllowedTerraformCommands,
+			"mock_outputs_merge_strategy_with_state":  d.MockOutputsMergeStrategyWithState,
+			"outputs":                                 jsonValue(d.Outputs),
+		}
+	}
+	gens := m["generate"].(map[string]any)
+	for _, g := range c.Generate {
+		gens[g.Name] = map[string]any{
+			"path": g.Path, "if_exists": g.IfExists, "if_disabled": g.IfDisabled,
+			"comment_prefix": g.CommentPrefix, "contents": g.Contents,
+			"disable_signature": g.DisableSignature, "disable": g.Disable,
+		}
+	}
+	if ex := c.Exclude; ex != nil {
+		m["exclude"] = map[string]any{"if": ex.If, "actions": ex.Actions, "exclude_dependencies": ex.ExcludeDependencies, "no_run": ptr(ex.NoRun)}
+	}
+	return m
+}
+
+func ptr[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// configValue is a config as a cty value: what read_terragrunt_config returns and
+// what an exposed include offers.
+func configValue(c *Config) cty.Value {
+	m := renderConfig(c)
+	// Dependency outputs are reachable as dependency.NAME.outputs.
+	b, err := json.Marshal(m)
+	if err != nil {
+		return cty.DynamicVal
+	}
+	ty, err := ctyjson.ImpliedType(b)
+	if err != nil {
+		return cty.DynamicVal
+	}
+	v, err := ctyjson.Unmarshal(b, ty)
+	if err != nil {
+		return cty.DynamicVal
+	}
+	return v
+}
+
+// DeployedView is the part of a rendered unit that decides what it deploys: the render
+// without locals (they only feed other values) and with dependencies reduced to their
+// edges (mock outputs matter only through the inputs they feed).
+func DeployedView(rendered map[string]any) map[string]any {
+	out := make(map[string]any, len(rendered))
+	for k, v := range rendered {
+		switch k {
+		case "locals", RenderKey:
+			continue
+		case "dependency":
+			deps := map[string]any{}
+			if m, ok := v.(map[string]any); ok {
+				for name, d := range m {
+					dm, _ := d.(map[string]any)
+					deps[name] = map[string]any{"config_path": dm["config_path"], "enabled": dm["enabled"]}
+				}
+			}
+			v = deps
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// fingerprint hashes what the unit deploys, with the repository root abstracted away,
+// and the module source hash.
+func (e *Evaluator) fingerprint(u *Unit) (string, error) {
+	b, err := json.Marshal(DeployedView(renderConfig(u.Config)))
+	if err != nil {
+		return "", fmt.Errorf("fingerprint: %w", err)
+	}
+	s := string(b)
+	if root := e.opts.RepoRoot; root != "" {
+		s = strings.ReplaceAll(s, root, "${repo_root}")
+	}
+	h := sha256.New()
+	h.Write([]byte(s))
+	h.Write([]byte{0})
+	h.Write([]byte(u.SourceHash))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
