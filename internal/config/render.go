@@ -140,11 +140,11 @@ func renderConfig(c *Config) map[string]any {
 	deps := m["dependency"].(map[string]any)
 	for _, d := range c.Dependency {
 		deps[d.Name] = map[string]any{
-			"name":                                    d.Name,
-			"config_path":                             d.ConfigPath,
-			"enabled":                                 d.Enabled,
-			"skip_outputs":                            d.SkipOutputs,
-			"mock_outputs":                            jsonValue(d.MockOutputs),
+			"name":         d.Name,
+			"config_path":  d.ConfigPath,
+			"enabled":      d.Enabled,
+			"skip_outputs": d.SkipOutputs,
+			"mock_outputs": jsonValue(d.MockOutputs),
 			"mock_outputs_allowed_terraform_commands": d.MockOutputsAllowedTerraformCommands,
 			"mock_outputs_merge_strategy_with_state":  d.MockOutputsMergeStrategyWithState,
 			"outputs":                                 jsonValue(d.Outputs),

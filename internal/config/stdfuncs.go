@@ -23,11 +23,11 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	ctyyaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
 	"github.com/zclconf/go-cty/cty/function/stdlib"
-	ctyyaml "github.com/zclconf/go-cty-yaml"
 )
 
 // stdFunctions is the part of OpenTofu's function library that needs no file system.
@@ -64,10 +64,10 @@ func stdFunctions() map[string]function.Function {
 		"yamldecode": ctyyaml.YAMLDecodeFunc, "base64encode": base64EncodeFunc,
 		"base64decode": base64DecodeFunc, "urlencode": urlEncodeFunc,
 		// hashes
-		"md5": hashFunc(func(b []byte) []byte { s := md5.Sum(b); return s[:] }),
-		"sha1": hashFunc(func(b []byte) []byte { s := sha1.Sum(b); return s[:] }),
-		"sha256": hashFunc(func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
-		"sha512": hashFunc(func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }),
+		"md5":          hashFunc(func(b []byte) []byte { s := md5.Sum(b); return s[:] }),
+		"sha1":         hashFunc(func(b []byte) []byte { s := sha1.Sum(b); return s[:] }),
+		"sha256":       hashFunc(func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
+		"sha512":       hashFunc(func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }),
 		"base64sha256": base64HashFunc(func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
 		"base64sha512": base64HashFunc(func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }),
 		// date and time

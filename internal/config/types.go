@@ -46,15 +46,15 @@ type Config struct {
 	Skip           *bool
 	Exclude        *Exclude
 
-	IAMAssumeRoleDuration      *int64
-	IAMAssumeRoleSessionName   string
-	TerraformBinary            string
-	TerraformVersionConstraint string
+	IAMAssumeRoleDuration       *int64
+	IAMAssumeRoleSessionName    string
+	TerraformBinary             string
+	TerraformVersionConstraint  string
 	TerragruntVersionConstraint string
-	DownloadDir                string
-	RetryableErrors            []string
-	RetryMaxAttempts           *int64
-	RetrySleepIntervalSec      *int64
+	DownloadDir                 string
+	RetryableErrors             []string
+	RetryMaxAttempts            *int64
+	RetrySleepIntervalSec       *int64
 }
 
 // Terraform is the terraform block.
