@@ -1,0 +1,218 @@
+// Package notify holds what every report of a pipeline run shares: where the run
+// happened (links to the run, the pull request and the commit) and the outcome per
+// unit. Its sub-packages render and deliver reports: comment (the pull request's
+// markdown), github (comments and drift issues through the REST API) and slack (Block
+// Kit messages to an incoming webhook).
+package notify
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Run says where a report comes from. Every field may be empty (a local run).
+type Run struct {
+	ServerURL  string `json:"server_url,omitempty"` // https://github.com
+	Repository string `json:"repository,omitempty"` // owner/name
+	RunID      string `json:"run_id,omitempty"`
+	RunAttempt string `json:"run_attempt,omitempty"`
+	Workflow   string `json:"workflow,omitempty"`
+	SHA        string `json:"sha,omitempty"` // the commit the run built
+	Ref        string `json:"ref,omitempty"` // refs/heads/main, refs/pull/7/merge
+	PR         int    `json:"pr,omitempty"`  // pull request number, 0 when none
+	Actor      string `json:"actor,omitempty"`
+	Event      string `json:"event,omitempty"` // pull_request, push, schedule, workflow_dispatch, local
+}
+
+var pullRef = regexp.MustCompile(`^refs/pull/(\d+)/`)
+
+// RunFromEnv reads the run from GitHub Actions' default variables. OLECHKA_PR_NUMBER
+// overrides the pull request number (jobs that run on push or workflow_run set it).
+func RunFromEnv(getenv func(string) string) Run {
+	r := Run{
+		ServerURL:  strings.TrimRight(getenv("GITHUB_SERVER_URL"), "/"),
+		Repository: getenv("GITHUB_REPOSITORY"),
+		RunID:      getenv("GITHUB_RUN_ID"),
+		RunAttempt: getenv("GITHUB_RUN_ATTEMPT"),
+		Workflow:   getenv("GITHUB_WORKFLOW"),
+		SHA:        getenv("GITHUB_SHA"),
+		Ref:        getenv("GITHUB_REF"),
+		Actor:      getenv("GITHUB_ACTOR"),
+		Event:      getenv("GITHUB_EVENT_NAME"),
+	}
+	if r.ServerURL == "" && r.Repository != "" {
+		r.ServerURL = "https://github.com"
+	}
+	if n, err := strconv.Atoi(getenv("OLECHKA_PR_NUMBER")); err == nil && n > 0 {
+		r.PR = n
+	} else if m := pullRef.FindStringSubmatch(r.Ref); m != nil {
+		r.PR, _ = strconv.Atoi(m[1])
+	}
+	// On pull_request events GITHUB_SHA is the merge commit; the head commit is more useful.
+	if h := getenv("OLECHKA_HEAD_SHA"); h != "" {
+		r.SHA = h
+	}
+	return r
+}
+
+func (r Run) repoURL() string {
+	if r.ServerURL == "" || r.Repository == "" {
+		return ""
+	}
+	return r.ServerURL + "/" + r.Repository
+}
+
+// RunURL links to the workflow run ("" when unknown).
+func (r Run) RunURL() string {
+	base := r.repoURL()
+	if base == "" || r.RunID == "" {
+		return ""
+	}
+	u := base + "/actions/runs/" + r.RunID
+	if r.RunAttempt != "" && r.RunAttempt != "1" {
+		u += "/attempts/" + r.RunAttempt
+	}
+	return u
+}
+
+// PRURL links to the pull request ("" when none).
+func (r Run) PRURL() string {
+	base := r.repoURL()
+	if base == "" || r.PR == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s/pull/%d", base, r.PR)
+}
+
+// CommitURL links to the commit ("" when unknown).
+func (r Run) CommitURL() string {
+	base := r.repoURL()
+	if base == "" || r.SHA == "" {
+		return ""
+	}
+	return base + "/commit/" + r.SHA
+}
+
+// ShortSHA is the commit's first 7 characters.
+func (r Run) ShortSHA() string {
+	if len(r.SHA) > 7 {
+		return r.SHA[:7]
+	}
+	return r.SHA
+}
+
+// Stage names what a report is about.
+type Stage string
+
+// The stages that report.
+const (
+	StagePlan  Stage = "plan"
+	StageApply Stage = "apply"
+	StageDrift Stage = "drift"
+)
+
+// Status is one unit's outcome.
+type Status string
+
+// Outcomes, from worst to best (see Severity).
+const (
+	Failed    Status = "failed"  // the tool failed
+	Blocked   Status = "blocked" // a policy denial or a refused (stale) plan stopped it
+	Skipped   Status = "skipped" // a dependency failed or was blocked
+	Pending   Status = "pending" // waits for an approval
+	Drifted   Status = "drifted" // real infrastructure differs from the code
+	Planned   Status = "planned" // a plan with changes
+	Applied   Status = "applied" // changes applied
+	NoChanges Status = "no-changes"
+)
+
+// Severity orders statuses: lower is worse.
+func (s Status) Severity() int {
+	switch s {
+	case Failed:
+		return 0
+	case Blocked:
+		return 1
+	case Skipped:
+		return 2
+	case Pending:
+		return 3
+	case Drifted:
+		return 4
+	case Planned:
+		return 5
+	case Applied:
+		return 6
+	case NoChanges:
+		return 7
+	}
+	return 8
+}
+
+// Bad reports an outcome that needs someone's attention (failed, blocked, skipped).
+func (s Status) Bad() bool { return s.Severity() <= 2 }
+
+// Counts are a plan's resource changes.
+type Counts struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+	Replace int `json:"replace"`
+}
+
+// Zero reports a plan without changes.
+func (c Counts) Zero() bool { return c == Counts{} }
+
+// String renders counts the way OpenTofu summarises a plan.
+func (c Counts) String() string {
+	s := fmt.Sprintf("+%d ~%d -%d", c.Add, c.Change, c.Destroy)
+	if c.Replace > 0 {
+		s += fmt.Sprintf(" ±%d", c.Replace)
+	}
+	return s
+}
+
+// UnitResult is one unit's outcome in a report.
+type UnitResult struct {
+	Path        string        `json:"path"`
+	Env         string        `json:"env,omitempty"`
+	Region      string        `json:"region,omitempty"`
+	Action      string        `json:"action,omitempty"` // plan | destroy
+	Status      Status        `json:"status"`
+	Counts      Counts        `json:"counts"`
+	Destructive bool          `json:"destructive,omitempty"` // destroys or replaces something stateful
+	Message     string        `json:"message,omitempty"`     // one line: why it failed, was blocked or skipped
+	Duration    time.Duration `json:"duration,omitempty"`
+}
+
+// Report is the outcome of one stage of one run.
+type Report struct {
+	Stage Stage        `json:"stage"`
+	Run   Run          `json:"run"`
+	Units []UnitResult `json:"units"`
+	// ArtifactsURL links to the run's artifacts (plans, logs, the full comment).
+	ArtifactsURL string `json:"artifacts_url,omitempty"`
+}
+
+// Worst returns the worst status in the report (NoChanges when it is empty).
+func (r Report) Worst() Status {
+	w := NoChanges
+	for _, u := range r.Units {
+		if u.Status.Severity() < w.Severity() {
+			w = u.Status
+		}
+	}
+	return w
+}
+
+// Tally counts units per status.
+func (r Report) Tally() map[Status]int {
+	m := map[Status]int{}
+	for _, u := range r.Units {
+		m[u.Status]++
+	}
+	return m
+}
