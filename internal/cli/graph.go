@@ -1,8 +1,133 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"io"
+	"strings"
 
-// PLACEHOLDER: replaced by the issue that builds this command.
+	"github.com/spf13/cobra"
+
+	"github.com/terragrunt-olechka/olechka/internal/graph"
+)
+
 func newGraphCmd(app *App) *cobra.Command {
-	return notBuilt("graph")
+	var (
+		format string
+		flags  evalFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "graph [--format text|json|mermaid|dot] [PATH]",
+		Short: "Print the dependency graph of the units under PATH, with apply and destroy waves",
+		Long: `graph builds the DAG from every unit's dependency and dependencies blocks and
+prints its waves: wave 0 holds units with no dependencies, wave N units whose
+dependencies are all in earlier waves (the apply order); reverse waves are the
+destroy order. A dependency cycle is an error that names every unit on it.
+
+Formats: text (default), json ({"waves": [...], "reverse_waves": [...], "edges": {...}}),
+mermaid (renders on GitHub) and dot (Graphviz).`,
+		Example: `  olechka graph live
+  olechka graph --format mermaid live/production`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "text", "json", "mermaid", "dot":
+			default:
+				return fmt.Errorf("unknown --format %q: use text, json, mermaid or dot", format)
+			}
+			root, err := pathArg(args)
+			if err != nil {
+				return err
+			}
+			t, err := loadTree(cmd.Context(), app, &flags, root)
+			if err != nil {
+				return err
+			}
+			if err := reportTreeErrors(app, t); err != nil {
+				return err
+			}
+			g := graph.FromTree(t)
+			if err := g.Validate(); err != nil {
+				return &ExitError{Code: 1, Err: err}
+			}
+			waves, err := g.Waves()
+			if err != nil {
+				return &ExitError{Code: 1, Err: err}
+			}
+			rev, _ := g.ReverseWaves()
+			switch format {
+			case "json":
+				edges := map[string][]string{}
+				for _, n := range g.Nodes() {
+					edges[n] = nonNil(g.Deps(n))
+				}
+				return writeJSON(app, map[string]any{"waves": waves, "reverse_waves": rev, "edges": edges})
+			case "mermaid":
+				writeMermaid(app.Stdout, g, waves)
+			case "dot":
+				writeDot(app.Stdout, g)
+			default:
+				writeWaves(app.Stdout, "Apply waves", waves)
+				fmt.Fprintln(app.Stdout)
+				writeWaves(app.Stdout, "Destroy waves", rev)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, mermaid or dot")
+	flags.register(cmd)
+	return cmd
 }
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func writeWaves(w io.Writer, title string, waves [][]string) {
+	fmt.Fprintf(w, "%s:\n", title)
+	for i, wave := range waves {
+		fmt.Fprintf(w, "  wave %d:\n", i)
+		for _, n := range wave {
+			fmt.Fprintf(w, "    %s\n", n)
+		}
+	}
+}
+
+// mermaidID turns a unit path into a Mermaid node id.
+func mermaidID(p string) string {
+	r := strings.NewReplacer("/", "_", "-", "_", ".", "_", " ", "_")
+	return "u_" + r.Replace(p)
+}
+
+func writeMermaid(w io.Writer, g *graph.Graph, waves [][]string) {
+	fmt.Fprintln(w, "graph LR")
+	for i, wave := range waves {
+		fmt.Fprintf(w, "  subgraph wave%d[\"wave %d\"]\n", i, i)
+		for _, n := range wave {
+			fmt.Fprintf(w, "    %s[\"%s\"]\n", mermaidID(n), n)
+		}
+		fmt.Fprintln(w, "  end")
+	}
+	for _, n := range g.Nodes() {
+		for _, d := range g.Deps(n) {
+			fmt.Fprintf(w, "  %s --> %s\n", mermaidID(d), mermaidID(n))
+		}
+	}
+}
+
+func writeDot(w io.Writer, g *graph.Graph) {
+	fmt.Fprintln(w, "digraph units {")
+	fmt.Fprintln(w, "  rankdir=LR;")
+	for _, n := range g.Nodes() {
+		fmt.Fprintf(w, "  %q;\n", n)
+	}
+	for _, n := range g.Nodes() {
+		for _, d := range g.Deps(n) {
+			fmt.Fprintf(w, "  %q -> %q;\n", d, n)
+		}
+	}
+	fmt.Fprintln(w, "}")
+}
+

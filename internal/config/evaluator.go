@@ -126,9 +126,28 @@ func (e *Error) Error() string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString(d.Error())
+		b.WriteString(FormatDiagnostic(d))
 	}
 	return b.String()
+}
+
+// FormatDiagnostic renders an HCL diagnostic as "file:line:col: summary: detail".
+func FormatDiagnostic(err error) string {
+	var d *hcl.Diagnostic
+	if !errors.As(err, &d) {
+		return err.Error()
+	}
+	msg := d.Summary
+	if d.Detail != "" {
+		msg += ": " + d.Detail
+	}
+	if d.Subject == nil || d.Subject.Filename == "" {
+		return msg
+	}
+	if d.Subject.Start.Line == 0 {
+		return d.Subject.Filename + ": " + msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", d.Subject.Filename, d.Subject.Start.Line, d.Subject.Start.Column, msg)
 }
 
 // Tree is every unit under a root.

@@ -334,17 +334,17 @@ func (s *scope) readTfvars(p string) (cty.Value, error) {
 	}
 	f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
 	if diags.HasErrors() {
-		return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diags.Error())
+		return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diagsString(diags))
 	}
 	attrs, diags := f.Body.JustAttributes()
 	if diags.HasErrors() {
-		return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diags.Error())
+		return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diagsString(diags))
 	}
 	m := map[string]cty.Value{}
 	for name, a := range attrs {
 		v, d := a.Expr.Value(nil)
 		if d.HasErrors() {
-			return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", d.Error())
+			return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diagsString(d))
 		}
 		m[name] = v
 	}
@@ -384,7 +384,7 @@ func (s *scope) readTerragruntConfigFunc(stack []string) function.Function {
 			}
 			v, diags := s.readConfig(p, stack)
 			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("reading %s: %s", p, diags.Error())
+				return cty.NilVal, fmt.Errorf("reading %s: %s", p, diagsString(diags))
 			}
 			return v, nil
 		},
@@ -429,4 +429,12 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 		s.u.read(f)
 	}
 	return r.value, r.diags
+}
+
+func diagsString(diags hcl.Diagnostics) string {
+	var parts []string
+	for _, d := range diags.Errs() {
+		parts = append(parts, FormatDiagnostic(d))
+	}
+	return strings.Join(parts, "; ")
 }

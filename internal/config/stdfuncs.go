@@ -516,7 +516,7 @@ func (s *scope) addFileFunctions(fns map[string]function.Function) {
 			}
 			tmpl, diags := hclsyntax.ParseTemplate(b, p, hcl.InitialPos)
 			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())
+				return cty.NilVal, fmt.Errorf("templatefile: %s", diagsString(diags))
 			}
 			vars := map[string]cty.Value{}
 			if v := args[1]; !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
@@ -530,7 +530,7 @@ func (s *scope) addFileFunctions(fns map[string]function.Function) {
 			}
 			v, diags := tmpl.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
 			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("templatefile: %s", diags.Error())
+				return cty.NilVal, fmt.Errorf("templatefile: %s", diagsString(diags))
 			}
 			return convert.Convert(v, cty.String)
 		},

@@ -1,0 +1,6 @@
+variable "x" {}
+
+variable "y" {
+  type    = number
+  default = "abc"
+}
