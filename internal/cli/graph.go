@@ -130,4 +130,3 @@ func writeDot(w io.Writer, g *graph.Graph) {
 	}
 	fmt.Fprintln(w, "}")
 }
-

@@ -56,4 +56,3 @@ func isEmpty(v any) bool {
 	}
 	return false
 }
-
