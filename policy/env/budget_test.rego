@@ -1,0 +1,25 @@
+package olechka.env.budget_test
+
+import data.olechka.env.budget
+
+test_over_budget_is_denied if {
+	count(budget.deny) == 1 with input as {"env": "dev", "budget_usd": 500, "cost": {"monthly_usd": 650.5}}
+}
+
+test_under_budget_passes if {
+	count(budget.deny) == 0 with input as {"env": "dev", "budget_usd": 500, "cost": {"monthly_usd": 100}}
+	count(budget.warn) == 0 with input as {"env": "dev", "budget_usd": 500, "cost": {"monthly_usd": 100}}
+}
+
+test_near_budget_warns if {
+	count(budget.warn) == 1 with input as {"env": "dev", "budget_usd": 500, "cost": {"monthly_usd": 450}}
+}
+
+test_no_budget_warns if {
+	count(budget.warn) == 1 with input as {"env": "dev", "cost": {"monthly_usd": 450}}
+}
+
+test_growth_warns if {
+	i := {"env": "dev", "budget_usd": 5000, "cost": {"monthly_usd": 1500, "base_monthly_usd": 1000, "delta_usd": 500}}
+	count(budget.warn) == 1 with input as i
+}
