@@ -1,0 +1,103 @@
+// Package comment renders the pull request comment of a pipeline run: the affected
+// units with the reasons detect gave, a collapsible plan per unit (destructive changes
+// first), the findings of validate, the cost diff and a Mermaid graph of the affected
+// units. The result never exceeds GitHub's comment limit: it continues in further
+// comments (each with its own hidden marker and part number) or, past a bounded number
+// of parts, ends with a link to the full comment kept in the run's artifacts.
+//
+// The package takes plain data (Input); the pipeline fills it from detect's result,
+// validate's findings, plan artifacts and review's gates.
+package comment
+
+import (
+	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/notify"
+)
+
+// Input is everything one comment shows.
+type Input struct {
+	Run        notify.Run
+	Base, Head string // commits detect compared
+	Units      []Unit
+	Findings   []finding.Finding
+	Cost       *Cost
+	// Edges maps a unit path to the paths it depends on; the graph draws the edges
+	// between affected units.
+	Edges map[string][]string
+	// FullURL links to where the full, untruncated comment and plans are kept (the
+	// run's artifacts); "" = the run URL.
+	FullURL string
+	// Title overrides the heading ("olechka plan" by default).
+	Title string
+}
+
+// Unit is one affected unit.
+type Unit struct {
+	Path    string   `json:"path"`
+	Action  string   `json:"action"` // plan | destroy
+	Wave    int      `json:"wave"`
+	Env     string   `json:"env,omitempty"`
+	Region  string   `json:"region,omitempty"`
+	Tier    string   `json:"tier,omitempty"`
+	Reasons []string `json:"reasons,omitempty"`
+	Plan    *Plan    `json:"plan,omitempty"` // nil: not planned (yet)
+	Gate    *Gate    `json:"gate,omitempty"` // nil: not reviewed
+}
+
+// Plan is a unit's plan, as its artifacts summarise it.
+type Plan struct {
+	Counts  notify.Counts `json:"counts"`
+	Changes []Change      `json:"changes,omitempty"`
+	Text    string        `json:"text,omitempty"`  // readable plan (sensitive values already masked)
+	Error   string        `json:"error,omitempty"` // the plan failed
+	Mocks   []string      `json:"mocks,omitempty"` // dependencies whose mock outputs the plan used
+}
+
+// Destructive reports whether the plan deletes or replaces anything.
+func (p *Plan) Destructive() bool {
+	return p != nil && (p.Counts.Destroy > 0 || p.Counts.Replace > 0)
+}
+
+// Stateful reports whether the plan deletes or replaces a stateful resource.
+func (p *Plan) Stateful() bool {
+	if p == nil {
+		return false
+	}
+	for _, c := range p.Changes {
+		if c.Stateful && c.Destructive() {
+			return true
+		}
+	}
+	return false
+}
+
+// Change is one resource change of a plan.
+type Change struct {
+	Address  string `json:"address"`
+	Action   string `json:"action"` // create | update | delete | replace | read
+	Stateful bool   `json:"stateful,omitempty"`
+}
+
+// Destructive reports a delete or replace.
+func (c Change) Destructive() bool { return c.Action == "delete" || c.Action == "replace" }
+
+// Gate is review's decision for a unit.
+type Gate struct {
+	Decision    string   `json:"decision"` // auto | manual | blocked
+	Environment string   `json:"environment,omitempty"`
+	Reasons     []string `json:"reasons,omitempty"`
+}
+
+// Cost is the monthly cost estimate before and after the change.
+type Cost struct {
+	Currency string     `json:"currency"` // USD
+	Lines    []CostLine `json:"lines"`
+	Source   string     `json:"source,omitempty"` // "olechka catalog 2025-01", "infracost"
+}
+
+// CostLine is one unit's (or env's) monthly estimate.
+type CostLine struct {
+	Name string  `json:"name"`
+	Base float64 `json:"base"`
+	Head float64 `json:"head"`
+}
