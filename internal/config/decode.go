@@ -218,7 +218,7 @@ func (s *scope) decodeDependencies(body *hclsyntax.Body, locals, includeVar cty.
 				p = filepath.Join(s.terragruntDir, p)
 			}
 			dep.Dir = filepath.Clean(p)
-			if dep.Enabled && !fileExists(s.u.e.opts.FS, filepath.Join(dep.Dir, UnitFile)) {
+			if dep.Enabled && !s.u.e.fileExists(filepath.Join(dep.Dir, UnitFile)) {
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
 					Summary:  "Dependency not found",
@@ -332,7 +332,6 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		ownDeps = deps
 	}
 	ctx := s.evalContext(vars(locals, includeVar, depVar))
-	ctx.Functions["read_terragrunt_config"] = s.readTerragruntConfigFunc(stack)
 	cfg := &Config{
 		Inputs:     cty.EmptyObjectVal,
 		Locals:     locals,

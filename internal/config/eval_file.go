@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 )
 
 // include is one include block of a config.
@@ -35,6 +36,8 @@ type scope struct {
 	// it runs for, so the result cannot be shared with other units. Shared by the
 	// scopes of one file's evaluation.
 	dependent *bool
+	fns       map[string]function.Function // Terragrunt's and the file functions, bound to this scope
+	stack     []string                     // files being read above this one, to catch read cycles
 }
 
 // topLevel lists the attributes and blocks a Terragrunt file may hold.
@@ -141,8 +144,8 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	if d := checkTopLevel(body); d.HasErrors() {
 		return nil, nil, d
 	}
-	s := &scope{u: u, terragruntDir: terragruntDir, configPath: path, dependent: new(bool)}
-	stack = append(stack, path)
+	stack = append(stack[:len(stack):len(stack)], path)
+	s := &scope{u: u, terragruntDir: terragruntDir, configPath: path, dependent: new(bool), stack: stack}
 
 	// 1. include blocks: evaluated with functions only.
 	incs, diags := s.decodeIncludes(body)
@@ -152,7 +155,7 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	s.includes = incs
 	exposed := map[string]cty.Value{}
 	for _, inc := range incs {
-		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent}
+		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: stack}
 		d := is.prepareInclude(inc, stack)
 		diags = append(diags, d...)
 		if d.HasErrors() {
@@ -205,7 +208,7 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	// 4. Each include's body with the merged dependencies, merged in order, then the file.
 	var merged *Config
 	for _, inc := range incs {
-		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent}
+		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: stack}
 		cfg, d := is.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, stack, depVar)
 		diags = append(diags, d...)
 		if d.HasErrors() {

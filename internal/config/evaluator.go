@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
 )
 
 // Options configures an Evaluator.
@@ -50,13 +49,24 @@ type Options struct {
 // and module source hashes, and is safe for concurrent use.
 type Evaluator struct {
 	opts Options
-	std  map[string]function.Function
+	base *hcl.EvalContext // OpenTofu's functions; every scope's context is a child
 
 	mu      sync.Mutex
 	parsed  map[string]*parsedFile
 	reads   map[string]*readResult
 	sources map[string]*sourceHash
 	cmds    map[string]*cmdResult
+	exists  sync.Map // path -> bool: whether a file exists there
+}
+
+// fileExists tells whether a file exists, asking the file system once per path.
+func (e *Evaluator) fileExists(p string) bool {
+	if v, ok := e.exists.Load(p); ok {
+		return v.(bool)
+	}
+	ok := fileExists(e.opts.FS, p)
+	e.exists.Store(p, ok)
+	return ok
 }
 
 // NewEvaluator returns an Evaluator with opts.
@@ -72,7 +82,7 @@ func NewEvaluator(opts Options) *Evaluator {
 	}
 	return &Evaluator{
 		opts:    opts,
-		std:     stdFunctions(),
+		base:    &hcl.EvalContext{Functions: stdFunctions()},
 		parsed:  map[string]*parsedFile{},
 		reads:   map[string]*readResult{},
 		sources: map[string]*sourceHash{},

@@ -17,16 +17,19 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// evalContext returns the evaluation context of the scope: OpenTofu's functions,
-// Terragrunt's functions bound to this scope, and vars.
+// evalContext returns the evaluation context of the scope: a child of the evaluator's
+// context holding OpenTofu's functions, with Terragrunt's functions bound to this
+// scope (built once per scope) and vars.
 func (s *scope) evalContext(vars map[string]cty.Value) *hcl.EvalContext {
-	fns := make(map[string]function.Function, len(s.u.e.std)+40)
-	for k, v := range s.u.e.std {
-		fns[k] = v
+	if s.fns == nil {
+		s.fns = make(map[string]function.Function, 48)
+		s.addTerragruntFunctions(s.fns)
+		s.addFileFunctions(s.fns)
 	}
-	s.addTerragruntFunctions(fns)
-	s.addFileFunctions(fns)
-	return &hcl.EvalContext{Variables: vars, Functions: fns}
+	ctx := s.u.e.base.NewChild()
+	ctx.Variables = vars
+	ctx.Functions = s.fns
+	return ctx
 }
 
 func strFunc(impl func() (string, error)) function.Function {
@@ -149,7 +152,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 				}
 				dir = parent
 				p := filepath.Join(dir, name)
-				if fileExists(e.opts.FS, p) {
+				if e.fileExists(p) {
 					return cty.StringVal(p), nil
 				}
 			}
@@ -237,9 +240,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 			return args[0], nil
 		},
 	})
-	// read_terragrunt_config is set where the stack is known (evalBody); in locals
-	// and includes it is bound with the scope's own file on the stack.
-	fns["read_terragrunt_config"] = s.readTerragruntConfigFunc([]string{s.configPath})
+	fns["read_terragrunt_config"] = s.readTerragruntConfigFunc(s.stack)
 }
 
 func (s *scope) abs(p string) string {
@@ -376,7 +377,7 @@ func (s *scope) readTerragruntConfigFunc(stack []string) function.Function {
 				return cty.NilVal, fmt.Errorf("takes a path and an optional default")
 			}
 			p := s.abs(args[0].AsString())
-			if !fileExists(s.u.e.opts.FS, p) {
+			if !s.u.e.fileExists(p) {
 				if len(args) == 2 {
 					return args[1], nil
 				}
@@ -395,6 +396,15 @@ func (s *scope) readTerragruntConfigFunc(stack []string) function.Function {
 // units when it does not depend on the reader.
 func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics) {
 	e := s.u.e
+	for _, q := range stack {
+		if q == p {
+			return cty.NilVal, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Configuration read cycle",
+				Detail:   fmt.Sprintf("%s reads itself through %s.", p, strings.Join(append(stack[:len(stack):len(stack)], p), " -> ")),
+			}}
+		}
+	}
 	e.mu.Lock()
 	r, ok := e.reads[p]
 	if !ok {

@@ -172,23 +172,79 @@ func ptr[T any](p *T) any {
 }
 
 // configValue is a config as a cty value: what read_terragrunt_config returns and
-// what an exposed include offers.
+// what an exposed include offers (locals, inputs, dependency.NAME.outputs, and the
+// other attributes under their render keys).
 func configValue(c *Config) cty.Value {
-	m := renderConfig(c)
-	// Dependency outputs are reachable as dependency.NAME.outputs.
-	b, err := json.Marshal(m)
-	if err != nil {
-		return cty.DynamicVal
+	str := cty.StringVal
+	optBool := func(p *bool) cty.Value {
+		if p == nil {
+			return cty.NullVal(cty.Bool)
+		}
+		return cty.BoolVal(*p)
 	}
-	ty, err := ctyjson.ImpliedType(b)
-	if err != nil {
-		return cty.DynamicVal
+	strs := func(ss []string) cty.Value {
+		if len(ss) == 0 {
+			return cty.ListValEmpty(cty.String)
+		}
+		vs := make([]cty.Value, len(ss))
+		for i, x := range ss {
+			vs[i] = cty.StringVal(x)
+		}
+		return cty.ListVal(vs)
 	}
-	v, err := ctyjson.Unmarshal(b, ty)
-	if err != nil {
-		return cty.DynamicVal
+	orEmpty := func(v cty.Value) cty.Value {
+		if v == cty.NilVal {
+			return cty.EmptyObjectVal
+		}
+		return v
 	}
-	return v
+	m := map[string]cty.Value{
+		"locals":                        orEmpty(c.Locals),
+		"inputs":                        orEmpty(c.Inputs),
+		"iam_role":                      str(c.IAMRole),
+		"prevent_destroy":               optBool(c.PreventDestroy),
+		"skip":                          optBool(c.Skip),
+		"terraform_binary":              str(c.TerraformBinary),
+		"terraform_version_constraint":  str(c.TerraformVersionConstraint),
+		"terragrunt_version_constraint": str(c.TerragruntVersionConstraint),
+		"download_dir":                  str(c.DownloadDir),
+		"terraform":                     cty.NullVal(cty.DynamicPseudoType),
+		"remote_state":                  cty.NullVal(cty.DynamicPseudoType),
+		"dependencies":                  cty.NullVal(cty.DynamicPseudoType),
+	}
+	if t := c.Terraform; t != nil {
+		m["terraform"] = cty.ObjectVal(map[string]cty.Value{"source": str(t.Source)})
+	}
+	if rs := c.RemoteState; rs != nil {
+		m["remote_state"] = cty.ObjectVal(map[string]cty.Value{
+			"backend":      str(rs.Backend),
+			"config":       orEmpty(rs.Config),
+			"disable_init": cty.BoolVal(rs.DisableInit),
+		})
+	}
+	if len(c.Dependencies) > 0 {
+		m["dependencies"] = cty.ObjectVal(map[string]cty.Value{"paths": strs(c.Dependencies)})
+	}
+	deps := map[string]cty.Value{}
+	for _, d := range c.Dependency {
+		out := d.Outputs
+		if out == cty.NilVal {
+			out = cty.NullVal(cty.DynamicPseudoType)
+		}
+		deps[d.Name] = cty.ObjectVal(map[string]cty.Value{
+			"config_path": str(d.ConfigPath),
+			"outputs":     out,
+		})
+	}
+	m["dependency"] = cty.ObjectVal(deps)
+	gens := map[string]cty.Value{}
+	for _, g := range c.Generate {
+		gens[g.Name] = cty.ObjectVal(map[string]cty.Value{
+			"path": str(g.Path), "if_exists": str(g.IfExists), "contents": str(g.Contents),
+		})
+	}
+	m["generate"] = cty.ObjectVal(gens)
+	return cty.ObjectVal(m)
 }
 
 // DeployedView is the part of a rendered unit that decides what it deploys: the render

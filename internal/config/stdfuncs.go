@@ -523,6 +523,9 @@ func (s *scope) addFileFunctions(fns map[string]function.Function) {
 				vars = v.AsValueMap()
 			}
 			inner := map[string]function.Function{}
+			for k, f := range s.u.e.base.Functions {
+				inner[k] = f
+			}
 			for k, f := range fns {
 				if k != "templatefile" {
 					inner[k] = f
