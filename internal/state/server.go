@@ -1,0 +1,150 @@
+// Package state serves an S3-compatible store on loopback for local runs: OpenTofu's s3
+// backend keeps state in it and locks with a lockfile (use_lockfile = true), which works
+// because the store honours If-None-Match on PUT. Buckets are created on first use.
+// With a folder, objects persist in a single bbolt file there (crash-safe writes); without
+// one they live in memory.
+package state
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3bolt"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	bolt "go.etcd.io/bbolt"
+)
+
+// DBFile is the file holding the objects inside Options.Dir.
+const DBFile = "state.db"
+
+// Options configures Serve.
+type Options struct {
+	// Dir holds the store (DBFile); it is created if missing. Empty: in memory.
+	Dir string
+	// Addr is the listen address; empty means 127.0.0.1 on a free port.
+	Addr string
+	// Log receives one line per request when not nil.
+	Log io.Writer
+}
+
+// Server is a running store.
+type Server struct {
+	url   string
+	srv   *http.Server
+	ln    net.Listener
+	db    *bolt.DB
+	done  chan struct{}
+	once  sync.Once
+	cerr  error
+	serve error
+}
+
+// Serve starts the store. It stops when ctx ends or Close is called.
+func Serve(ctx context.Context, opts Options) (*Server, error) {
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	var backend gofakes3.Backend
+	var db *bolt.DB
+	if opts.Dir != "" {
+		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
+			return nil, fmt.Errorf("state store folder: %w", err)
+		}
+		path := filepath.Join(opts.Dir, DBFile)
+		var err error
+		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+		if err != nil {
+			if errors.Is(err, bolt.ErrTimeout) {
+				return nil, fmt.Errorf("%s is in use by another olechka state server (only one may serve a folder)", path)
+			}
+			return nil, fmt.Errorf("opening state store %s: %w", path, err)
+		}
+		backend = s3bolt.New(db)
+	} else {
+		backend = s3mem.New()
+	}
+	fopts := []gofakes3.Option{
+		gofakes3.WithAutoBucket(true),
+		gofakes3.WithLogger(quietLogger{w: opts.Log}),
+	}
+	handler := gofakes3.New(backend, fopts...).Server()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		if db != nil {
+			db.Close()
+		}
+		return nil, fmt.Errorf("state server listen on %s: %w", addr, err)
+	}
+	s := &Server{
+		url:  "http://" + ln.Addr().String(),
+		ln:   ln,
+		db:   db,
+		done: make(chan struct{}),
+		srv: &http.Server{
+			Handler:           handler,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          log.New(io.Discard, "", 0),
+		},
+	}
+	go func() {
+		err := s.srv.Serve(ln)
+		if !errors.Is(err, http.ErrServerClosed) {
+			s.serve = err
+		}
+		close(s.done)
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// URL is the endpoint for OpenTofu's s3 backend (endpoints.s3), e.g. http://127.0.0.1:41234.
+func (s *Server) URL() string { return s.url }
+
+// Addr is the host:port the server listens on.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
+
+// Done is closed when the server has stopped.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Close stops the server, letting requests in flight finish for up to 5 seconds, and
+// closes the store.
+func (s *Server) Close() error {
+	s.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := s.srv.Shutdown(ctx)
+		<-s.done
+		if s.db != nil {
+			err = errors.Join(err, s.db.Close())
+		}
+		s.cerr = errors.Join(err, s.serve)
+	})
+	return s.cerr
+}
+
+// quietLogger passes gofakes3's request lines to w (or nowhere).
+type quietLogger struct{ w io.Writer }
+
+func (l quietLogger) Print(level gofakes3.LogLevel, v ...any) {
+	if l.w == nil {
+		return
+	}
+	fmt.Fprintln(l.w, append([]any{string(level)}, v...)...)
+}
