@@ -29,11 +29,11 @@ func PartMarker(n int) string {
 	return fmt.Sprintf("<!-- olechka:pr-comment part=%d -->", n)
 }
 
-// PartOf returns the part number a comment body carries in its marker, or 0 when it is
-// not one of olechka's comments.
+// PartOf returns the part number of one of olechka's comments (whose body starts with
+// its marker), or 0 for any other comment, including one that merely quotes a marker.
 func PartOf(body string) int {
 	m := markerRe.FindStringSubmatch(body)
-	if m == nil {
+	if m == nil || !strings.HasPrefix(strings.TrimLeft(body, " \t\r\n"), m[0]) {
 		return 0
 	}
 	if m[1] == "" {
