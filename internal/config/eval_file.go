@@ -205,32 +205,33 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 		return nil, s, diags
 	}
 
-	// 4. Each include's body with the merged dependencies, merged in order, then the file.
-	var merged *Config
-	for _, inc := range incs {
+	// 4. Each include's body with the merged dependencies; then the file is merged
+	// over the includes, the last include first, each with its own strategy, so the
+	// file wins over every include and a later include over an earlier one.
+	incCfgs := make([]*Config, len(incs))
+	for i, inc := range incs {
 		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: stack}
 		cfg, d := is.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, stack, depVar)
 		diags = append(diags, d...)
-		if d.HasErrors() {
-			continue
-		}
-		switch inc.mergeStrategy {
-		case "no_merge":
-		case "deep":
-			merged = mergeConfig(merged, cfg, true)
-		default:
-			merged = mergeConfig(merged, cfg, false)
-		}
+		incCfgs[i] = cfg
 	}
 	if diags.HasErrors() {
 		return nil, s, diags
 	}
-	own, d := s.evalBody(body, locals, includeVar, deps, stack, depVar)
+	merged, d := s.evalBody(body, locals, includeVar, deps, stack, depVar)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, s, diags
 	}
-	merged = mergeConfig(merged, own, false)
+	for i := len(incs) - 1; i >= 0; i-- {
+		switch incs[i].mergeStrategy {
+		case "no_merge":
+		case "deep":
+			merged = mergeConfig(incCfgs[i], merged, true)
+		default:
+			merged = mergeConfig(incCfgs[i], merged, false)
+		}
+	}
 	merged.Locals = locals
 	// The dependency blocks that count are the merged set with their resolved outputs.
 	merged.Dependency = all
