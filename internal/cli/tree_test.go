@@ -32,7 +32,7 @@ func tree(t *testing.T, files map[string]string) string {
 }
 
 var small = map[string]string{
-	"root.hcl":              "inputs = {\n  environment = \"dev\"\n  aws_region = \"eu-central-1\"\n  tier = \"dev\"\n}\n",
+	"root.hcl":               "inputs = {\n  environment = \"dev\"\n  aws_region = \"eu-central-1\"\n  tier = \"dev\"\n}\n",
 	"dev/vpc/terragrunt.hcl": "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n",
 	"dev/app/terragrunt.hcl": "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\ndependency \"vpc\" {\n  config_path = \"../vpc\"\n  mock_outputs = { id = \"vpc-1\" }\n}\ninputs = { vpc = dependency.vpc.outputs.id }\n",
 }
