@@ -1,0 +1,4 @@
+locals {
+  account_id   = "222222222222"
+  account_name = "ai-tools-staging"
+}

@@ -1,0 +1,6 @@
+locals {
+  environment = "staging"
+  tier        = "staging"
+  cidr_block  = "10.20.0.0/16"
+  az_count    = 2
+}
