@@ -19,11 +19,11 @@ measure() { # name, command...
 	if [ -x /usr/bin/time ]; then
 		/usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { echo "$name: FAILED"; tail -5 "$work/err"; return; }
 		read -r secs user sys kb <"$work/time"
-		printf '%-28s %6.2f s wall  %6.2f s cpu  %6d MB peak\n' "$name" "$secs" "$(echo "$user + $sys" | bc -l)" $((kb / 1024))
+		printf '%-28s %6.2f s wall  %6.2f s cpu  %6d MB peak\n' "$name" "$secs" "$(awk "BEGIN{print $user + $sys}")" $((kb / 1024))
 	else
 		local t0; t0=$(date +%s%N)
 		"$@" >/dev/null 2>"$work/err" || { echo "$name: FAILED"; return; }
-		printf '%-28s %6.2f s wall\n' "$name" "$(echo "($(date +%s%N) - t0) / 1000000000" | sed "s/t0/$t0/" | bc -l)"
+		printf "%-28s %6.2f s wall\n" "$name" "$(awk "BEGIN{print ($(date +%s%N) - $t0) / 1e9}")"
 	fi
 }
 
