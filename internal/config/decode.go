@@ -3,8 +3,6 @@ package config
 import (
 	"fmt"
 	"path/filepath"
-	"sort"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -538,15 +536,3 @@ func decodeGenerate(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnos
 	}
 	return g
 }
-
-// sortedKeys returns the keys of an object or map value, sorted.
-func sortedKeys(v cty.Value) []string {
-	var ks []string
-	for k := range v.AsValueMap() {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
-var _ = strings.TrimSpace
