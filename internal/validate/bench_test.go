@@ -1,0 +1,47 @@
+package validate
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/terragrunt-olechka/olechka/internal/gentree"
+	"github.com/terragrunt-olechka/olechka/internal/testenv"
+)
+
+// BenchmarkValidateGeneratedTree runs lint, policy and cost (and fmt/security when
+// they are built in) on the generated 1,012-unit tree:
+//
+//	go test -run '^$' -bench ValidateGeneratedTree -benchtime 3x ./internal/validate/
+func BenchmarkValidateGeneratedTree(b *testing.B) {
+	dir := b.TempDir()
+	if err := gentree.Generate(dir, gentree.Options{Envs: 46}); err != nil {
+		b.Fatal(err)
+	}
+	repo := testenv.RepoRoot(b)
+	opts := Options{
+		Root: filepath.Join(dir, "live"), RepoRoot: dir,
+		PolicyDirs: []string{filepath.Join(repo, "policy")},
+		Runners:    DefaultRunners(RunnerOptions{}),
+	}
+	if only := os.Getenv("OLECHKA_BENCH_ONLY"); only != "" {
+		opts.Only = []string{only}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := Run(context.Background(), opts)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Units != 1012 {
+			b.Fatalf("%d units", r.Units)
+		}
+		if i == 0 {
+			for _, c := range r.Checks {
+				b.Logf("%-8s %-8s %5d findings %6.2fs %s", c.Name, c.Status, c.Findings, c.Duration.Seconds(), c.Note)
+			}
+			b.Logf("total %.2fs", r.Duration.Seconds())
+		}
+	}
+}

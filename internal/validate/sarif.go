@@ -1,0 +1,268 @@
+package validate
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/terragrunt-olechka/olechka/internal/finding"
+)
+
+// SARIF 2.1.0, the parts olechka writes (GitHub code scanning reads them).
+type sarifLog struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool               sarifTool                   `json:"tool"`
+	Results            []sarifResult               `json:"results"`
+	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
+	Invocations        []sarifInvocation           `json:"invocations,omitempty"`
+	AutomationDetails  *sarifAutomation            `json:"automationDetails,omitempty"`
+	ColumnKind         string                      `json:"columnKind,omitempty"`
+	Properties         map[string]any              `json:"properties,omitempty"`
+}
+
+type sarifAutomation struct {
+	ID string `json:"id"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level   string       `json:"level"`
+	Message sarifMessage `json:"message"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	Version        string      `json:"version,omitempty"`
+	InformationURI string      `json:"informationUri,omitempty"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID                   string            `json:"id"`
+	Name                 string            `json:"name,omitempty"`
+	ShortDescription     sarifMessage      `json:"shortDescription"`
+	FullDescription      *sarifMessage     `json:"fullDescription,omitempty"`
+	DefaultConfiguration sarifRuleConfig   `json:"defaultConfiguration"`
+	Properties           sarifRuleProperty `json:"properties"`
+}
+
+type sarifRuleConfig struct {
+	Level string `json:"level"`
+}
+
+type sarifRuleProperty struct {
+	Tags             []string `json:"tags,omitempty"`
+	SecuritySeverity string   `json:"security-severity,omitempty"`
+	Precision        string   `json:"precision,omitempty"`
+}
+
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID              string            `json:"ruleId"`
+	RuleIndex           int               `json:"ruleIndex"`
+	Level               string            `json:"level"`
+	Message             sarifMessage      `json:"message"`
+	Locations           []sarifLocation   `json:"locations,omitempty"`
+	PartialFingerprints map[string]string `json:"partialFingerprints,omitempty"`
+	Properties          map[string]any    `json:"properties,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+}
+
+type sarifPhysical struct {
+	ArtifactLocation sarifArtifactLoc `json:"artifactLocation"`
+	Region           *sarifRegion     `json:"region,omitempty"`
+}
+
+type sarifArtifactLoc struct {
+	URI       string `json:"uri"`
+	URIBaseID string `json:"uriBaseId,omitempty"`
+}
+
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+// securitySeverity maps a finding's severity to GitHub's security-severity score.
+func securitySeverity(s string) string {
+	switch strings.ToUpper(s) {
+	case "CRITICAL":
+		return "9.5"
+	case "HIGH":
+		return "8.0"
+	case "MEDIUM":
+		return "5.5"
+	case "LOW":
+		return "2.0"
+	}
+	return ""
+}
+
+// sarifURI turns a repository-relative path into a relative URI reference.
+func sarifURI(p string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = url.PathEscape(s)
+	}
+	return strings.Join(parts, "/")
+}
+
+// WriteSARIF writes a SARIF 2.1.0 log with one run, rules deduplicated, file paths
+// relative to the repository root (%SRCROOT%).
+func WriteSARIF(w io.Writer, r *Result, version string) error {
+	if version == "" {
+		version = "dev"
+	}
+	type ruleAcc struct {
+		rule  sarifRule
+		index int
+	}
+	rules := map[string]*ruleAcc{}
+	var ids []string
+	ruleID := func(f finding.Finding) string {
+		if strings.HasPrefix(f.Rule, f.Check+"/") || f.Check == "" {
+			return f.Rule
+		}
+		return f.Check + "/" + f.Rule
+	}
+	for _, f := range r.Findings {
+		id := ruleID(f)
+		acc, ok := rules[id]
+		if !ok {
+			acc = &ruleAcc{rule: sarifRule{
+				ID:                   id,
+				Name:                 ruleName(id),
+				ShortDescription:     sarifMessage{Text: id},
+				DefaultConfiguration: sarifRuleConfig{Level: string(f.Level)},
+				Properties:           sarifRuleProperty{Tags: []string{"olechka", f.Check}},
+			}}
+			if f.Check == CheckSecurity || f.Check == CheckPolicy {
+				acc.rule.Properties.Tags = append(acc.rule.Properties.Tags, "security")
+			}
+			rules[id] = acc
+			ids = append(ids, id)
+		}
+		if s := securitySeverity(f.Severity); s > acc.rule.Properties.SecuritySeverity {
+			acc.rule.Properties.SecuritySeverity = s
+		}
+		if levelRank(f.Level) < levelRank(finding.Level(acc.rule.DefaultConfiguration.Level)) {
+			acc.rule.DefaultConfiguration.Level = string(f.Level)
+		}
+	}
+	sort.Strings(ids)
+	driver := sarifDriver{Name: "olechka", Version: version,
+		InformationURI: "https://github.com/terragrunt-olechka/olechka", Rules: []sarifRule{}}
+	for i, id := range ids {
+		rules[id].index = i
+		driver.Rules = append(driver.Rules, rules[id].rule)
+	}
+	run := sarifRun{
+		Tool:              sarifTool{Driver: driver},
+		Results:           []sarifResult{},
+		ColumnKind:        "unicodeCodePoints",
+		AutomationDetails: &sarifAutomation{ID: "olechka/validate/"},
+	}
+	var notes []sarifNotification
+	for _, c := range r.Checks {
+		if c.Status == StatusError {
+			notes = append(notes, sarifNotification{Level: "error", Message: sarifMessage{Text: fmt.Sprintf("%s could not run: %s", c.Name, c.Note)}})
+		} else if c.Status == StatusSkipped && c.Note != "" {
+			notes = append(notes, sarifNotification{Level: "note", Message: sarifMessage{Text: fmt.Sprintf("%s skipped: %s", c.Name, c.Note)}})
+		}
+	}
+	run.Invocations = []sarifInvocation{{ExecutionSuccessful: len(notes) == 0 || !hasErrorNote(notes), ToolExecutionNotifications: notes}}
+	for _, f := range r.Findings {
+		id := ruleID(f)
+		res := sarifResult{
+			RuleID:    id,
+			RuleIndex: rules[id].index,
+			Level:     string(f.Level),
+			Message:   sarifMessage{Text: f.Message},
+		}
+		if res.Message.Text == "" {
+			res.Message.Text = id
+		}
+		if f.File != "" {
+			loc := sarifLocation{PhysicalLocation: sarifPhysical{
+				ArtifactLocation: sarifArtifactLoc{URI: sarifURI(f.File), URIBaseID: "%SRCROOT%"},
+			}}
+			if f.Line > 0 {
+				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Column}
+			}
+			res.Locations = []sarifLocation{loc}
+		}
+		sum := sha256.Sum256([]byte(id + "\x00" + f.File + "\x00" + f.Unit + "\x00" + f.Message))
+		res.PartialFingerprints = map[string]string{"olechkaFinding/v1": hex.EncodeToString(sum[:16])}
+		props := map[string]any{}
+		if f.Unit != "" {
+			props["unit"] = f.Unit
+		}
+		if f.Severity != "" {
+			props["severity"] = f.Severity
+		}
+		if len(props) > 0 {
+			res.Properties = props
+		}
+		run.Results = append(run.Results, res)
+	}
+	log := sarifLog{
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Version: "2.1.0",
+		Runs:    []sarifRun{run},
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(log)
+}
+
+func hasErrorNote(ns []sarifNotification) bool {
+	for _, n := range ns {
+		if n.Level == "error" {
+			return true
+		}
+	}
+	return false
+}
+
+// ruleName turns policy/deletion-protection into PolicyDeletionProtection.
+func ruleName(id string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range id {
+		if r == '/' || r == '-' || r == '_' || r == '.' || r == ' ' {
+			up = true
+			continue
+		}
+		if up && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		up = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
