@@ -349,6 +349,7 @@ func (r *runner) lifecycle(bucket, ruleID string, days int32, noncurrent bool) s
 		if f := rule.Filter; f != nil && (aws.ToString(f.Prefix) != "" || f.And != nil || f.Tag != nil) {
 			return false // not bucket-wide
 		}
+		//lint:ignore SA1019 rules written before Filter existed still carry the top-level Prefix
 		if rule.Prefix != nil && *rule.Prefix != "" {
 			return false
 		}
