@@ -99,6 +99,7 @@ func (r *runner) logBucket(ctx context.Context) {
 	}
 	part := Partition(r.opts.Region)
 	r.ensure(ctx, res, fresh, r.publicAccessBlock(b))
+	r.ensure(ctx, res, fresh, r.versioning(b))
 	r.ensure(ctx, res, fresh, r.encryption(b, "AES256", ""))
 	r.ensure(ctx, res, fresh, r.policy(b, []map[string]any{
 		denyInsecureTransport(part, b),
@@ -340,6 +341,7 @@ func (r *runner) lifecycle(bucket, ruleID string, days int32, noncurrent bool) s
 		want += fmt.Sprintf("noncurrent versions expire after %d days", days)
 	} else {
 		wantRule.Expiration = &types.LifecycleExpiration{Days: aws.Int32(days)}
+		wantRule.NoncurrentVersionExpiration = &types.NoncurrentVersionExpiration{NoncurrentDays: aws.Int32(7)}
 		want += fmt.Sprintf("objects expire after %d days", days)
 	}
 	matches := func(rule types.LifecycleRule) bool {

@@ -29,7 +29,8 @@ before any unit can keep state there:
     encryption (SSE-KMS with a bucket key), all four public access blocks, a
     TLS-only bucket policy, a lifecycle rule expiring noncurrent state versions,
     server access logging into <bucket>-logs;
-  - that access-log bucket (SSE-S3, public access block, TLS-only, log expiry);
+  - that access-log bucket (SSE-S3, versioning, public access block, TLS-only,
+    log expiry);
   - the DynamoDB lock table (LockID string hash key, on-demand, KMS encryption,
     point-in-time recovery, deletion protection).
 
