@@ -160,7 +160,7 @@ func WriteSARIF(w io.Writer, r *Result, version string) error {
 				DefaultConfiguration: sarifRuleConfig{Level: string(f.Level)},
 				Properties:           sarifRuleProperty{Tags: []string{"olechka", f.Check}},
 			}}
-			if f.Check == CheckSecurity || f.Check == CheckPolicy {
+			if f.Check == CheckPolicy {
 				acc.rule.Properties.Tags = append(acc.rule.Properties.Tags, "security")
 			}
 			rules[id] = acc

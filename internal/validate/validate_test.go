@@ -1,0 +1,556 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/testenv"
+)
+
+// A small spec-shaped tree that passes every check: production with vpc, aurora and
+// alb units in eu-central-1, modules with variables and outputs.
+var goodTree = map[string]string{
+	"live/root.hcl": `locals {
+  env    = read_terragrunt_config(find_in_parent_folders("env.hcl"))
+  region = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+}
+
+inputs = {
+  environment = local.env.locals.environment
+  tier        = local.env.locals.tier
+  aws_region  = local.region.locals.aws_region
+  tags = {
+    Environment = local.env.locals.environment
+    Project     = "ai-tools"
+    Owner       = "platform"
+    ManagedBy   = "olechka"
+  }
+}
+`,
+	"live/production/env.hcl": `locals {
+  environment           = "production"
+  tier                  = "production"
+  backup_retention_days = 30
+  monthly_budget_usd    = 5000
+}
+`,
+	"live/production/eu-central-1/region.hcl": `locals {
+  aws_region = "eu-central-1"
+}
+`,
+	"live/production/eu-central-1/vpc/terragrunt.hcl": `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+terraform {
+  source = "${get_repo_root()}/modules//vpc"
+}
+
+inputs = {
+  cidr               = "10.0.0.0/16"
+  azs                = ["eu-central-1a", "eu-central-1b", "eu-central-1c"]
+  single_nat_gateway = false
+}
+`,
+	"live/production/eu-central-1/aurora/terragrunt.hcl": `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+terraform {
+  source = "${get_repo_root()}/modules//aurora"
+}
+
+prevent_destroy = true
+
+dependency "vpc" {
+  config_path = "../vpc"
+  mock_outputs = {
+    vpc_id          = "vpc-123"
+    private_subnets = ["subnet-a", "subnet-b"]
+  }
+}
+
+inputs = {
+  vpc_id                  = dependency.vpc.outputs.vpc_id
+  subnet_ids              = dependency.vpc.outputs.private_subnets
+  instance_class          = "db.r6g.large"
+  instance_count          = 2
+  backup_retention_period = 30
+  kms_key_arn             = "arn:aws:kms:eu-central-1:111111111111:key/abc"
+}
+`,
+	"live/production/eu-central-1/alb/terragrunt.hcl": `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+terraform {
+  source = "${get_repo_root()}/modules//alb"
+}
+
+dependency "vpc" {
+  config_path = "../vpc"
+  mock_outputs = {
+    vpc_id         = "vpc-123"
+    public_subnets = ["subnet-c", "subnet-d"]
+  }
+}
+
+inputs = {
+  vpc_id     = dependency.vpc.outputs.vpc_id
+  subnet_ids = dependency.vpc.outputs.public_subnets
+  ingress_rules = [
+    { from_port = 80, to_port = 80, cidr_blocks = ["0.0.0.0/0"] },
+    { from_port = 443, to_port = 443, cidr_blocks = ["0.0.0.0/0"] },
+  ]
+}
+`,
+	"modules/vpc/main.tf": `variable "environment" {
+  type = string
+}
+variable "tier" {
+  type = string
+}
+variable "aws_region" {
+  type = string
+}
+variable "tags" {
+  type = map(string)
+}
+variable "cidr" {
+  type = string
+  validation {
+    condition     = can(cidrhost(var.cidr, 0))
+    error_message = "cidr must be a CIDR block."
+  }
+}
+variable "azs" {
+  type = list(string)
+}
+variable "single_nat_gateway" {
+  type    = bool
+  default = false
+}
+output "vpc_id" {
+  value = "x"
+}
+output "private_subnets" {
+  value = []
+}
+output "public_subnets" {
+  value = []
+}
+`,
+	"modules/aurora/main.tf": `variable "environment" {
+  type = string
+}
+variable "tier" {
+  type = string
+}
+variable "aws_region" {
+  type = string
+}
+variable "tags" {
+  type = map(string)
+}
+variable "vpc_id" {
+  type = string
+}
+variable "subnet_ids" {
+  type = list(string)
+}
+variable "instance_class" {
+  type = string
+}
+variable "instance_count" {
+  type    = number
+  default = 2
+}
+variable "backup_retention_period" {
+  type    = number
+  default = 7
+}
+variable "deletion_protection" {
+  type    = bool
+  default = true
+}
+variable "publicly_accessible" {
+  type    = bool
+  default = false
+}
+variable "kms_key_arn" {
+  type = string
+}
+output "endpoint" {
+  value = "x"
+}
+`,
+	"modules/alb/main.tf": `variable "environment" {
+  type = string
+}
+variable "tier" {
+  type = string
+}
+variable "aws_region" {
+  type = string
+}
+variable "tags" {
+  type = map(string)
+}
+variable "vpc_id" {
+  type = string
+}
+variable "subnet_ids" {
+  type = list(string)
+}
+variable "ingress_rules" {
+  type = list(object({
+    from_port   = number
+    to_port     = number
+    cidr_blocks = list(string)
+  }))
+  default = []
+}
+variable "deletion_protection" {
+  type    = bool
+  default = true
+}
+output "arn" {
+  value = "x"
+}
+`,
+}
+
+// writeTree writes goodTree with changes (a "" value deletes a file) into a temp folder.
+func writeTree(t *testing.T, changes map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := maps.Clone(goodTree)
+	for k, v := range changes {
+		if v == "" {
+			delete(files, k)
+		} else {
+			files[k] = v
+		}
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func run(t *testing.T, dir string, o Options) *Result {
+	t.Helper()
+	o.Root = filepath.Join(dir, "live")
+	o.RepoRoot = dir
+	if o.PolicyDirs == nil {
+		o.PolicyDirs = []string{filepath.Join(testenv.RepoRoot(t), "policy")}
+	}
+	if o.Only == nil {
+		o.Only = []string{"lint,policy,cost"}
+	}
+	r, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func errorsOf(r *Result, check string) []finding.Finding {
+	var out []finding.Finding
+	for _, f := range r.Findings {
+		if f.Check == check && f.Level == finding.Error {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func find(r *Result, check, rule string) *finding.Finding {
+	for i, f := range r.Findings {
+		if f.Check == check && f.Rule == rule {
+			return &r.Findings[i]
+		}
+	}
+	return nil
+}
+
+func dump(r *Result) string {
+	var b bytes.Buffer
+	_ = WriteText(&b, r, false)
+	return b.String()
+}
+
+func TestGoodTreePasses(t *testing.T) {
+	r := run(t, writeTree(t, nil), Options{})
+	if r.Units != 3 {
+		t.Fatalf("units = %d", r.Units)
+	}
+	if r.Failed(finding.Warning) {
+		t.Fatalf("the good tree must pass even --fail-on warn:\n%s", dump(r))
+	}
+	for _, name := range []string{CheckLint, CheckPolicy, CheckCost} {
+		if c := r.Check(name); c == nil || c.Status != StatusPassed {
+			t.Errorf("%s: %+v", name, c)
+		}
+	}
+	if c := r.Check(CheckFmt); c == nil || c.Status != StatusSkipped {
+		t.Errorf("fmt not selected must be skipped: %+v", c)
+	}
+	// Cost: 3 NAT gateways + 2 db.r6g.large + ALB, in eu-central-1 prices.
+	if r.Cost == nil || r.Cost.Monthly < 3*730*0.052+2*730*0.31+730*0.027 {
+		t.Fatalf("cost estimate too low: %+v", r.Cost)
+	}
+	if e := r.Cost.Env("production"); e == nil || e.Budget == nil || *e.Budget != 5000 || e.Units != 3 {
+		t.Fatalf("production env cost: %+v", e)
+	}
+}
+
+func TestLintContracts(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"live/production/eu-central-1/aurora/terragrunt.hcl": `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+terraform {
+  source = "${get_repo_root()}/modules//aurora"
+}
+
+prevent_destroy = true
+
+dependency "vpc" {
+  config_path = "../vpc"
+  mock_outputs = {
+    vpc_id  = "vpc-123"
+    subnets = ["a"]
+  }
+}
+
+inputs = {
+  vpc_id                  = dependency.vpc.outputs.vpc_id
+  subnet_ids              = dependency.vpc.outputs.subnets
+  instance_count          = "two"
+  backup_retention_period = 30
+  kms_key_arn             = "arn:aws:kms:eu-central-1:111111111111:key/abc"
+  instanse_class          = "db.r6g.large"
+}
+`,
+		"live/production/eu-central-1/vpc/terragrunt.hcl": strings.Replace(goodTree["live/production/eu-central-1/vpc/terragrunt.hcl"], `"10.0.0.0/16"`, `"not-a-cidr"`, 1),
+	})
+	r := run(t, dir, Options{Only: []string{"lint"}})
+	unit := "live/production/eu-central-1/aurora/terragrunt.hcl"
+	cases := []struct {
+		rule  string
+		level finding.Level
+		file  string
+		line  int
+		text  string
+	}{
+		{"missing-output", finding.Error, unit, 21, `no output "subnets"`},
+		{"type-mismatch", finding.Error, unit, 22, `input "instance_count"`},
+		{"undeclared-input", finding.Warning, unit, 25, `did you mean "instance_class"?`},
+		{"missing-required", finding.Error, unit, 19, `required variable "instance_class"`},
+		{"variable-validation", finding.Error, "live/production/eu-central-1/vpc/terragrunt.hcl", 10, "cidr must be a CIDR block."},
+	}
+	for _, c := range cases {
+		f := find(r, "lint", c.rule)
+		if f == nil {
+			t.Errorf("no %s finding:\n%s", c.rule, dump(r))
+			continue
+		}
+		if f.Level != c.level || f.File != c.file || f.Line != c.line || !strings.Contains(f.Message, c.text) {
+			t.Errorf("%s: got %s, want %s at %s:%d containing %q", c.rule, f, c.level, c.file, c.line, c.text)
+		}
+	}
+	if c := r.Check(CheckLint); c.Status != StatusFailed || !strings.Contains(c.Note, "tflint skipped") {
+		t.Errorf("lint check: %+v", c)
+	}
+}
+
+func TestBrokenHCLIsAFindingNotACrash(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"live/production/eu-central-1/alb/terragrunt.hcl": "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\ninputs = {\n  vpc_id = \n}\n",
+	})
+	r := run(t, dir, Options{Only: []string{"lint,policy"}})
+	var unitErr *finding.Finding
+	for i, f := range r.Findings {
+		if f.File == "live/production/eu-central-1/alb/terragrunt.hcl" && f.Rule == "config" {
+			unitErr = &r.Findings[i]
+		}
+	}
+	if unitErr == nil || unitErr.Line != 6 || unitErr.Level != finding.Error {
+		t.Fatalf("broken unit: want an error at line 6, got %v\n%s", unitErr, dump(r))
+	}
+	if r.Units != 2 {
+		t.Fatalf("the other units are still validated: %d", r.Units)
+	}
+	if !r.Failed(finding.Error) {
+		t.Fatal("a broken unit fails the stage")
+	}
+	// Only the module broken: its file:line is reported.
+	dir = writeTree(t, map[string]string{"modules/alb/main.tf": goodTree["modules/alb/main.tf"] + "\nresource \"x\" {\n"})
+	r = run(t, dir, Options{Only: []string{"lint"}})
+	f := find(r, "lint", "module")
+	if f == nil || f.File != "modules/alb/main.tf" || f.Line == 0 {
+		t.Fatalf("broken module: %v\n%s", f, dump(r))
+	}
+}
+
+func TestPolicyFindings(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"live/production/eu-central-1/aurora/terragrunt.hcl": strings.NewReplacer(
+			"backup_retention_period = 30", "backup_retention_period = 7\n  deletion_protection     = false\n  publicly_accessible     = true",
+		).Replace(goodTree["live/production/eu-central-1/aurora/terragrunt.hcl"]),
+		"live/production/eu-central-1/alb/terragrunt.hcl": strings.Replace(goodTree["live/production/eu-central-1/alb/terragrunt.hcl"],
+			"{ from_port = 80, to_port = 80,", "{ from_port = 22, to_port = 22,", 1),
+		"live/production/env.hcl": strings.Replace(goodTree["live/production/env.hcl"], "5000", "100", 1),
+	})
+	r := run(t, dir, Options{Only: []string{"policy"}})
+	aurora := "live/production/eu-central-1/aurora/terragrunt.hcl"
+	want := map[string]string{
+		"deletion-protection": aurora,
+		"public-database":     aurora,
+		"backup-retention":    aurora,
+		"world-ingress":       "live/production/eu-central-1/alb/terragrunt.hcl",
+		"budget":              "live/production/env.hcl",
+	}
+	for rule, file := range want {
+		f := find(r, "policy", rule)
+		if f == nil || f.Level != finding.Error || f.File != file || f.Line == 0 {
+			t.Errorf("%s: want an error in %s with a line, got %v", rule, file, f)
+		}
+	}
+	if f := find(r, "policy", "deletion-protection"); f != nil && f.Line != 25 {
+		t.Errorf("deletion-protection points at the input: line %d", f.Line)
+	}
+	if f := find(r, "policy", "budget"); f != nil && f.Line != 5 {
+		t.Errorf("budget points at monthly_budget_usd: line %d", f.Line)
+	}
+	if !r.Failed(finding.Error) {
+		t.Fatal("denies fail the stage")
+	}
+}
+
+func TestUserPolicyFolderAndWarnings(t *testing.T) {
+	dir := writeTree(t, nil)
+	pol := t.TempDir()
+	os.WriteFile(filepath.Join(pol, "naming.rego"), []byte(`package olechka.unit.naming
+
+warn contains sprintf("%s: instance class %s is not graviton", [input.olechka.path, input.inputs.instance_class]) if {
+	not startswith(input.inputs.instance_class, "db.r6g")
+}
+
+warn contains "aurora units are watched" if input.olechka.module == "aurora"
+`), 0o644)
+	repo := testenv.RepoRoot(t)
+	r := run(t, dir, Options{Only: []string{"policy"}, PolicyDirs: []string{filepath.Join(repo, "policy"), pol}})
+	f := find(r, "policy", "naming")
+	if f == nil || f.Level != finding.Warning || f.Unit != "production/eu-central-1/aurora" {
+		t.Fatalf("user warn: %v\n%s", f, dump(r))
+	}
+	if r.Failed(finding.Error) || !r.Failed(finding.Warning) {
+		t.Fatal("warnings pass by default and fail with --fail-on warn")
+	}
+	// A policy that does not compile stops the stage with file:line.
+	os.WriteFile(filepath.Join(pol, "broken.rego"), []byte("package olechka.unit.broken\n\ndeny contains msg if {\n  msg := \n}\n"), 0o644)
+	_, err := Run(context.Background(), Options{Root: filepath.Join(dir, "live"), RepoRoot: dir, PolicyDirs: []string{pol}, Only: []string{"policy"}})
+	if err == nil || !strings.Contains(err.Error(), "broken.rego:5") {
+		t.Fatalf("broken policy: %v", err)
+	}
+}
+
+func TestCostDiffAgainstBaseRender(t *testing.T) {
+	dir := writeTree(t, nil)
+	base := map[string]any{
+		"production/eu-central-1/aurora": map[string]any{
+			"terraform": map[string]any{"source": "../modules//aurora"},
+			"inputs":    map[string]any{"instance_class": "db.r6g.large", "instance_count": 1},
+			"olechka":   map[string]any{"env": "production", "region": "eu-central-1"},
+		},
+	}
+	b, _ := json.Marshal(base)
+	baseFile := filepath.Join(t.TempDir(), "base.json")
+	os.WriteFile(baseFile, b, 0o644)
+	r := run(t, dir, Options{Only: []string{"cost"}, BaseRender: baseFile})
+	e := r.Cost.Env("production")
+	if e == nil || e.Base == nil || e.Delta == nil {
+		t.Fatalf("no diff: %+v", e)
+	}
+	// Base: one instance plus storage and I/O; head adds a second instance, the VPC and the ALB.
+	if *e.Delta < 730*0.31 || *e.Base < 730*0.31 {
+		t.Fatalf("delta %.2f base %.2f", *e.Delta, *e.Base)
+	}
+	var md bytes.Buffer
+	WriteMarkdown(&md, r)
+	if !strings.Contains(md.String(), "| production | 3 |") || !strings.Contains(md.String(), "+$") {
+		t.Fatalf("markdown cost table:\n%s", md.String())
+	}
+}
+
+func TestInfracostInstead(t *testing.T) {
+	dir := writeTree(t, nil)
+	rep := `{"version":"0.2","currency":"USD","projects":[{"name":"live/production/eu-central-1/vpc","metadata":{"path":"live/production/eu-central-1/vpc"},
+	"breakdown":{"resources":[],"totalMonthlyCost":"6000"}}]}`
+	f := filepath.Join(t.TempDir(), "infracost.json")
+	os.WriteFile(f, []byte(rep), 0o644)
+	r := run(t, dir, Options{Only: []string{"cost,policy"}, Infracost: f})
+	if r.Cost.Source != "infracost" || r.Cost.Monthly != 6000 {
+		t.Fatalf("%+v", r.Cost)
+	}
+	if e := r.Cost.Env("production"); e == nil || e.Monthly != 6000 {
+		t.Fatalf("infracost projects map to units and envs: %+v", r.Cost.Envs)
+	}
+	if b := find(r, "policy", "budget"); b == nil || b.Level != finding.Error {
+		t.Fatalf("over budget by Infracost's numbers: %v", b)
+	}
+}
+
+func TestSecurityReportsIngested(t *testing.T) {
+	dir := writeTree(t, nil)
+	checkov := filepath.Join(t.TempDir(), "checkov.json")
+	os.WriteFile(checkov, []byte(`{"check_type":"terraform","results":{"failed_checks":[{"check_id":"CKV_AWS_16","check_name":"Ensure all data stored in the RDS is securely encrypted at rest","file_path":"/modules/aurora/main.tf","repo_file_path":"/modules/aurora/main.tf","file_line_range":[3,20],"resource":"aws_rds_cluster.this","severity":"HIGH"}]}}`), 0o644)
+	r := run(t, dir, Options{Only: []string{"security"}, SecurityReports: []string{checkov}})
+	f := find(r, "security", "checkov/CKV_AWS_16")
+	if f == nil || f.File != "modules/aurora/main.tf" || f.Line != 3 || f.Level != finding.Error || f.Severity != "HIGH" {
+		t.Fatalf("%v", f)
+	}
+}
+
+func TestSecurityDedupedPerModuleAndInputs(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"live/production/ap-southeast-1/region.hcl":         "locals {\n  aws_region = \"ap-southeast-1\"\n}\n",
+		"live/production/ap-southeast-1/vpc/terragrunt.hcl": goodTree["live/production/eu-central-1/vpc/terragrunt.hcl"],
+		"live/production/eu-central-1/vpc2/terragrunt.hcl":  goodTree["live/production/eu-central-1/vpc/terragrunt.hcl"],
+	})
+	calls := map[string]int{}
+	var mu = make(chan struct{}, 1)
+	r := run(t, dir, Options{Only: []string{"security"}, Runners: Runners{
+		Security: func(_ context.Context, moduleDir string, _ cty.Value) ([]finding.Finding, error) {
+			mu <- struct{}{}
+			calls[filepath.Base(moduleDir)]++
+			<-mu
+			return []finding.Finding{{Rule: "AWS-0001", Level: finding.Warning, Message: "x", File: "modules/" + filepath.Base(moduleDir) + "/main.tf", Line: 1}}, nil
+		},
+	}})
+	// vpc units: eu-central-1 twice with identical inputs (one scan), ap-southeast-1 once.
+	if calls["vpc"] != 2 || calls["aurora"] != 1 || calls["alb"] != 1 {
+		t.Fatalf("scans: %v", calls)
+	}
+	if c := r.Check(CheckSecurity); c.Status != StatusWarned || c.Note != "4 scans for 5 units" {
+		t.Fatalf("%+v", c)
+	}
+}
