@@ -1,8 +1,111 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"strconv"
 
-// PLACEHOLDER: replaced by the issue that builds this command.
+	"github.com/spf13/cobra"
+
+	"github.com/terragrunt-olechka/olechka/internal/notify"
+	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
+	ghnotify "github.com/terragrunt-olechka/olechka/internal/notify/github"
+	"github.com/terragrunt-olechka/olechka/internal/pipeline"
+)
+
 func newCommentCmd(app *App) *cobra.Command {
-	return notBuilt("comment")
+	var (
+		src          pipeline.CommentSources
+		out          string
+		pr, maxParts int
+		dryRun       bool
+		stepSummary  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "comment [--plans DIR] [--detect FILE] [--findings FILE] [--cost FILE] [--review FILE] [--dry-run]",
+		Short: "Post (or update) the pull request comment: affected units, plans, findings, cost, graph",
+		Long: `comment renders the pull request comment from detect's result, the plan artifacts,
+review's gates, validate's findings and the cost diff:
+
+  - the affected units with the reasons detect gave, their plan counts and gates;
+  - per unit a collapsible plan, destructive changes first;
+  - the findings, errors first; the monthly cost before and after;
+  - a Mermaid graph of the affected units.
+
+It keeps one sticky comment per pull request, found and updated through the hidden
+marker <!-- olechka:pr-comment -->. A comment longer than GitHub's 65,536 characters
+continues in further comments (each with its part number in its marker); past
+--max-parts the last part links to the full comment in the run's artifacts. Parts no
+longer needed are deleted.
+
+Posting uses GITHUB_TOKEN (pull-requests: write) against GITHUB_API_URL (default
+https://api.github.com) for GITHUB_REPOSITORY; the pull request number comes from --pr,
+OLECHKA_PR_NUMBER or GITHUB_REF (refs/pull/N/merge). --dry-run posts nothing and
+writes the markdown to --out (and each part beside it when there are several).`,
+		Example: `  olechka comment --dry-run --plans .olechka/plans --out comment.md
+  olechka comment --detect detect.json --plans plans --review review.json \
+    --findings validate.json --cost cost.json --out comment.md`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			run := notify.RunFromEnv(app.Getenv)
+			if pr > 0 {
+				run.PR = pr
+			}
+			in, err := pipeline.LoadComment(cmd.Context(), run, src)
+			if err != nil {
+				return fmt.Errorf("comment: %w", err)
+			}
+			opt := comment.Options{MaxParts: maxParts}
+			if dryRun && out == "" {
+				out = ".olechka/comment.md"
+			}
+			if out != "" {
+				files, err := pipeline.WriteCommentFiles(out, in, opt)
+				if err != nil {
+					return err
+				}
+				for _, f := range files {
+					fmt.Fprintln(app.Stdout, "wrote", f)
+				}
+			}
+			if stepSummary {
+				if err := pipeline.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), comment.Full(in)); err != nil {
+					return err
+				}
+			}
+			parts := comment.Render(in, opt)
+			if dryRun {
+				fmt.Fprintf(app.Stdout, "dry run: %d comment part(s) not posted\n", len(parts))
+				return nil
+			}
+			if run.PR == 0 {
+				return &ExitError{Code: 1, Err: fmt.Errorf("no pull request: pass --pr N or set OLECHKA_PR_NUMBER (or use --dry-run)")}
+			}
+			gh, err := ghnotify.FromEnv(app.Getenv)
+			if err != nil {
+				return err
+			}
+			res, err := gh.UpsertComment(cmd.Context(), run.PR, parts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(app.Stdout, "comment on %s#%s: %s", gh.Repository(), strconv.Itoa(run.PR), res)
+			if res.URL != "" {
+				fmt.Fprintf(app.Stdout, " (%s)", res.URL)
+			}
+			fmt.Fprintln(app.Stdout)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&src.Plans, "plans", "", "plan folder written by olechka plan --out")
+	f.StringVar(&src.Detect, "detect", "", "olechka detect --format json output")
+	f.StringVar(&src.Findings, "findings", "", "olechka validate --format json output")
+	f.StringVar(&src.Cost, "cost", "", "cost report (JSON) from olechka validate")
+	f.StringVar(&src.Review, "review", "", "olechka review --format json output (default: review the plans here)")
+	f.StringVar(&out, "out", "", "write the full markdown here (default with --dry-run: .olechka/comment.md)")
+	f.IntVar(&pr, "pr", 0, "pull request number (default: OLECHKA_PR_NUMBER or GITHUB_REF)")
+	f.IntVar(&maxParts, "max-parts", 4, "comments at most; past that the comment links to the full artifact")
+	f.BoolVar(&dryRun, "dry-run", false, "post nothing; write the markdown to --out")
+	f.BoolVar(&stepSummary, "step-summary", false, "also append the comment to $GITHUB_STEP_SUMMARY")
+	return cmd
 }

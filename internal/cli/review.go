@@ -1,8 +1,122 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"fmt"
+	"os"
 
-// PLACEHOLDER: replaced by the issue that builds this command.
+	"github.com/spf13/cobra"
+
+	"github.com/terragrunt-olechka/olechka/internal/pipeline"
+	"github.com/terragrunt-olechka/olechka/internal/review"
+)
+
 func newReviewCmd(app *App) *cobra.Command {
-	return notBuilt("review")
+	var (
+		plans, findingsFile, head, format, out string
+		failOnBlocked                          bool
+		policy                                 = review.DefaultPolicy()
+		flags                                  evalFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "review --plans DIR [--format text|json|github] [PATH]",
+		Short: "Decide per planned unit whether it applies automatically, needs approval or is blocked",
+		Long: `review reads the plan artifacts in --plans and gives every unit a gate:
+
+  blocked  the plan failed or was skipped, a policy denies it (--findings from
+           olechka validate --format json), the plan is stale (the unit's configuration
+           changed since it was planned, or it was made at another commit than --head),
+           or a dependency is blocked. Nothing is applied.
+  manual   an approval is needed: the tier says so (approval = "manual" in env.hcl;
+           production-like tiers default to manual when env.hcl sets nothing), or the
+           plan deletes or replaces resources (in every tier), or the unit was removed.
+  auto     applied without a human.
+
+Each unit also gets the GitHub environment its apply job runs in (the env's name; a
+manual gate in an auto tier runs in "<env>-approval", a protected environment with
+required reviewers) and the OIDC role ARNs of its account
+(arn:aws:iam::<account>:role/<--plan-role-name|--apply-role-name>).
+
+PATH is the tree as it is now (default: the root recorded in the plan folder), read for
+approval settings and staleness. --format github writes the apply matrix (one entry per
+env with changes: env, environment, account_id, apply_role_arn, units) to $GITHUB_OUTPUT
+as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_SUMMARY.`,
+		Example: `  olechka review --plans .olechka/plans
+  olechka review --plans plans --findings validate.json --head "$GITHUB_SHA" --format github live
+  olechka review --plans plans --format json --out review.json`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			switch format {
+			case "text", "json", "github":
+			default:
+				return fmt.Errorf("unknown --format %q: use text, json or github", format)
+			}
+			opts := pipeline.ReviewOptions{Plans: plans, Head: head, Policy: policy}
+			if len(args) > 0 {
+				root, err := pathArg(args)
+				if err != nil {
+					return err
+				}
+				opts.Root = root
+			}
+			wd, _ := os.Getwd()
+			opts.RepoRoot = repoRoot(wd)
+			opts.Evaluator = flags.evaluator(app, opts.RepoRoot)
+			if findingsFile != "" {
+				fs, err := pipeline.ReadFindings(findingsFile)
+				if err != nil {
+					return fmt.Errorf("reading findings: %w", err)
+				}
+				opts.Findings = fs
+			}
+			res, _, err := pipeline.Review(cmd.Context(), opts)
+			if err != nil {
+				return fmt.Errorf("review: %w", err)
+			}
+			for _, e := range res.TreeErrors {
+				fmt.Fprintln(app.Stderr, "warning: "+e)
+			}
+			if out != "" {
+				if err := pipeline.WriteJSONFile(out, res); err != nil {
+					return err
+				}
+			}
+			switch format {
+			case "json":
+				if err := writeJSON(app, res); err != nil {
+					return err
+				}
+			case "github":
+				outs, err := res.GitHubOutputs()
+				if err != nil {
+					return err
+				}
+				if err := pipeline.WriteGitHubOutput(app.Getenv("GITHUB_OUTPUT"), outs...); err != nil {
+					return err
+				}
+				if err := pipeline.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), res.Markdown()); err != nil {
+					return err
+				}
+				fmt.Fprint(app.Stdout, res.Text())
+			default:
+				fmt.Fprint(app.Stdout, res.Text())
+			}
+			if failOnBlocked && res.Summary[review.Blocked] > 0 {
+				return &ExitError{Code: 2, Err: fmt.Errorf("%d unit(s) blocked", res.Summary[review.Blocked])}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&plans, "plans", ".olechka/plans", "plan folder written by olechka plan --out")
+	cmd.Flags().StringVar(&findingsFile, "findings", "", "validate's JSON output; policy errors block their units")
+	cmd.Flags().StringVar(&head, "head", "", "commit under review; plans made at another commit are stale")
+	cmd.Flags().StringVar(&format, "format", "text", "output: text, json or github")
+	cmd.Flags().StringVar(&out, "out", "", "also write the JSON result to this file (for comment and notify)")
+	cmd.Flags().BoolVar(&failOnBlocked, "fail-on-blocked", false, "exit 2 when any unit is blocked")
+	cmd.Flags().StringVar(&policy.PlanRoleName, "plan-role-name", policy.PlanRoleName, "IAM role the plan jobs assume in every account (github-oidc module)")
+	cmd.Flags().StringVar(&policy.ApplyRoleName, "apply-role-name", policy.ApplyRoleName, "IAM role the apply jobs assume in every account (github-oidc module)")
+	cmd.Flags().StringVar(&policy.ApprovalSuffix, "approval-suffix", policy.ApprovalSuffix, "suffix of the protected environment for manual gates in auto tiers")
+	cmd.Flags().StringSliceVar(&policy.ManualTiers, "manual-tiers", policy.ManualTiers, "tiers that need approval when env.hcl sets no approval")
+	cmd.Flags().StringVar(&policy.Partition, "partition", policy.Partition, "AWS partition of the role ARNs")
+	flags.register(cmd)
+	return cmd
 }

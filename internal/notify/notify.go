@@ -216,3 +216,34 @@ func (r Report) Tally() map[Status]int {
 	}
 	return m
 }
+
+// Text renders the report for a terminal or a log: a title line, then one line per unit.
+func (r Report) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "olechka %s", r.Stage)
+	if u := r.Run.RunURL(); u != "" {
+		fmt.Fprintf(&b, " (%s)", u)
+	}
+	tally := r.Tally()
+	var parts []string
+	for _, s := range []Status{Failed, Blocked, Skipped, Pending, Drifted, Planned, Applied, NoChanges} {
+		if tally[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", tally[s], s))
+		}
+	}
+	if len(parts) == 0 {
+		parts = []string{"no units"}
+	}
+	b.WriteString(": " + strings.Join(parts, ", ") + "\n")
+	for _, u := range r.Units {
+		fmt.Fprintf(&b, "  %-10s %s", u.Status, u.Path)
+		if !u.Counts.Zero() {
+			fmt.Fprintf(&b, " [%s]", u.Counts)
+		}
+		if u.Message != "" {
+			b.WriteString(": " + u.Message)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}

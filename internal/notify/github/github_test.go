@@ -9,7 +9,17 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
+	"github.com/terragrunt-olechka/olechka/internal/notify/github/ghfake"
 )
+
+func newFake(t *testing.T) (*ghfake.Server, *Client) {
+	f := ghfake.New(t)
+	c, err := New(Options{Token: ghfake.Token, APIURL: f.URL, Repository: ghfake.Repository})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, c
+}
 
 func parts(texts ...string) []string {
 	out := make([]string, len(texts))
@@ -23,7 +33,7 @@ func TestUpsertCommentLifecycle(t *testing.T) {
 	f, c := newFake(t)
 	ctx := context.Background()
 	// Someone else's comments, including one that quotes the marker, are never touched.
-	f.comments[7] = []*fakeComment{
+	f.Comments[7] = []*ghfake.Comment{
 		{ID: 1, Body: "LGTM"},
 		{ID: 2, Body: "> " + comment.Marker + " quoted"},
 		{ID: 3, Body: "nit"}, {ID: 4, Body: "another"},
@@ -38,7 +48,7 @@ func TestUpsertCommentLifecycle(t *testing.T) {
 		t.Errorf("first run: %+v", res)
 	}
 	wantReq := []string{"GET /issues/7/comments", "GET /issues/7/comments", "POST /issues/7/comments", "POST /issues/7/comments", "POST /issues/7/comments"}
-	if got := f.requests(); !reflect.DeepEqual(got, wantReq) {
+	if got := f.Requests(); !reflect.DeepEqual(got, wantReq) {
 		t.Errorf("requests:\n%q\nwant\n%q", got, wantReq)
 	}
 
@@ -47,7 +57,7 @@ func TestUpsertCommentLifecycle(t *testing.T) {
 	if err != nil || res.Unchanged != 3 || res.Created+res.Updated+res.Deleted != 0 {
 		t.Errorf("second run: %+v %v", res, err)
 	}
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		if !strings.HasPrefix(r, "GET ") {
 			t.Errorf("an unchanged comment caused %s", r)
 		}
@@ -58,13 +68,13 @@ func TestUpsertCommentLifecycle(t *testing.T) {
 	if err != nil || res.Updated != 1 || res.Deleted != 2 || res.Created != 0 {
 		t.Errorf("third run: %+v %v", res, err)
 	}
-	got := f.bodies(7)
+	got := f.Bodies(7)
 	want := []string{"LGTM", "> " + comment.Marker + " quoted", "nit", "another", comment.Marker + "\nONE"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("comments after the third run:\n%q\nwant\n%q", got, want)
 	}
 	var writes []string
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		if !strings.HasPrefix(r, "GET ") {
 			writes = append(writes, r[:strings.LastIndexByte(r, '/')])
 		}
@@ -76,12 +86,12 @@ func TestUpsertCommentLifecycle(t *testing.T) {
 
 func TestUpsertCommentRemovesDuplicates(t *testing.T) {
 	f, c := newFake(t)
-	f.comments[3] = []*fakeComment{{ID: 1, Body: comment.Marker + "\nold"}, {ID: 2, Body: comment.Marker + "\nrace"}}
+	f.Comments[3] = []*ghfake.Comment{{ID: 1, Body: comment.Marker + "\nold"}, {ID: 2, Body: comment.Marker + "\nrace"}}
 	res, err := c.UpsertComment(context.Background(), 3, parts("new"))
 	if err != nil || res.Updated != 1 || res.Deleted != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
-	if got := f.bodies(3); !reflect.DeepEqual(got, []string{comment.Marker + "\nnew"}) {
+	if got := f.Bodies(3); !reflect.DeepEqual(got, []string{comment.Marker + "\nnew"}) {
 		t.Errorf("comments = %q: the oldest is kept and updated, the duplicate deleted", got)
 	}
 }
@@ -100,7 +110,7 @@ func TestUpsertCommentRealRender(t *testing.T) {
 	if _, err := c.UpsertComment(context.Background(), 9, ps); err != nil {
 		t.Fatal(err) // the fake refuses bodies over 65,536 characters
 	}
-	if got := f.bodies(9); !reflect.DeepEqual(got, ps) {
+	if got := f.Bodies(9); !reflect.DeepEqual(got, ps) {
 		t.Errorf("posted %d parts, want %d", len(got), len(ps))
 	}
 }
@@ -120,12 +130,12 @@ func TestUpsertCommentErrors(t *testing.T) {
 		t.Error("a repository without owner was accepted")
 	}
 	// A server error surfaces with context and without the token.
-	srvc, err := New(Options{Token: testToken, APIURL: "http://127.0.0.1:1/", Repository: "acme/infra"})
+	srvc, err := New(Options{Token: ghfake.Token, APIURL: "http://127.0.0.1:1/", Repository: "acme/infra"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = srvc.UpsertComment(context.Background(), 4, parts("x"))
-	if err == nil || !strings.Contains(err.Error(), "listing comments of #4") || strings.Contains(err.Error(), testToken) {
+	if err == nil || !strings.Contains(err.Error(), "listing comments of #4") || strings.Contains(err.Error(), ghfake.Token) {
 		t.Errorf("unreachable API: %v", err)
 	}
 }
@@ -150,11 +160,11 @@ func TestSyncDrift(t *testing.T) {
 	if len(res.Opened) != 4 || len(res.Closed)+len(res.Updated) != 0 {
 		t.Fatalf("run 1: %s", res)
 	}
-	if !f.labels[DriftLabel] {
+	if !f.Labels[DriftLabel] {
 		t.Error("the drift label was not created")
 	}
-	open := f.openIssues()
-	if got := sortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/rds", "dev/eu-central-1/s3", "dev/eu-central-1/vpc"}) {
+	open := f.OpenIssues()
+	if got := ghfake.SortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/rds", "dev/eu-central-1/s3", "dev/eu-central-1/vpc"}) {
 		t.Fatalf("open issues for %q", got)
 	}
 	is := open["dev/eu-central-1/vpc"]
@@ -169,14 +179,14 @@ func TestSyncDrift(t *testing.T) {
 	if !strings.Contains(open["dev/eu-central-1/rds"].Body, "replace (stateful)") {
 		t.Error("a stateful replacement is not flagged")
 	}
-	f.requests()
+	f.Requests()
 
 	// Run 2, same result: nothing changes (same run, same bodies).
 	res, err = c.SyncDrift(ctx, DriftSync{Run: run, Drifted: []DriftedUnit{vpc, rds, ecs, s3}, Units: all})
 	if err != nil || len(res.Unchanged) != 4 || len(res.Opened)+len(res.Updated)+len(res.Closed) != 0 {
 		t.Fatalf("run 2: %s %v", res, err)
 	}
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		if !strings.HasPrefix(r, "GET ") {
 			t.Errorf("an unchanged drift caused %s", r)
 		}
@@ -193,20 +203,20 @@ func TestSyncDrift(t *testing.T) {
 	if len(res.Updated) != 1 || len(res.Closed) != 2 || len(res.Opened) != 0 {
 		t.Fatalf("run 3: %s", res)
 	}
-	open = f.openIssues()
-	if got := sortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/vpc"}) {
+	open = f.OpenIssues()
+	if got := ghfake.SortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/vpc"}) {
 		t.Errorf("open issues for %q", got)
 	}
 	if !strings.Contains(open["dev/eu-central-1/vpc"].Body, "runs/101") {
 		t.Error("the still-drifted issue was not updated")
 	}
-	for _, is := range f.issues {
+	for _, is := range f.Issues {
 		if is.State == "closed" && is.StateReason != "completed" {
 			t.Errorf("issue #%d closed with reason %q", is.Number, is.StateReason)
 		}
 	}
 	closing := 0
-	for _, cs := range f.comments {
+	for _, cs := range f.Comments {
 		for _, cm := range cs {
 			if strings.Contains(cm.Body, "drift is gone") || strings.Contains(cm.Body, "no longer a unit") {
 				closing++

@@ -1,4 +1,8 @@
-package github
+// Package ghfake is a small, strict fake of the GitHub REST API for tests: issues,
+// issue comments and labels of one repository (acme/infra). It checks every request
+// (method, path, token, JSON body), fails the test on anything else, refuses comment
+// bodies over 65,536 characters and pages lists by 3 with Link headers.
+package ghfake
 
 import (
 	"encoding/json"
@@ -14,28 +18,33 @@ import (
 	"testing"
 )
 
-const testToken = "ghs_testtoken0123456789"
+// Token is the only token the fake accepts.
+const Token = "ghs_testtoken0123456789"
 
-// fakeGitHub is a tiny, strict GitHub REST API for one repository (acme/infra): issues,
-// issue comments and labels. It checks every request (method, path, token, JSON body)
-// and fails the test on anything else. Lists page by 3 with Link headers.
-type fakeGitHub struct {
-	t        *testing.T
+// Repository is the only repository the fake serves.
+const Repository = "acme/infra"
+
+// Server is the fake. Its fields may be read and set between requests.
+type Server struct {
+	URL      string // API base URL (GITHUB_API_URL)
+	t        testing.TB
 	mu       sync.Mutex
 	nextID   int64
-	comments map[int][]*fakeComment // issue number -> comments, oldest first
-	issues   []*fakeIssue
-	labels   map[string]bool
+	Comments map[int][]*Comment // issue number -> comments, oldest first
+	Issues   []*Issue
+	Labels   map[string]bool
 	log      []string // "METHOD /path"
 }
 
-type fakeComment struct {
+// Comment is a stored comment.
+type Comment struct {
 	ID   int64  `json:"id"`
 	Body string `json:"body"`
 	URL  string `json:"html_url"`
 }
 
-type fakeIssue struct {
+// Issue is a stored issue.
+type Issue struct {
 	Number      int      `json:"number"`
 	Title       string   `json:"title"`
 	Body        string   `json:"body"`
@@ -45,15 +54,13 @@ type fakeIssue struct {
 	URL         string   `json:"html_url"`
 }
 
-func newFake(t *testing.T) (*fakeGitHub, *Client) {
-	f := &fakeGitHub{t: t, nextID: 1000, comments: map[int][]*fakeComment{}, labels: map[string]bool{}}
+// New starts a fake, closed when the test ends.
+func New(t testing.TB) *Server {
+	f := &Server{t: t, nextID: 1000, Comments: map[int][]*Comment{}, Labels: map[string]bool{}}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	c, err := New(Options{Token: testToken, APIURL: srv.URL + "/api/v3", Repository: "acme/infra"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return f, c
+	f.URL = srv.URL + "/api/v3"
+	return f
 }
 
 var (
@@ -65,7 +72,8 @@ var (
 	reLabels        = regexp.MustCompile(`^/api/v3/repos/acme/infra/labels$`)
 )
 
-func (f *fakeGitHub) requests() []string {
+// Requests returns the requests since the last call, as "METHOD /path" relative to the repository.
+func (f *Server) Requests() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := append([]string(nil), f.log...)
@@ -73,7 +81,7 @@ func (f *fakeGitHub) requests() []string {
 	return out
 }
 
-func (f *fakeGitHub) body(r *http.Request, v any) bool {
+func (f *Server) body(r *http.Request, v any) bool {
 	raw, err := io.ReadAll(r.Body)
 	if err != nil {
 		f.t.Errorf("%s %s: reading body: %v", r.Method, r.URL.Path, err)
@@ -108,11 +116,11 @@ func page[T any](w http.ResponseWriter, r *http.Request, all []T) {
 	_ = json.NewEncoder(w).Encode(all[lo:hi])
 }
 
-func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.log = append(f.log, r.Method+" "+strings.TrimPrefix(r.URL.Path, "/api/v3/repos/acme/infra"))
-	if got := r.Header.Get("Authorization"); got != "Bearer "+testToken {
+	if got := r.Header.Get("Authorization"); got != "Bearer "+Token {
 		f.t.Errorf("%s %s: Authorization = %q", r.Method, r.URL.Path, got)
 		w.WriteHeader(http.StatusUnauthorized)
 		return
@@ -122,7 +130,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case reIssueComments.MatchString(p) && r.Method == http.MethodGet:
 		n, _ := strconv.Atoi(reIssueComments.FindStringSubmatch(p)[1])
-		page(w, r, f.comments[n])
+		page(w, r, f.Comments[n])
 	case reIssueComments.MatchString(p) && r.Method == http.MethodPost:
 		n, _ := strconv.Atoi(reIssueComments.FindStringSubmatch(p)[1])
 		var in struct {
@@ -138,19 +146,19 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.nextID++
-		c := &fakeComment{ID: f.nextID, Body: in.Body, URL: fmt.Sprintf("https://github.com/acme/infra/pull/%d#issuecomment-%d", n, f.nextID)}
-		f.comments[n] = append(f.comments[n], c)
+		c := &Comment{ID: f.nextID, Body: in.Body, URL: fmt.Sprintf("https://github.com/acme/infra/pull/%d#issuecomment-%d", n, f.nextID)}
+		f.Comments[n] = append(f.Comments[n], c)
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(c)
 	case reComment.MatchString(p) && (r.Method == http.MethodPatch || r.Method == http.MethodDelete):
 		id, _ := strconv.ParseInt(reComment.FindStringSubmatch(p)[1], 10, 64)
-		for n, cs := range f.comments {
+		for n, cs := range f.Comments {
 			for i, c := range cs {
 				if c.ID != id {
 					continue
 				}
 				if r.Method == http.MethodDelete {
-					f.comments[n] = append(cs[:i:i], cs[i+1:]...)
+					f.Comments[n] = append(cs[:i:i], cs[i+1:]...)
 					w.WriteHeader(http.StatusNoContent)
 					return
 				}
@@ -170,7 +178,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"message":"Not Found"}`)
 	case reLabel.MatchString(p) && r.Method == http.MethodGet:
 		name := reLabel.FindStringSubmatch(p)[1]
-		if !f.labels[name] {
+		if !f.Labels[name] {
 			w.WriteHeader(http.StatusNotFound)
 			_, _ = io.WriteString(w, `{"message":"Not Found"}`)
 			return
@@ -182,7 +190,7 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			return
 		}
-		f.labels[in.Name] = true
+		f.Labels[in.Name] = true
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(map[string]string{"name": in.Name})
 	case reIssues.MatchString(p) && r.Method == http.MethodGet:
@@ -191,14 +199,14 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			f.t.Errorf("issue list without state=open and labels: %s", r.URL.RawQuery)
 		}
 		var out []map[string]any
-		for _, is := range f.issues {
+		for _, is := range f.Issues {
 			if is.State != "open" || !contains(is.Labels, q.Get("labels")) {
 				continue
 			}
 			out = append(out, map[string]any{"number": is.Number, "title": is.Title, "body": is.Body, "state": is.State, "html_url": is.URL})
 		}
 		// A pull request carrying the label is listed too, as GitHub does.
-		out = append(out, map[string]any{"number": 999, "title": "a PR", "body": DriftMarker("x/pr"), "state": "open", "pull_request": map[string]any{"url": "u"}})
+		out = append(out, map[string]any{"number": 999, "title": "a PR", "body": driftMarker("x/pr"), "state": "open", "pull_request": map[string]any{"url": "u"}})
 		page(w, r, out)
 	case reIssues.MatchString(p) && r.Method == http.MethodPost:
 		var in struct {
@@ -210,18 +218,18 @@ func (f *fakeGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusUnprocessableEntity)
 			return
 		}
-		is := &fakeIssue{Number: len(f.issues) + 1, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
+		is := &Issue{Number: len(f.Issues) + 1, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
 		is.URL = fmt.Sprintf("https://github.com/acme/infra/issues/%d", is.Number)
-		f.issues = append(f.issues, is)
+		f.Issues = append(f.Issues, is)
 		w.WriteHeader(http.StatusCreated)
 		_ = json.NewEncoder(w).Encode(is)
 	case reIssue.MatchString(p) && r.Method == http.MethodPatch:
 		n, _ := strconv.Atoi(reIssue.FindStringSubmatch(p)[1])
-		if n < 1 || n > len(f.issues) {
+		if n < 1 || n > len(f.Issues) {
 			w.WriteHeader(http.StatusNotFound)
 			return
 		}
-		is := f.issues[n-1]
+		is := f.Issues[n-1]
 		var in struct {
 			Title       *string `json:"title"`
 			Body        *string `json:"body"`
@@ -260,29 +268,32 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func (f *fakeGitHub) bodies(pr int) []string {
+// Bodies returns the bodies of an issue's comments, oldest first.
+func (f *Server) Bodies(pr int) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []string
-	for _, c := range f.comments[pr] {
+	for _, c := range f.Comments[pr] {
 		out = append(out, c.Body)
 	}
 	return out
 }
 
-func (f *fakeGitHub) openIssues() map[string]*fakeIssue {
+// OpenIssues maps unit to open drift issue.
+func (f *Server) OpenIssues() map[string]*Issue {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := map[string]*fakeIssue{}
-	for _, is := range f.issues {
+	out := map[string]*Issue{}
+	for _, is := range f.Issues {
 		if is.State == "open" {
-			out[DriftUnitOf(is.Body)] = is
+			out[driftUnitOf(is.Body)] = is
 		}
 	}
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+// SortedKeys returns a map's keys, sorted.
+func SortedKeys[V any](m map[string]V) []string {
 	var out []string
 	for k := range m {
 		out = append(out, k)
@@ -290,3 +301,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+var driftRe = regexp.MustCompile(`<!-- olechka:drift unit=(\S+) -->`)
+
+func driftUnitOf(body string) string {
+	if m := driftRe.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func driftMarker(unit string) string { return "<!-- olechka:drift unit=" + unit + " -->" }
