@@ -34,11 +34,11 @@ type Workdir struct {
 	Root string // the unit's working area under WorkRoot
 	Dir  string // where the tool runs (the module folder inside Root)
 
-	e      *Executor
-	cfg    *config.Config
-	r      *runner
-	env    []string // base env + TF_VAR_ inputs
-	backendArgs []string
+	e                *Executor
+	cfg              *config.Config
+	r                *runner
+	env              []string // base env + TF_VAR_ inputs
+	backendArgs      []string
 	lockfileReadonly bool
 }
 

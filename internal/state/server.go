@@ -22,6 +22,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3bolt"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // DBFile is the file holding the objects inside Options.Dir.
@@ -65,7 +66,7 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 		if err != nil {
-			if errors.Is(err, bolt.ErrTimeout) {
+			if errors.Is(err, bolterrors.ErrTimeout) {
 				return nil, fmt.Errorf("%s is in use by another olechka state server (only one may serve a folder)", path)
 			}
 			return nil, fmt.Errorf("opening state store %s: %w", path, err)
