@@ -1,0 +1,312 @@
+package detect_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/terragrunt-olechka/olechka/internal/detect"
+)
+
+// want is one expected affected unit: "path action" with reason substrings.
+type want struct {
+	unit    string // "production/eu-central-1/aurora plan"
+	reasons []string
+}
+
+// all returns every unit of the envs given, as plans.
+func all(envNames ...string) []want {
+	var out []want
+	for _, e := range envNames {
+		for _, u := range []string{"kms", "vpc", "aurora", "app"} {
+			out = append(out, want{unit: e + "/eu-central-1/" + u + " plan"})
+		}
+	}
+	return out
+}
+
+// corpus is the labelled set of changes: each with its exact expected affected set.
+var corpus = []struct {
+	name   string
+	change func(r *repo)
+	want   []want
+}{
+	{
+		name: "edit a unit's inputs",
+		change: func(r *repo) {
+			r.edit("live/production/eu-central-1/aurora/terragrunt.hcl", `name           = "aurora"`, `name           = "aurora-main"`)
+		},
+		want: []want{
+			{"production/eu-central-1/aurora plan", []string{`inputs.name: "aurora" -> "aurora-main"`}},
+			{"production/eu-central-1/app plan", []string{"upstream changed: production/eu-central-1/aurora"}},
+		},
+	},
+	{
+		name: "edit root.hcl",
+		change: func(r *repo) {
+			r.edit("live/root.hcl", `owner = "platform"`, `owner = "platform-team"`)
+		},
+		want: all("dev", "staging", "production"),
+	},
+	{
+		name: "edit an _envcommon file so only production's values change",
+		change: func(r *repo) {
+			r.edit("live/_envcommon/storage.hcl", "production = 14", "production = 30")
+		},
+		want: []want{
+			{"production/eu-central-1/aurora plan", []string{"inputs.backup_retention_days: 14 -> 30"}},
+			{"production/eu-central-1/app plan", []string{"upstream changed: production/eu-central-1/aurora"}},
+		},
+	},
+	{
+		name: "comment-only edits",
+		change: func(r *repo) {
+			r.edit("live/root.hcl", "remote_state {", "# State lives in S3.\nremote_state {")
+			r.edit("live/_envcommon/storage.hcl", "inputs = {", "// retention by tier\ninputs = {")
+			r.edit("live/dev/eu-central-1/app/terragrunt.hcl", `name        = "app"`, `name        = "app" /* the API */`)
+			r.edit("live/dev/env.hcl", "locals {", "/* dev */\nlocals {")
+		},
+	},
+	{
+		name: "formatting-only edits",
+		change: func(r *repo) {
+			r.edit("live/root.hcl", "    bucket = ", "        bucket     =     ")
+			r.edit("live/production/eu-central-1/aurora/terragrunt.hcl", "inputs = {\n  name           = \"aurora\"", "inputs = {\n\n\n    name = \"aurora\"")
+			r.edit("live/staging/account.hcl", "locals {\n", "locals   {\n\n")
+		},
+	},
+	{
+		name: "unused locals",
+		change: func(r *repo) {
+			r.edit("live/root.hcl", "locals {", "locals {\n  unused = \"nobody reads this\"")
+			r.edit("live/staging/eu-central-1/app/terragrunt.hcl", "terraform {", "locals {\n  note = 42\n}\n\nterraform {")
+			r.edit("live/production/env.hcl", "locals {", "locals {\n  cost_center = \"1234\"")
+		},
+	},
+	{
+		name: "change a module's .tf",
+		change: func(r *repo) {
+			r.edit("modules/aurora/main.tf", "input = var.name", "input = upper(var.name)")
+		},
+		want: []want{
+			{"dev/eu-central-1/aurora plan", []string{"module source changed: modules/aurora (main.tf)"}},
+			{"staging/eu-central-1/aurora plan", nil},
+			{"production/eu-central-1/aurora plan", nil},
+			{"dev/eu-central-1/app plan", []string{"upstream changed: dev/eu-central-1/aurora"}},
+			{"staging/eu-central-1/app plan", nil},
+			{"production/eu-central-1/app plan", nil},
+		},
+	},
+	{
+		name: "add a file to a module",
+		change: func(r *repo) {
+			r.write("modules/kms/outputs.tf", "output \"arn\" {\n  value = terraform_data.key.id\n}\n")
+		},
+		want: []want{
+			{"dev/eu-central-1/kms plan", []string{"module source changed: modules/kms (outputs.tf)"}},
+			{"staging/eu-central-1/kms plan", nil},
+			{"production/eu-central-1/kms plan", nil},
+		},
+	},
+	{
+		name: "rename a unit",
+		change: func(r *repo) {
+			r.git("mv", "live/dev/eu-central-1/app", "live/dev/eu-central-1/api")
+		},
+		want: []want{
+			{"dev/eu-central-1/api plan", []string{"added"}},
+			{"dev/eu-central-1/app destroy", []string{"removed"}},
+		},
+	},
+	{
+		name: "delete units",
+		change: func(r *repo) {
+			r.remove("live/production/eu-central-1/app")
+			r.remove("live/production/eu-central-1/aurora")
+		},
+		want: []want{
+			{"production/eu-central-1/app destroy", []string{"removed"}},
+			{"production/eu-central-1/aurora destroy", []string{"removed"}},
+		},
+	},
+	{
+		name: "add a dependency",
+		change: func(r *repo) {
+			r.edit("live/dev/eu-central-1/aurora/terragrunt.hcl", `dependency "vpc" {`,
+				"dependency \"kms\" {\n  config_path = \"../kms\"\n  mock_outputs = {\n    arn = \"arn:mock\"\n  }\n}\n\ndependency \"vpc\" {")
+			r.edit("live/dev/eu-central-1/aurora/terragrunt.hcl", `name           = "aurora"`, "name           = \"aurora\"\n  kms_key_arn    = dependency.kms.outputs.arn")
+		},
+		want: []want{
+			{"dev/eu-central-1/aurora plan", []string{`inputs.kms_key_arn: (none) -> "arn:mock"`, "dependency.kms: (none) -> "}},
+			{"dev/eu-central-1/app plan", []string{"upstream changed: dev/eu-central-1/aurora"}},
+		},
+	},
+	{
+		name: "add an ordering-only dependency",
+		change: func(r *repo) {
+			r.edit("live/staging/eu-central-1/vpc/terragrunt.hcl", "terraform {", "dependencies {\n  paths = [\"../kms\"]\n}\n\nterraform {")
+		},
+		want: []want{
+			{"staging/eu-central-1/vpc plan", []string{`dependencies: (none) -> {"paths":["live/staging/eu-central-1/kms"]}`}},
+			{"staging/eu-central-1/aurora plan", []string{"upstream changed: staging/eu-central-1/vpc"}},
+			{"staging/eu-central-1/app plan", []string{"upstream changed: staging/eu-central-1/vpc"}},
+		},
+	},
+	{
+		name: "change a file read through read_terragrunt_config and find_in_parent_folders",
+		change: func(r *repo) {
+			r.edit("live/dev/eu-central-1/region.hcl", `db_instance_class = "db.t4g.medium"`, `db_instance_class = "db.r6g.large"`)
+		},
+		want: []want{
+			{"dev/eu-central-1/aurora plan", []string{`inputs.instance_class: "db.t4g.medium" -> "db.r6g.large"`}},
+			{"dev/eu-central-1/app plan", []string{"upstream changed: dev/eu-central-1/aurora"}},
+		},
+	},
+	{
+		name: "a nearer file shadows one found by find_in_parent_folders",
+		change: func(r *repo) {
+			r.write("live/staging/eu-central-1/env.hcl", "locals {\n  environment = \"staging-eu\"\n  tier        = \"staging\"\n}\n")
+		},
+		want: all("staging"),
+	},
+	{
+		name: "change a file read with file() by an _envcommon file",
+		change: func(r *repo) {
+			r.write("live/_envcommon/cidrs.json", `["10.0.0.0/8", "172.16.0.0/12"]`+"\n")
+		},
+		want: []want{
+			{"dev/eu-central-1/vpc plan", []string{`inputs.allowed_cidrs: ["10.0.0.0/8"] -> ["10.0.0.0/8","172.16.0.0/12"]`}},
+			{"staging/eu-central-1/vpc plan", nil},
+			{"production/eu-central-1/vpc plan", nil},
+			{"dev/eu-central-1/aurora plan", []string{"upstream changed: dev/eu-central-1/vpc"}},
+			{"staging/eu-central-1/aurora plan", nil},
+			{"production/eu-central-1/aurora plan", nil},
+			{"dev/eu-central-1/app plan", []string{"upstream changed: dev/eu-central-1/aurora", "upstream changed: dev/eu-central-1/vpc"}},
+			{"staging/eu-central-1/app plan", nil},
+			{"production/eu-central-1/app plan", nil},
+		},
+	},
+	{
+		name: "change a unit's own file read with file()",
+		change: func(r *repo) {
+			r.write("live/staging/eu-central-1/app/policy.json", `{"Version": "2012-10-17", "Statement": []}`+"\n")
+		},
+		want: []want{{"staging/eu-central-1/app plan", []string{"inputs.policy: "}}},
+	},
+	{
+		name: "change account.hcl",
+		change: func(r *repo) {
+			r.edit("live/production/account.hcl", "333333333333", "444444444444")
+		},
+		want: []want{
+			{"production/eu-central-1/kms plan", []string{`inputs.aws_account_id: "333333333333" -> "444444444444"`, `remote_state.config.bucket: "state-333333333333" -> "state-444444444444"`}},
+			{"production/eu-central-1/vpc plan", nil},
+			{"production/eu-central-1/aurora plan", nil},
+			{"production/eu-central-1/app plan", nil},
+		},
+	},
+	{
+		name: "change env.hcl of one env",
+		change: func(r *repo) {
+			r.edit("live/staging/env.hcl", `tier        = "staging"`, `tier        = "production"`)
+		},
+		want: []want{
+			{"staging/eu-central-1/kms plan", []string{`inputs.tier: "staging" -> "production"`}},
+			{"staging/eu-central-1/vpc plan", nil},
+			{"staging/eu-central-1/aurora plan", []string{"inputs.backup_retention_days: 7 -> 14"}},
+			{"staging/eu-central-1/app plan", nil},
+		},
+	},
+	{
+		name: "change a secret input",
+		change: func(r *repo) {
+			r.edit("live/dev/eu-central-1/app/terragrunt.hcl", `"hunter2"`, `"correct-horse"`)
+		},
+		want: []want{{"dev/eu-central-1/app plan", []string{"inputs.db_password: (sensitive value changed)"}}},
+	},
+	{
+		name: "change a file outside the tree that no unit reads",
+		change: func(r *repo) {
+			r.write("README.md", "# docs\n")
+			r.write("modules/README.md", "modules\n")
+		},
+	},
+}
+
+// TestCorpus checks every labelled change: exact affected set and actions, the
+// reasons named, and the same answer with and without the fast path.
+func TestCorpus(t *testing.T) {
+	for _, c := range corpus {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t, fixture())
+			r.git("checkout", "-q", "-b", "change")
+			c.change(r)
+			r.commit(c.name)
+			ctx := context.Background()
+			res, err := detect.Run(ctx, detect.Options{Root: filepath.Join(r.dir, "live")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkWant(t, res, c.want)
+			full, err := detect.Run(ctx, detect.Options{Root: filepath.Join(r.dir, "live"), Full: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, _ := json.MarshalIndent(res, "", " ")
+			b, _ := json.MarshalIndent(full, "", " ")
+			if string(a) != string(b) {
+				t.Errorf("the fast path and a full evaluation disagree:\nfast: %s\nfull: %s", a, b)
+			}
+			if len(res.HeadErrors) > 0 || len(res.Warnings) > 0 {
+				t.Errorf("unexpected errors %v, warnings %v", res.HeadErrors, res.Warnings)
+			}
+			t.Logf("base units evaluated: %d of %d (%s)", res.Stats.BaseEvaluated, res.Stats.BaseUnits, res.Stats.FullBase)
+		})
+	}
+}
+
+func checkWant(t *testing.T, res *detect.Result, want []want) {
+	t.Helper()
+	var got, exp []string
+	byUnit := map[string]detect.Affected{}
+	for _, u := range res.Units {
+		k := u.Path + " " + u.Action
+		got = append(got, k)
+		byUnit[k] = u
+	}
+	for _, w := range want {
+		exp = append(exp, w.unit)
+	}
+	sort.Strings(got)
+	sort.Strings(exp)
+	if !reflect.DeepEqual(got, exp) {
+		t.Fatalf("affected units:\n got  %q\n want %q\nreasons: %s", got, exp, dump(res))
+	}
+	for _, w := range want {
+		u := byUnit[w.unit]
+		for _, r := range w.reasons {
+			found := false
+			for _, x := range u.Reasons {
+				found = found || strings.Contains(x, r)
+			}
+			if !found {
+				t.Errorf("%s: no reason contains %q; reasons: %q", w.unit, r, u.Reasons)
+			}
+		}
+		for _, x := range u.Reasons {
+			if strings.Contains(x, "hunter2") || strings.Contains(x, "correct-horse") {
+				t.Errorf("%s: a reason shows a secret: %q", w.unit, x)
+			}
+		}
+	}
+}
+
+func dump(res *detect.Result) string {
+	b, _ := json.MarshalIndent(res.Units, "", "  ")
+	return string(b)
+}
