@@ -62,10 +62,10 @@ inputs = {
 }
 `,
 		"live/_envcommon/cidrs.json": `["10.0.0.0/8"]` + "\n",
-		"modules/kms/main.tf":         "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"key\" {\n  input = var.name\n}\n",
-		"modules/vpc/main.tf":         "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"vpc\" {\n  input = var.name\n}\n",
-		"modules/aurora/main.tf":      "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"db\" {\n  input = var.name\n}\n",
-		"modules/app/main.tf":         "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"app\" {\n  input = var.name\n}\n",
+		"modules/kms/main.tf":        "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"key\" {\n  input = var.name\n}\n",
+		"modules/vpc/main.tf":        "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"vpc\" {\n  input = var.name\n}\n",
+		"modules/aurora/main.tf":     "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"db\" {\n  input = var.name\n}\n",
+		"modules/app/main.tf":        "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"app\" {\n  input = var.name\n}\n",
 	}
 	for _, e := range envs {
 		files["live/"+e.name+"/account.hcl"] = fmt.Sprintf("locals {\n  account_id = %q\n}\n", e.account)
