@@ -1,0 +1,243 @@
+# GitHub Actions' OIDC provider and the two roles the pipeline assumes in this account:
+# plan (read-only plus state read and lock) for pull requests, apply for the main
+# branch in the tier's GitHub environment. Applied once per account by an administrator
+# (docs/bootstrap.md), never by the pipeline itself.
+
+data "aws_partition" "current" {}
+
+locals {
+  partition    = data.aws_partition.current.partition
+  provider_arn = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
+  tags         = merge(var.tags, { tier = var.tier, component = "github-oidc" })
+
+  state_buckets   = [for b in var.state_bucket_names : "arn:${local.partition}:s3:::${b}"]
+  state_objects   = [for b in var.state_bucket_names : "arn:${local.partition}:s3:::${b}/*"]
+  state_lockfiles = [for b in var.state_bucket_names : "arn:${local.partition}:s3:::${b}/*.tflock"]
+  lock_tables     = ["arn:${local.partition}:dynamodb:*:${var.aws_account_id}:table/${var.lock_table_name}"]
+  own_roles       = ["arn:${local.partition}:iam::${var.aws_account_id}:role/${var.plan_role_name}", "arn:${local.partition}:iam::${var.aws_account_id}:role/${var.apply_role_name}"]
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  count = var.create_oidc_provider ? 1 : 0
+
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+
+  tags = local.tags
+}
+
+data "aws_iam_policy_document" "trust_plan" {
+  statement {
+    sid     = "GitHubPullRequests"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = var.plan_subjects
+    }
+  }
+}
+
+data "aws_iam_policy_document" "trust_apply" {
+  statement {
+    sid     = "GitHubMainInEnvironment"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [local.provider_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = var.apply_subjects
+    }
+  }
+}
+
+# State access both roles need: read state, take and release the lock (DynamoDB table
+# or the S3 lockfile of use_lockfile), use the state key.
+data "aws_iam_policy_document" "state" {
+  statement {
+    sid       = "StateList"
+    actions   = ["s3:ListBucket", "s3:GetBucketVersioning", "s3:GetBucketLocation"]
+    resources = local.state_buckets
+  }
+
+  statement {
+    sid       = "StateRead"
+    actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = local.state_objects
+  }
+
+  statement {
+    sid       = "StateLockfile"
+    actions   = ["s3:PutObject", "s3:DeleteObject"]
+    resources = local.state_lockfiles
+  }
+
+  statement {
+    sid       = "StateLockTable"
+    actions   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+    resources = local.lock_tables
+  }
+
+  statement {
+    sid       = "StateKey"
+    actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
+    resources = ["arn:${local.partition}:kms:*:${var.aws_account_id}:key/*"]
+
+    condition {
+      test     = "ForAnyValue:StringEquals"
+      variable = "kms:ResourceAliases"
+      values   = ["alias/terraform-state"]
+    }
+  }
+}
+
+resource "aws_iam_role" "plan" {
+  name                 = var.plan_role_name
+  description          = "GitHub Actions plan for pull requests of ${var.github_repository}: read-only, state read and lock."
+  assume_role_policy   = data.aws_iam_policy_document.trust_plan.json
+  max_session_duration = var.max_session_duration
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy_attachment" "plan_read_only" {
+  role       = aws_iam_role.plan.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/ReadOnlyAccess"
+}
+
+resource "aws_iam_role_policy" "plan_state" {
+  name   = "terraform-state"
+  role   = aws_iam_role.plan.id
+  policy = data.aws_iam_policy_document.state.json
+}
+
+# ReadOnlyAccess lets a role read any object and some secret material; a plan needs
+# neither application data nor secret values.
+data "aws_iam_policy_document" "plan_guard" {
+  statement {
+    sid           = "NoDataOutsideState"
+    effect        = "Deny"
+    actions       = ["s3:GetObject", "s3:GetObjectVersion"]
+    not_resources = local.state_objects
+  }
+
+  statement {
+    sid       = "NoSecretValues"
+    effect    = "Deny"
+    actions   = ["secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "kms:Decrypt"]
+    resources = ["*"]
+
+    condition {
+      test     = "ForAllValues:StringNotEquals"
+      variable = "kms:ResourceAliases"
+      values   = ["alias/terraform-state"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "plan_guard" {
+  name   = "no-application-data"
+  role   = aws_iam_role.plan.id
+  policy = data.aws_iam_policy_document.plan_guard.json
+}
+
+resource "aws_iam_role" "apply" {
+  name                 = var.apply_role_name
+  description          = "GitHub Actions apply of ${var.github_repository}: main branch in the ${var.environment} environment only."
+  assume_role_policy   = data.aws_iam_policy_document.trust_apply.json
+  max_session_duration = var.max_session_duration
+
+  tags = local.tags
+}
+
+resource "aws_iam_role_policy" "apply_state" {
+  name   = "terraform-state"
+  role   = aws_iam_role.apply.id
+  policy = data.aws_iam_policy_document.state.json
+}
+
+data "aws_iam_policy_document" "apply" {
+  #trivy:ignore:AVD-AWS-0057 The apply role provisions the platform: it needs its services' full APIs; the services are listed one by one, IAM is limited to the platform's prefix and the guard statements below deny the dangerous rest.
+  statement {
+    sid       = "PlatformServices"
+    actions   = [for s in var.apply_services : "${s}:*"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PlatformIAM"
+    actions = [
+      "iam:CreateRole", "iam:DeleteRole", "iam:UpdateRole", "iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole",
+      "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PassRole",
+      "iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:TagPolicy", "iam:UntagPolicy",
+    ]
+    resources = [
+      "arn:${local.partition}:iam::${var.aws_account_id}:role/${var.managed_name_prefix}*",
+      "arn:${local.partition}:iam::${var.aws_account_id}:policy/${var.managed_name_prefix}*",
+    ]
+  }
+
+  #trivy:ignore:AVD-AWS-0057 IAM read and service-linked role creation have no narrower resource than the account.
+  statement {
+    sid       = "IAMReadAndServiceLinkedRoles"
+    actions   = ["iam:Get*", "iam:List*", "iam:CreateServiceLinkedRole"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "GuardPipelineRolesAndState"
+    effect    = "Deny"
+    actions   = ["iam:*"]
+    resources = local.own_roles
+  }
+
+  statement {
+    sid       = "GuardStateStore"
+    effect    = "Deny"
+    actions   = ["s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration"]
+    resources = local.state_buckets
+  }
+
+  statement {
+    sid       = "GuardLockTable"
+    effect    = "Deny"
+    actions   = ["dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups"]
+    resources = local.lock_tables
+  }
+
+  statement {
+    sid       = "GuardAccount"
+    effect    = "Deny"
+    actions   = ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "organizations:*", "account:*", "cloudtrail:StopLogging", "cloudtrail:DeleteTrail"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "apply" {
+  name   = "platform"
+  role   = aws_iam_role.apply.id
+  policy = data.aws_iam_policy_document.apply.json
+}
