@@ -1,0 +1,104 @@
+# Mock outputs of every component, used by dependency blocks while the dependency has no
+# state yet (init, validate, plan of a fresh environment). Shaped like the modules'
+# outputs, with values in this unit's account and region that are obviously fake. A plan
+# built on mocks is recorded as such, and apply refuses it once real outputs differ.
+locals {
+  account = read_terragrunt_config(find_in_parent_folders("account.hcl")).locals
+  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  region  = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+
+  id   = local.account.aws_account_id
+  r    = local.region.aws_region
+  name = "ai-tools-${local.env.environment}"
+  azs  = ["${local.r}a", "${local.r}b", "${local.r}c"]
+
+  allowed_commands = ["init", "validate", "plan"]
+
+  kms_domains = ["logs", "monitoring", "secrets", "aurora", "elasticache", "s3", "compute"]
+  kms = {
+    key_arns    = { for i, k in local.kms_domains : k => format("arn:aws:kms:%s:%s:key/mrk-%032d", local.r, local.id, i + 1) }
+    key_ids     = { for i, k in local.kms_domains : k => format("mrk-%032d", i + 1) }
+    alias_names = { for k in local.kms_domains : k => "alias/${local.name}-${k}" }
+  }
+
+  vpc = {
+    vpc_id                      = "vpc-00000000000000000"
+    vpc_cidr_block              = local.region.vpc_cidr
+    availability_zones          = local.azs
+    public_subnet_ids           = ["subnet-0000000000000000a", "subnet-0000000000000000b", "subnet-0000000000000000c"]
+    private_subnet_ids          = ["subnet-0000000000000001a", "subnet-0000000000000001b", "subnet-0000000000000001c"]
+    private_subnet_cidrs        = [for i in range(3) : cidrsubnet(local.region.vpc_cidr, 2, i + 1)]
+    database_subnet_ids         = ["subnet-0000000000000002a", "subnet-0000000000000002b", "subnet-0000000000000002c"]
+    private_route_table_ids     = ["rtb-0000000000000000a", "rtb-0000000000000000b", "rtb-0000000000000000c"]
+    nat_gateway_ids             = ["nat-00000000000000000"]
+    nat_public_ips              = ["192.0.2.1"]
+    s3_prefix_list_id           = "pl-00000000"
+    endpoints_security_group_id = "sg-00000000000000001"
+    flow_log_group_name         = "/vpc/${local.name}/flow-logs"
+  }
+
+  secret_keys = ["elasticache-auth-token", "app-api-keys", "aurora-master-password"]
+  secrets = {
+    secret_arns  = { for k in local.secret_keys : k => "arn:aws:secretsmanager:${local.r}:${local.id}:secret:ai-tools/${local.env.environment}/${k}-AbCdEf" }
+    secret_names = { for k in local.secret_keys : k => "ai-tools/${local.env.environment}/${k}" }
+  }
+
+  s3 = {
+    bucket_names         = { for k in ["uploads", "artifacts"] : k => "${local.name}-${k}-${local.id}-${local.r}" }
+    bucket_arns          = { for k in ["uploads", "artifacts"] : k => "arn:aws:s3:::${local.name}-${k}-${local.id}-${local.r}" }
+    access_logs_bucket   = "${local.name}-s3-logs-${local.id}-${local.r}"
+    replication_role_arn = null
+  }
+
+  aurora = {
+    cluster_identifier        = "${local.name}-mock"
+    cluster_arn               = "arn:aws:rds:${local.r}:${local.id}:cluster:${local.name}-mock"
+    cluster_resource_id       = "cluster-MOCKMOCKMOCKMOCKMOCKMOCKMO"
+    endpoint                  = "${local.name}-mock.cluster-mock.${local.r}.rds.amazonaws.com"
+    reader_endpoint           = "${local.name}-mock.cluster-ro-mock.${local.r}.rds.amazonaws.com"
+    port                      = 5432
+    database_name             = "ai_tools"
+    security_group_id         = "sg-00000000000000002"
+    instance_identifiers      = ["${local.name}-mock-1"]
+    global_cluster_identifier = local.name
+    master_user_secret_arn    = "arn:aws:secretsmanager:${local.r}:${local.id}:secret:rds!cluster-mock-AbCdEf"
+  }
+
+  elasticache = {
+    replication_group_id     = "${local.name}-mock"
+    primary_endpoint_address = "master.${local.name}-mock.mock.cache.amazonaws.com"
+    reader_endpoint_address  = "replica.${local.name}-mock.mock.cache.amazonaws.com"
+    port                     = 6379
+    security_group_id        = "sg-00000000000000003"
+    auth_token_secret_arn    = "arn:aws:secretsmanager:${local.r}:${local.id}:secret:ai-tools/${local.env.environment}/elasticache-auth-token-AbCdEf"
+  }
+
+  ecr = {
+    repository_urls = { for k in ["api", "worker"] : k => "${local.id}.dkr.ecr.${local.r}.amazonaws.com/ai-tools/${k}" }
+    repository_arns = { for k in ["api", "worker"] : k => "arn:aws:ecr:${local.r}:${local.id}:repository/ai-tools/${k}" }
+    registry_id     = local.id
+    region          = local.r
+  }
+
+  alb = {
+    alb_arn                        = "arn:aws:elasticloadbalancing:${local.r}:${local.id}:loadbalancer/app/${local.name}-api/0000000000000000"
+    alb_arn_suffix                 = "app/${local.name}-api/0000000000000000"
+    alb_dns_name                   = "${local.name}-api-0000000000.${local.r}.elb.amazonaws.com"
+    alb_zone_id                    = "Z0000000000000"
+    security_group_id              = "sg-00000000000000004"
+    https_listener_arn             = "arn:aws:elasticloadbalancing:${local.r}:${local.id}:listener/app/${local.name}-api/0000000000000000/0000000000000000"
+    api_target_group_arn           = "arn:aws:elasticloadbalancing:${local.r}:${local.id}:targetgroup/${local.name}-api/0000000000000000"
+    api_target_group_arn_suffix    = "targetgroup/${local.name}-api/0000000000000000"
+    certificate_arn                = "arn:aws:acm:${local.r}:${local.id}:certificate/00000000-0000-0000-0000-000000000000"
+    certificate_validation_records = []
+    access_logs_bucket             = "${local.name}-alb-logs-${local.id}-${local.r}"
+  }
+
+  ecs_cluster = {
+    cluster_name        = local.name
+    cluster_arn         = "arn:aws:ecs:${local.r}:${local.id}:cluster/${local.name}"
+    capacity_provider   = local.env.capacity_provider
+    exec_log_group_name = "/ecs/${local.name}/exec"
+    exec_log_group_arn  = "arn:aws:logs:${local.r}:${local.id}:log-group:/ecs/${local.name}/exec"
+  }
+}

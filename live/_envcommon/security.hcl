@@ -1,0 +1,62 @@
+# Security components (spec box "Security"): KMS keys per data domain, Secrets Manager
+# secrets, the WAF web ACL in front of the load balancer. A unit includes this file with
+# expose = true and takes locals.<component>.source and locals.<component>.inputs.
+locals {
+  modules = "${dirname(dirname(find_in_parent_folders("root.hcl")))}/modules"
+  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  region  = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+  replica = local.region.stack == "replica"
+
+  # One customer-managed key per data domain.
+  kms_keys = {
+    logs        = { description = "CloudWatch Logs: flow logs, ECS, WAF, Aurora and cache logs", service_principals = ["logs.amazonaws.com"] }
+    monitoring  = { description = "SNS alarm topics", service_principals = ["cloudwatch.amazonaws.com", "events.amazonaws.com"] }
+    secrets     = { description = "Secrets Manager secrets" }
+    aurora      = { description = "Aurora storage, snapshots and Performance Insights" }
+    elasticache = { description = "ElastiCache data at rest and snapshots" }
+    s3          = { description = "S3 buckets" }
+    compute     = { description = "ECR images and ECS Exec sessions" }
+  }
+  # Domains whose data leaves the primary region where the tier replicates (production):
+  # their keys are multi-region, and the replica region holds replica keys of them.
+  replicated_keys = ["aurora", "s3", "secrets"]
+  # Keys a replica region needs of its own.
+  replica_region_keys = ["logs", "monitoring"]
+
+  kms = {
+    source = "${local.modules}/kms"
+    inputs = {
+      keys = {
+        for k, v in local.kms_keys : k => merge(v, {
+          multi_region = local.env.cross_region_replication && contains(local.replicated_keys, k)
+        }) if !local.replica || contains(local.replica_region_keys, k)
+      }
+      deletion_window_in_days = local.env.deletion_protection ? 30 : 7
+    }
+  }
+
+  secrets = {
+    source = "${local.modules}/secrets"
+    inputs = {
+      secrets = merge(
+        {
+          elasticache-auth-token = { description = "AUTH token of the ElastiCache replication group", generate = true, length = 64 }
+          app-api-keys           = { description = "Third-party API keys of the api and worker (a JSON object; operators set the value)" }
+        },
+        # RDS cannot manage the master password of a global database: keep it here.
+        local.env.cross_region_replication ? {
+          aurora-master-password = { description = "Master password of the Aurora global database", generate = true, length = 40 }
+        } : {},
+      )
+      recovery_window_in_days = local.env.secret_recovery_window_days
+    }
+  }
+
+  waf = {
+    source = "${local.modules}/waf"
+    inputs = {
+      rate_limit         = local.env.waf_rate_limit
+      log_retention_days = local.env.log_retention_days
+    }
+  }
+}

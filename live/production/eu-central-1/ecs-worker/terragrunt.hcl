@@ -1,0 +1,126 @@
+# The worker Fargate service, with its X-Ray sidecar, autoscaling on CPU.
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "compute" {
+  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/compute.hcl"
+  expose         = true
+  merge_strategy = "no_merge"
+}
+
+include "mocks" {
+  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/mocks.hcl"
+  expose         = true
+  merge_strategy = "no_merge"
+}
+
+locals {
+  env   = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  mocks = include.mocks.locals
+}
+
+terraform {
+  source = include.compute.locals.worker.source
+}
+
+dependency "vpc" {
+  config_path                             = "../vpc"
+  mock_outputs                            = local.mocks.vpc
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "kms" {
+  config_path                             = "../kms"
+  mock_outputs                            = local.mocks.kms
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "secrets" {
+  config_path                             = "../secrets"
+  mock_outputs                            = local.mocks.secrets
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "s3" {
+  config_path                             = "../s3"
+  mock_outputs                            = local.mocks.s3
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "aurora" {
+  config_path                             = "../aurora"
+  mock_outputs                            = local.mocks.aurora
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "elasticache" {
+  config_path                             = "../elasticache"
+  mock_outputs                            = local.mocks.elasticache
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "ecr" {
+  config_path                             = "../ecr"
+  mock_outputs                            = local.mocks.ecr
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+dependency "ecs_cluster" {
+  config_path                             = "../ecs-cluster"
+  mock_outputs                            = local.mocks.ecs_cluster
+  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
+  mock_outputs_merge_strategy_with_state  = "shallow"
+}
+
+inputs = merge(include.compute.locals.worker.inputs, {
+  cluster_arn          = dependency.ecs_cluster.outputs.cluster_arn
+  cluster_name         = dependency.ecs_cluster.outputs.cluster_name
+  exec_log_group_arn   = dependency.ecs_cluster.outputs.exec_log_group_arn
+  vpc_id               = dependency.vpc.outputs.vpc_id
+  vpc_cidr_block       = dependency.vpc.outputs.vpc_cidr_block
+  subnet_ids           = dependency.vpc.outputs.private_subnet_ids
+  image_repository_url = dependency.ecr.outputs.repository_urls["worker"]
+  image_repository_arn = dependency.ecr.outputs.repository_arns["worker"]
+  logs_kms_key_arn     = dependency.kms.outputs.key_arns["logs"]
+  kms_key_arns         = [dependency.kms.outputs.key_arns["secrets"], dependency.kms.outputs.key_arns["compute"]]
+  s3_bucket_arns       = values(dependency.s3.outputs.bucket_arns)
+  s3_kms_key_arn       = dependency.kms.outputs.key_arns["s3"]
+
+  database = {
+    security_group_id   = dependency.aurora.outputs.security_group_id
+    port                = dependency.aurora.outputs.port
+    cluster_resource_id = dependency.aurora.outputs.cluster_resource_id
+    username            = include.compute.locals.database_user
+  }
+
+  cache = {
+    security_group_id = dependency.elasticache.outputs.security_group_id
+    port              = dependency.elasticache.outputs.port
+  }
+
+  secrets = {
+    CACHE_AUTH_TOKEN = dependency.secrets.outputs.secret_arns["elasticache-auth-token"]
+    APP_API_KEYS     = dependency.secrets.outputs.secret_arns["app-api-keys"]
+  }
+
+  environment_variables = {
+    DATABASE_HOST        = dependency.aurora.outputs.endpoint
+    DATABASE_READER_HOST = dependency.aurora.outputs.reader_endpoint
+    DATABASE_PORT        = tostring(dependency.aurora.outputs.port)
+    DATABASE_NAME        = dependency.aurora.outputs.database_name
+    DATABASE_USER        = include.compute.locals.database_user
+    CACHE_HOST           = dependency.elasticache.outputs.primary_endpoint_address
+    CACHE_PORT           = tostring(dependency.elasticache.outputs.port)
+    CACHE_TLS            = "true"
+    UPLOADS_BUCKET       = dependency.s3.outputs.bucket_names["uploads"]
+    ARTIFACTS_BUCKET     = dependency.s3.outputs.bucket_names["artifacts"]
+  }
+})
