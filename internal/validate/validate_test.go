@@ -29,10 +29,10 @@ inputs = {
   tier        = local.env.locals.tier
   aws_region  = local.region.locals.aws_region
   tags = {
-    Environment = local.env.locals.environment
-    Project     = "ai-tools"
-    Owner       = "platform"
-    ManagedBy   = "olechka"
+    environment  = local.env.locals.environment
+    service      = "ai-tools"
+    managed-by   = "terragrunt"
+    repository   = "github.com/terragrunt-olechka/olechka"
   }
 }
 `,

@@ -24,11 +24,11 @@ min_backup_retention := n if {
 	n := default_backup_retention[tier]
 } else := 1
 
-# Tags every unit must carry (env.hcl may name its own with required_tags).
+# Tags every unit must carry: env.hcl's required_tags, else the tags live/root.hcl sets.
 required_tags := t if {
 	t := {x | some x in input.olechka.env_config.required_tags}
 	count(t) > 0
-} else := {"Environment", "Project", "Owner", "ManagedBy"}
+} else := {"environment", "service", "managed-by", "repository"}
 
 module := object.get(input.olechka, "module", "")
 

@@ -6,7 +6,7 @@ rc(type, after) := {"address": sprintf("%s.this", [type]), "type": type, "change
 
 plan(tier, module, changes) := {"resource_changes": changes, "olechka": {"path": "u", "tier": tier, "module": module}}
 
-tags := {"Environment": "production", "Project": "ai-tools", "Owner": "platform", "ManagedBy": "olechka"}
+tags := {"environment": "production", "service": "ai-tools", "managed-by": "terragrunt", "repository": "github.com/terragrunt-olechka/olechka"}
 
 test_clean_cluster_passes if {
 	p := plan("production", "aurora", [rc("aws_rds_cluster", {"deletion_protection": true, "storage_encrypted": true, "kms_key_id": "arn:k", "backup_retention_period": 30, "tags_all": tags})])
@@ -43,5 +43,5 @@ test_deletes_are_not_judged if {
 }
 
 test_missing_tags_are_denied if {
-	count(resources.deny) == 1 with input as plan("dev", "vpc", [rc("aws_vpc", {"tags_all": {"Environment": "dev"}})])
+	count(resources.deny) == 1 with input as plan("dev", "vpc", [rc("aws_vpc", {"tags_all": {"environment": "dev"}})])
 }

@@ -4,7 +4,7 @@ package olechka.unit.backup
 
 import data.olechka.lib
 
-retention_inputs := ["backup_retention_period", "backup_retention_days", "snapshot_retention_limit", "retention_days"]
+retention_inputs := ["backup_retention_period", "backup_retention_days", "snapshot_retention_limit", "snapshot_retention_days", "retention_days"]
 
 deny contains lib.msg("backup-retention", sprintf("inputs.%s", [name]), sprintf("%s keeps backups %d days; tier %q needs at least %d", [input.olechka.path, n, lib.tier, lib.min_backup_retention])) if {
 	lib.is_stateful

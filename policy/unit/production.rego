@@ -71,6 +71,17 @@ deny contains lib.msg("multi-az", "inputs.desired_count", sprintf("production se
 	lib.value("desired_count") < 2
 }
 
+deny contains lib.msg("multi-az", "inputs.az_count", sprintf("production spans at least 2 availability zones; %s sets az_count = %d", [input.olechka.path, lib.value("az_count")])) if {
+	lib.production
+	is_number(lib.value("az_count"))
+	lib.value("az_count") < 2
+}
+
+warn contains lib.msg("multi-az", "inputs.nat_gateway_mode", sprintf("production should keep one NAT gateway per AZ; %s sets nat_gateway_mode = %q", [input.olechka.path, lib.value("nat_gateway_mode")])) if {
+	lib.production
+	lib.value("nat_gateway_mode") in {"single", "none"}
+}
+
 warn contains lib.msg("multi-az", "inputs.single_nat_gateway", sprintf("production should keep one NAT gateway per AZ; %s sets single_nat_gateway = true", [input.olechka.path])) if {
 	lib.production
 	lib.value("single_nat_gateway") == true

@@ -57,3 +57,10 @@ test_production_service_needs_two_tasks if {
 	d := production.deny with input as {"inputs": {"desired_count": 1}, "olechka": {"path": "x", "tier": "production", "module": "ecs-service"}}
 	"multi-az" in rules(d)
 }
+
+test_production_network_needs_two_azs if {
+	d := production.deny with input as {"inputs": {"az_count": 1, "nat_gateway_mode": "per_az"}, "olechka": {"path": "p/network", "tier": "production", "module": "network"}}
+	"multi-az" in rules(d)
+	w := production.warn with input as {"inputs": {"az_count": 3, "nat_gateway_mode": "single"}, "olechka": {"path": "p/network", "tier": "production", "module": "network"}}
+	"multi-az" in rules(w)
+}

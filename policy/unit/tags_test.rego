@@ -2,20 +2,20 @@ package olechka.unit.tags_test
 
 import data.olechka.unit.tags
 
-full := {"Environment": "dev", "Project": "ai-tools", "Owner": "platform", "ManagedBy": "olechka"}
+full := {"environment": "dev", "service": "ai-tools", "managed-by": "terragrunt", "repository": "github.com/terragrunt-olechka/olechka"}
 
 test_all_tags_pass if {
 	count(tags.deny) == 0 with input as {"inputs": {"tags": full}, "olechka": {"path": "u", "module": "vpc"}}
 }
 
 test_missing_tag_is_denied if {
-	d := tags.deny with input as {"inputs": {"tags": object.remove(full, ["Owner"])}, "olechka": {"path": "u", "module": "vpc"}}
+	d := tags.deny with input as {"inputs": {"tags": object.remove(full, ["service"])}, "olechka": {"path": "u", "module": "vpc"}}
 	some m in d
-	contains(m.msg, "Owner")
+	contains(m.msg, "service")
 }
 
 test_tags_from_several_inputs_merge if {
-	i := {"inputs": {"tags": {"Owner": "x"}, "common_tags": object.remove(full, ["Owner"])}, "olechka": {"path": "u", "module": "vpc"}}
+	i := {"inputs": {"tags": {"service": "x"}, "common_tags": object.remove(full, ["service"])}, "olechka": {"path": "u", "module": "vpc"}}
 	count(tags.deny) == 0 with input as i
 }
 

@@ -192,3 +192,53 @@ func TestMappingErrorsNameTheLine(t *testing.T) {
 		t.Fatalf("want an error at m.hcl:2, got %v", diags)
 	}
 }
+
+func TestLiveTreeInputNames(t *testing.T) {
+	e := est(t)
+	net := func(mode string) UnitCost {
+		return e.Unit(UnitInput{Path: "x", Region: "eu-central-1", Module: "network", Inputs: cty.ObjectVal(map[string]cty.Value{
+			"az_count": cty.NumberIntVal(3), "nat_gateway_mode": cty.StringVal(mode),
+			"interface_endpoints": cty.ListVal([]cty.Value{cty.StringVal("logs"), cty.StringVal("secretsmanager")}),
+		})})
+	}
+	item := func(u UnitCost, name string) float64 {
+		for _, it := range u.Items {
+			if it.Name == name {
+				return it.Monthly
+			}
+		}
+		return 0
+	}
+	if got := item(net("per_az"), "NAT gateways"); !near(got, 3*730*0.052) {
+		t.Errorf("per_az: %.2f", got)
+	}
+	if got := item(net("single"), "NAT gateways"); !near(got, 730*0.052) {
+		t.Errorf("single: %.2f", got)
+	}
+	if got := item(net("none"), "NAT gateways"); got != 0 {
+		t.Errorf("none: %.2f", got)
+	}
+	if got := item(net("none"), "Interface endpoints"); !near(got, 2*3*730*0.012) {
+		t.Errorf("endpoints: %.2f", got)
+	}
+	svc := func(provider, arch string) UnitCost {
+		return e.Unit(UnitInput{Path: "x", Region: "ap-southeast-1", Module: "ecs-service", Inputs: cty.ObjectVal(map[string]cty.Value{
+			"desired_count": cty.NumberIntVal(2), "cpu": cty.NumberIntVal(512), "memory": cty.NumberIntVal(1024),
+			"capacity_provider": cty.StringVal(provider), "cpu_architecture": cty.StringVal(arch),
+		})})
+	}
+	spot, od, arm := svc("FARGATE_SPOT", "X86_64"), svc("FARGATE", "X86_64"), svc("FARGATE", "ARM64")
+	if item(spot, "Fargate vCPU (on-demand)") != 0 || !near(item(spot, "Fargate Spot vCPU"), 2*0.5*730*0.01517) {
+		t.Errorf("spot: %+v", spot.Items)
+	}
+	if !near(item(od, "Fargate vCPU (on-demand)"), 2*0.5*730*0.05056) || item(arm, "Fargate vCPU (on-demand)") >= item(od, "Fargate vCPU (on-demand)") {
+		t.Errorf("on-demand %+v arm %+v", od.Items, arm.Items)
+	}
+	kms := e.Unit(UnitInput{Path: "x", Region: "eu-central-1", Module: "kms", Inputs: cty.ObjectVal(map[string]cty.Value{
+		"keys":     cty.MapVal(map[string]cty.Value{"a": cty.EmptyObjectVal, "b": cty.EmptyObjectVal}),
+		"replicas": cty.MapVal(map[string]cty.Value{"c": cty.EmptyObjectVal}),
+	})})
+	if !near(item(kms, "KMS keys"), 3) {
+		t.Errorf("kms: %+v", kms.Items)
+	}
+}

@@ -18,20 +18,32 @@
 # An item whose expressions fail is reported as unpriced, never guessed.
 
 module "network" {
-  match = ["vpc", "network", "networking", "vpc-*", "network-*"]
+  match = ["network", "vpc", "networking", "vpc-*", "network-*"]
 
+  # nat_gateway_mode (none | single | per_az) and az_count, as modules/network takes them.
   item "NAT gateways" {
-    price    = "nat_gateway_hour"
-    quantity = (try(inputs.enable_nat_gateway, true) ? (try(inputs.single_nat_gateway, false) ? 1 : try(inputs.nat_gateway_count, length(inputs.azs), length(inputs.availability_zones), 1)) : 0) * hours
+    price = "nat_gateway_hour"
+    quantity = hours * (
+      try(inputs.nat_gateway_mode, "") == "none" ? 0 :
+      try(inputs.nat_gateway_mode, "") == "single" ? 1 :
+      try(inputs.nat_gateway_mode, "") == "per_az" ? inputs.az_count :
+      try(inputs.enable_nat_gateway, true) == false ? 0 :
+      try(inputs.single_nat_gateway, false) ? 1 :
+      try(inputs.nat_gateway_count, inputs.az_count, length(inputs.azs), length(inputs.availability_zones), 1)
+    )
   }
   item "NAT data processed" {
     price    = "nat_gateway_gb"
-    quantity = try(inputs.enable_nat_gateway, true) ? try(inputs.expected_nat_gb_per_month, 50) : 0
+    quantity = try(inputs.nat_gateway_mode, "single") == "none" || try(inputs.enable_nat_gateway, true) == false ? 0 : try(inputs.expected_nat_gb_per_month, 50)
     note     = "traffic assumed (expected_nat_gb_per_month, default 50 GB)"
+  }
+  item "Interface endpoints" {
+    price    = "vpc_endpoint_hour"
+    quantity = try(length(inputs.interface_endpoints), 0) * try(inputs.az_count, length(inputs.azs), 2) * hours
   }
   item "VPC flow log ingestion" {
     price    = "cloudwatch_logs_ingest_gb"
-    quantity = try(inputs.enable_flow_logs, inputs.flow_logs_enabled, false) ? try(inputs.expected_flow_log_gb_per_month, 10) : 0
+    quantity = can(inputs.flow_log_retention_days) || try(inputs.enable_flow_logs, inputs.flow_logs_enabled, false) ? try(inputs.expected_flow_log_gb_per_month, 10) : 0
     note     = "flow log volume assumed (expected_flow_log_gb_per_month, default 10 GB)"
   }
 }
@@ -69,29 +81,40 @@ module "waf" {
 }
 
 module "ecs-service" {
-  match = ["ecs-service", "ecs_service", "service", "fargate-service", "ecs-*", "api", "worker"]
+  match = ["ecs-service", "ecs_service", "service", "fargate-service", "api", "worker"]
 
-  # Running tasks: desired_count (or min capacity), split by the Fargate Spot share.
+  # Running tasks: desired_count; capacity_provider FARGATE_SPOT (or spot_share) runs them
+  # on Spot; cpu_architecture ARM64 uses the Graviton prices.
   item "Fargate vCPU (on-demand)" {
-    price    = "fargate_vcpu_hour"
-    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * (1 - try(inputs.spot_share, inputs.fargate_spot_share, 0)) * try(inputs.cpu, inputs.task_cpu) / 1024 * hours
+    price    = upper(try(inputs.cpu_architecture, "X86_64")) == "ARM64" ? "fargate_arm_vcpu_hour" : "fargate_vcpu_hour"
+    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * (1 - try(inputs.spot_share, inputs.capacity_provider == "FARGATE_SPOT" ? 1 : 0, 0)) * try(inputs.cpu, inputs.task_cpu) / 1024 * hours
   }
   item "Fargate memory (on-demand)" {
-    price    = "fargate_gb_hour"
-    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * (1 - try(inputs.spot_share, inputs.fargate_spot_share, 0)) * try(inputs.memory, inputs.task_memory) / 1024 * hours
+    price    = upper(try(inputs.cpu_architecture, "X86_64")) == "ARM64" ? "fargate_arm_gb_hour" : "fargate_gb_hour"
+    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * (1 - try(inputs.spot_share, inputs.capacity_provider == "FARGATE_SPOT" ? 1 : 0, 0)) * try(inputs.memory, inputs.task_memory) / 1024 * hours
   }
   item "Fargate Spot vCPU" {
     price    = "fargate_spot_vcpu_hour"
-    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * try(inputs.spot_share, inputs.fargate_spot_share, 0) * try(inputs.cpu, inputs.task_cpu) / 1024 * hours
+    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * try(inputs.spot_share, inputs.capacity_provider == "FARGATE_SPOT" ? 1 : 0, 0) * try(inputs.cpu, inputs.task_cpu) / 1024 * hours
   }
   item "Fargate Spot memory" {
     price    = "fargate_spot_gb_hour"
-    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * try(inputs.spot_share, inputs.fargate_spot_share, 0) * try(inputs.memory, inputs.task_memory) / 1024 * hours
+    quantity = try(inputs.desired_count, inputs.min_capacity, 1) * try(inputs.spot_share, inputs.capacity_provider == "FARGATE_SPOT" ? 1 : 0, 0) * try(inputs.memory, inputs.task_memory) / 1024 * hours
   }
   item "Container log ingestion" {
     price    = "cloudwatch_logs_ingest_gb"
     quantity = try(inputs.expected_log_gb_per_month, 5)
     note     = "log volume assumed (expected_log_gb_per_month, default 5 GB)"
+  }
+}
+
+module "ecr" {
+  match = ["ecr", "ecr-*"]
+
+  item "ECR storage" {
+    price    = "ecr_storage_gb_month"
+    quantity = try(length(inputs.repositories), 1) * try(inputs.expected_image_gb, 2)
+    note     = "image storage assumed (expected_image_gb per repository, default 2 GB)"
   }
 }
 
@@ -128,7 +151,7 @@ module "kms" {
 
   item "KMS keys" {
     price    = "kms_key_month"
-    quantity = try(length(inputs.keys), length(inputs.key_names), length(inputs.aliases), 1)
+    quantity = try(length(inputs.keys), length(inputs.key_names), length(inputs.aliases), 1) + try(length(inputs.replicas), 0)
   }
   item "KMS requests" {
     price    = "kms_requests_10k"
@@ -142,7 +165,7 @@ module "secrets" {
 
   item "Secrets" {
     price    = "secret_month"
-    quantity = try(length(inputs.secrets), length(inputs.secret_names), 1)
+    quantity = try(length(inputs.secrets), length(inputs.secret_names), 1) * (1 + try(length(inputs.replica_regions), 0))
   }
 }
 
@@ -179,8 +202,8 @@ module "s3" {
 
   item "S3 Standard storage" {
     price    = "s3_standard_gb_month"
-    quantity = try(inputs.expected_storage_gb, 50)
-    note     = "storage assumed (expected_storage_gb, default 50 GB)"
+    quantity = try(length(inputs.buckets), 1) * try(inputs.expected_storage_gb, 50)
+    note     = "storage assumed (expected_storage_gb per bucket, default 50 GB)"
   }
 }
 
@@ -228,6 +251,13 @@ resource "aws_ecs_service" {
   item "Fargate memory" {
     price    = "fargate_gb_hour"
     quantity = try(values.desired_count, 1) * tonumber(task_definitions[0].memory) / 1024 * hours
+  }
+}
+
+resource "aws_vpc_endpoint" {
+  item "Interface endpoint" {
+    price    = "vpc_endpoint_hour"
+    quantity = try(values.vpc_endpoint_type, "Interface") == "Interface" ? max(try(length(values.subnet_ids), 1), 1) * hours : 0
   }
 }
 
