@@ -7,7 +7,7 @@ deny contains {"rule": "budget", "field": "monthly_budget_usd", "msg": msg} if {
 	b > 0
 	c := input.cost.monthly_usd
 	c > b
-	msg := sprintf("environment %s is estimated at $%.2f a month, over its budget of $%.2f", [input.env, c, b])
+	msg := sprintf("environment %s is estimated at %s a month, over its budget of %s", [input.env, usd(c), usd(b)])
 }
 
 warn contains {"rule": "budget", "field": "monthly_budget_usd", "msg": msg} if {
@@ -17,13 +17,13 @@ warn contains {"rule": "budget", "field": "monthly_budget_usd", "msg": msg} if {
 	c := input.cost.monthly_usd
 	c <= b
 	c > 0.8 * b
-	msg := sprintf("environment %s is estimated at $%.2f a month, %.0f%% of its budget of $%.2f", [input.env, c, (100 * c) / b, b])
+	msg := sprintf("environment %s is estimated at %s a month, %d%% of its budget of %s", [input.env, usd(c), round((100 * c) / b), usd(b)])
 }
 
 warn contains {"rule": "budget", "field": "", "msg": msg} if {
 	not input.budget_usd
 	input.cost.monthly_usd > 0
-	msg := sprintf("environment %s has no monthly_budget_usd in env.hcl (estimate $%.2f a month)", [input.env, input.cost.monthly_usd])
+	msg := sprintf("environment %s has no monthly_budget_usd in env.hcl (estimate %s a month)", [input.env, usd(input.cost.monthly_usd)])
 }
 
 warn contains {"rule": "budget-increase", "field": "", "msg": msg} if {
@@ -31,5 +31,15 @@ warn contains {"rule": "budget-increase", "field": "", "msg": msg} if {
 	base := input.cost.base_monthly_usd
 	base > 0
 	d > 0.2 * base
-	msg := sprintf("environment %s's estimate grows by $%.2f a month (+%.0f%%)", [input.env, d, (100 * d) / base])
+	msg := sprintf("environment %s's estimate grows by %s a month (+%d%%)", [input.env, usd(d), round((100 * d) / base)])
 }
+
+# usd(x) writes an amount with cents: usd(2000) == "$2000.00", usd(12.5) == "$12.50".
+usd(x) := sprintf("$%d.%s", [whole, two_digits(c - whole * 100)]) if {
+	c := round(x * 100)
+	whole := floor(c / 100)
+}
+
+two_digits(r) := sprintf("%d", [r]) if r >= 10
+
+two_digits(r) := sprintf("0%d", [r]) if r < 10

@@ -79,7 +79,7 @@ deny contains lib.msg("multi-az", "inputs.az_count", sprintf("production spans a
 
 warn contains lib.msg("multi-az", "inputs.nat_gateway_mode", sprintf("production should keep one NAT gateway per AZ; %s sets nat_gateway_mode = %q", [input.olechka.path, lib.value("nat_gateway_mode")])) if {
 	lib.production
-	lib.value("nat_gateway_mode") in {"single", "none"}
+	lib.value("nat_gateway_mode") == "single"
 }
 
 warn contains lib.msg("multi-az", "inputs.single_nat_gateway", sprintf("production should keep one NAT gateway per AZ; %s sets single_nat_gateway = true", [input.olechka.path])) if {
