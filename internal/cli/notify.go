@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	ghnotify "github.com/terragrunt-olechka/olechka/internal/notify/github"
 	"github.com/terragrunt-olechka/olechka/internal/notify/slack"
@@ -127,28 +128,40 @@ func newNotifyDriftCmd(app *App) *cobra.Command {
 		dryRun, noSlack, noIssues, fail bool
 	)
 	cmd := &cobra.Command{
-		Use:   "drift --plans DIR [--dry-run]",
+		Use:   "drift --plans DIR [--dry-run] [PATH]",
 		Short: "Open, update and close one GitHub issue per drifted unit; post a Slack summary",
 		Long: `drift reads the plans of a drift check (olechka plan of every unit on the default
 branch) and treats a unit whose plan is not empty as drifted. It keeps one open issue
 per drifted unit, labelled --label and tied to the unit by a hidden marker: opened when
 the drift appears, updated while it lasts, closed with a comment when a check plans no
-changes for the unit (or the unit is no longer in the tree). Units whose plan failed
-keep their issue as it is. Then it posts a summary to Slack.
+changes for the unit (or the unit is no longer in the tree under PATH; without PATH
+such issues are left alone). Units whose plan failed keep their issue as it is. Then it
+posts a summary to Slack.
 
 Uses GITHUB_TOKEN (issues: write), GITHUB_API_URL, GITHUB_REPOSITORY and
 SLACK_WEBHOOK_URL. Exit 0, or 2 with --fail-on-drift when anything drifted.`,
 		Example: `  olechka notify drift --plans drift-plans
-  olechka notify drift --plans drift-plans --dry-run`,
-		Args: cobra.NoArgs,
+  olechka notify drift --plans drift-plans --dry-run live`,
+		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ps, err := artifact.ReadDir(plans)
 			if err != nil {
 				return err
 			}
 			var units []string
-			if r, err := artifact.ReadRun(plans); err == nil {
-				units = r.Units
+			if len(args) > 0 {
+				root, err := pathArg(args)
+				if err != nil {
+					return err
+				}
+				dirs, err := config.Discover(config.OSFileSystem{}, root)
+				if err != nil {
+					return fmt.Errorf("listing the units under %s: %w", root, err)
+				}
+				units = []string{}
+				for _, d := range dirs {
+					units = append(units, config.RelPath(root, d))
+				}
 			}
 			run := notify.RunFromEnv(app.Getenv)
 			sync, rep := pipeline.DriftSync(run, ps, units)
