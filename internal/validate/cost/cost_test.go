@@ -242,3 +242,27 @@ func TestLiveTreeInputNames(t *testing.T) {
 		t.Errorf("kms: %+v", kms.Items)
 	}
 }
+
+func TestObservabilityAlarmsAndDashboards(t *testing.T) {
+	u := est(t).Unit(UnitInput{Path: "x", Region: "eu-central-1", Module: "observability", Inputs: cty.ObjectVal(map[string]cty.Value{
+		"ecs_services":                cty.MapVal(map[string]cty.Value{"api": cty.StringVal("a"), "worker": cty.StringVal("w")}),
+		"alb_arn_suffix":              cty.StringVal("app/x/1"),
+		"api_target_group_arn_suffix": cty.StringVal("tg/x/1"),
+		"api_service_key":             cty.StringVal("api"),
+		"aurora_cluster_identifier":   cty.StringVal("db"),
+		"aurora_instance_count":       cty.NumberIntVal(3),
+		"elasticache_cluster_ids":     cty.ListVal([]cty.Value{cty.StringVal("c1"), cty.StringVal("c2")}),
+	})})
+	for _, it := range u.Items {
+		switch it.Name {
+		case "CloudWatch alarms":
+			if it.Quantity != 4+2+1+1+3+4 {
+				t.Errorf("alarms: %v", it.Quantity)
+			}
+		case "CloudWatch dashboards":
+			if it.Quantity != 3 || !near(it.Monthly, 9) {
+				t.Errorf("dashboards: %+v", it)
+			}
+		}
+	}
+}

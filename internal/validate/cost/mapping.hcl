@@ -170,15 +170,24 @@ module "secrets" {
 }
 
 module "monitoring" {
-  match = ["monitoring", "cloudwatch", "observability", "alarms", "monitoring-*"]
+  match = ["observability", "monitoring", "cloudwatch", "alarms", "monitoring-*"]
 
+  # modules/observability: two alarms per ECS service, ALB 5xx + p99 latency, unhealthy
+  # hosts, API log errors, Aurora CPU + memory (+ replica lag with readers), two per cache.
   item "CloudWatch alarms" {
-    price    = "cloudwatch_alarm_month"
-    quantity = try(length(inputs.alarms), inputs.alarm_count, 10)
+    price = "cloudwatch_alarm_month"
+    quantity = try(length(inputs.alarms), inputs.alarm_count,
+      2 * try(length(inputs.ecs_services), 0)
+      + (try(inputs.alb_arn_suffix, "") != "" ? 2 : 0)
+      + (try(inputs.alb_arn_suffix, "") != "" && try(inputs.api_target_group_arn_suffix, "") != "" ? 1 : 0)
+      + (try(inputs.api_service_key, null) != null ? 1 : 0)
+      + (try(inputs.aurora_cluster_identifier, "") != "" ? 2 + (try(inputs.aurora_instance_count, 1) > 1 ? 1 : 0) : 0)
+      + 2 * try(length(inputs.elasticache_cluster_ids), 0)
+    )
   }
   item "CloudWatch dashboards" {
     price    = "cloudwatch_dashboard_month"
-    quantity = try(inputs.create_dashboard, inputs.enable_dashboard, true) ? try(length(inputs.dashboards), 1) : 0
+    quantity = try(length(inputs.dashboards), inputs.dashboard_count, 3)
   }
   item "CloudWatch Logs ingestion" {
     price    = "cloudwatch_logs_ingest_gb"
@@ -192,7 +201,7 @@ module "monitoring" {
   }
   item "X-Ray traces" {
     price    = "xray_traces_million"
-    quantity = try(inputs.enable_xray, inputs.xray_enabled, false) ? try(inputs.expected_traces_million, 1) : 0
+    quantity = try(inputs.xray_sampling, null) != null || try(inputs.enable_xray, inputs.xray_enabled, false) ? try(inputs.expected_traces_million, 1) : 0
     note     = "traces assumed (expected_traces_million, default 1 million)"
   }
 }
