@@ -22,7 +22,7 @@ type CommentSources struct {
 	Plans    string // plan folder
 	Detect   string // olechka detect --format json
 	Findings string // olechka validate --format json
-	Cost     string // cost report (validate's cost JSON)
+	Cost     string // cost report (validate's cost JSON); default: the one in Findings
 	Review   string // olechka review --format json; "" = review the plans without a tree
 }
 
@@ -56,10 +56,14 @@ func LoadComment(ctx context.Context, run notify.Run, src CommentSources) (comme
 			return comment.Input{}, err
 		}
 	}
-	if src.Cost != "" {
+	switch {
+	case src.Cost != "":
 		if costRep, err = ReadCost(src.Cost); err != nil {
 			return comment.Input{}, err
 		}
+	case src.Findings != "":
+		// validate's JSON carries the cost report beside the findings.
+		costRep, _ = ReadCost(src.Findings)
 	}
 	switch {
 	case src.Review != "":

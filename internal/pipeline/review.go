@@ -48,15 +48,17 @@ func Review(ctx context.Context, o ReviewOptions) (*ReviewResult, []*artifact.Pl
 	var tree *config.Tree
 	if o.Evaluator != nil {
 		root := o.Root
-		if root == "" {
-			if run, err := artifact.ReadRun(o.Plans); err == nil && run.Root != "" && o.RepoRoot != "" {
-				root = filepath.Join(o.RepoRoot, filepath.FromSlash(run.Root))
-			}
-		}
 		if root != "" {
 			if _, err := os.Stat(root); err != nil {
 				return nil, nil, fmt.Errorf("tree root: %w", err)
 			}
+		} else if run, err := artifact.ReadRun(o.Plans); err == nil && run.Root != "" && o.RepoRoot != "" {
+			// The tree the plans were made from, when it is here.
+			if d := filepath.Join(o.RepoRoot, filepath.FromSlash(run.Root)); dirExists(d) {
+				root = d
+			}
+		}
+		if root != "" {
 			tree, err = o.Evaluator.Tree(ctx, root)
 			if err != nil {
 				return nil, nil, fmt.Errorf("evaluating %s: %w", root, err)
@@ -150,4 +152,9 @@ func (r *ReviewResult) GitHubOutputs() ([]Output, error) {
 		{"blocked", fmt.Sprint(r.Summary[review.Blocked])},
 		{"manual", fmt.Sprint(r.Summary[review.Manual])},
 	}, nil
+}
+
+func dirExists(d string) bool {
+	st, err := os.Stat(d)
+	return err == nil && st.IsDir()
 }

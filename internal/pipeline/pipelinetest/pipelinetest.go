@@ -27,17 +27,18 @@ type Unit struct {
 	Fingerprint                string
 }
 
-// Write writes a plan folder with run.json and every unit; it returns dir.
+// Write writes a plan folder with run.json and every unit; it returns dir. The run
+// records no tree root, so reviews of it read no tree.
 func Write(t testing.TB, dir, commit string, units ...Unit) string {
 	t.Helper()
-	run := &artifact.Run{Commit: commit, Root: "live", CreatedAt: time.Unix(1700000000, 0).UTC()}
+	run := &artifact.Run{Commit: commit, CreatedAt: time.Unix(1700000000, 0).UTC()}
 	for _, u := range units {
 		run.Units = append(run.Units, u.Path)
 		ud, err := artifact.NewUnitDir(dir, u.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := &artifact.Metadata{Unit: u.Path, Root: "live", Action: artifact.ActionPlan, Status: artifact.StatusPlanned,
+		m := &artifact.Metadata{Unit: u.Path, Action: artifact.ActionPlan, Status: artifact.StatusPlanned,
 			Commit: commit, CreatedAt: run.CreatedAt, Duration: artifact.Duration(3 * time.Second),
 			Fingerprint: u.Fingerprint, Env: u.Env, Tier: u.Tier, AccountID: u.AccountID, Wave: u.Wave, DependsOn: u.DependsOn,
 			State: artifact.StateRef{Exists: true, Lineage: "l-" + u.Path, Serial: 4}}
