@@ -201,6 +201,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			defer wg.Done()
 			t0 := time.Now()
 			fs, note, err := f()
+			for i := range fs {
+				if filepath.IsAbs(fs[i].File) {
+					fs[i].File = s.rel(fs[i].File)
+				}
+			}
 			cr := &CheckResult{Name: name, Note: note, Duration: time.Since(t0)}
 			var skip skipped
 			if errors.As(err, &skip) {

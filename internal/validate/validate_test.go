@@ -554,3 +554,26 @@ func TestSecurityDedupedPerModuleAndInputs(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+func TestSchemaCheckWired(t *testing.T) {
+	file := testenv.File(t, "aws-schema.json.gz")
+	dir := writeTree(t, map[string]string{
+		"modules/alb/lb.tf": "resource \"aws_lb\" \"this\" {\n  name                = \"x\"\n  load_balancer_typo  = \"application\"\n}\n",
+	})
+	r := run(t, dir, Options{Only: []string{"schema"}, Runners: DefaultRunners(RunnerOptions{SchemaFile: file})})
+	f := find(r, "schema", "schema/unknown-argument")
+	if f == nil || f.File != "modules/alb/lb.tf" || f.Line != 3 || f.Level != finding.Error {
+		t.Fatalf("unknown argument: %v\n%s", f, dump(r))
+	}
+	if c := r.Check(CheckSchema); c.Status != StatusFailed || c.Note != "3 modules" {
+		t.Fatalf("%+v", c)
+	}
+	r = run(t, writeTree(t, nil), Options{Only: []string{"schema"}, Runners: DefaultRunners(RunnerOptions{SchemaFile: file})})
+	if c := r.Check(CheckSchema); c.Status != StatusPassed {
+		t.Fatalf("clean modules pass: %+v\n%s", c, dump(r))
+	}
+	r = run(t, dir, Options{Only: []string{"schema"}, Runners: DefaultRunners(RunnerOptions{SchemaFile: filepath.Join(dir, "none.json.gz")})})
+	if c := r.Check(CheckSchema); c.Status != StatusSkipped || !strings.Contains(c.Note, "make tools") {
+		t.Fatalf("missing schema is reported as skipped: %+v", c)
+	}
+}
