@@ -270,16 +270,6 @@ func run(t *testing.T, dir string, o Options) *Result {
 	return r
 }
 
-func errorsOf(r *Result, check string) []finding.Finding {
-	var out []finding.Finding
-	for _, f := range r.Findings {
-		if f.Check == check && f.Level == finding.Error {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
 func find(r *Result, check, rule string) *finding.Finding {
 	for i, f := range r.Findings {
 		if f.Check == check && f.Rule == rule {
