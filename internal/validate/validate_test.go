@@ -12,6 +12,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/testenv"
 )
@@ -567,3 +568,37 @@ func TestSchemaCheckWired(t *testing.T) {
 		t.Fatalf("missing schema is reported as skipped: %+v", c)
 	}
 }
+
+func TestPlansFeedPolicyAndCost(t *testing.T) {
+	dir := writeTree(t, nil)
+	plans := t.TempDir()
+	unit := "production/eu-central-1/aurora"
+	udir := artifact.UnitDir(plans, unit)
+	if err := os.MkdirAll(udir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := artifact.WriteMetadata(udir, &artifact.Metadata{Version: 1, Unit: unit, Status: artifact.StatusPlanned}); err != nil {
+		t.Fatal(err)
+	}
+	plan := `{"format_version":"1.2","planned_values":{"root_module":{"resources":[
+  {"address":"aws_rds_cluster_instance.this[0]","mode":"managed","type":"aws_rds_cluster_instance","name":"this","values":{"instance_class":"db.r6g.xlarge","publicly_accessible":true}}]}},
+ "resource_changes":[{"address":"aws_rds_cluster_instance.this[0]","type":"aws_rds_cluster_instance","change":{"actions":["create"],"after":{"instance_class":"db.r6g.xlarge","publicly_accessible":true},"after_unknown":{}}}]}`
+	if err := os.WriteFile(filepath.Join(udir, artifact.PlanJSONFile), []byte(plan), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, dir, Options{Only: []string{"policy,cost"}, PlansDir: plans})
+	f := find(r, "policy", "public-database")
+	if f == nil || f.Unit != unit || !strings.Contains(f.Message, "aws_rds_cluster_instance.this[0]") {
+		t.Fatalf("plan policy: %v\n%s", f, dump(r))
+	}
+	for _, u := range r.Cost.Units {
+		if u.Path == unit && (u.Source != "plan" || !near2(u.Monthly, 730*0.62)) {
+			t.Fatalf("cost from plan: %+v", u)
+		}
+	}
+	if !strings.Contains(r.Check(CheckPolicy).Note, "1 plans") {
+		t.Fatalf("%+v", r.Check(CheckPolicy))
+	}
+}
+
+func near2(a, b float64) bool { return a-b < 0.011 && b-a < 0.011 }
