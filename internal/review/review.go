@@ -15,9 +15,13 @@ package review
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
@@ -399,15 +403,55 @@ func Approval(u *config.Unit) (approval, environment, approvalEnvironment string
 	if u == nil || u.Config == nil {
 		return "", "", ""
 	}
+	envFile := envHCLLocals(u.Files)
 	get := func(key string) string {
 		for _, v := range []cty.Value{u.Config.Inputs, u.Config.Locals} {
 			if s, ok := find(v, key, 0); ok {
 				return s
 			}
 		}
-		return ""
+		return envFile[key]
 	}
 	return get("approval"), get("github_environment"), get("github_approval_environment")
+}
+
+// envHCLLocals reads the literal string locals of the nearest env.hcl the unit read:
+// the fallback when the unit exposes none of env.hcl's locals.
+func envHCLLocals(files []string) map[string]string {
+	best := ""
+	for _, f := range files {
+		if filepath.Base(f) == "env.hcl" && len(f) > len(best) {
+			best = f
+		}
+	}
+	out := map[string]string{}
+	if best == "" {
+		return out
+	}
+	src, err := os.ReadFile(best)
+	if err != nil {
+		return out
+	}
+	f, diags := hclsyntax.ParseConfig(src, best, hcl.InitialPos)
+	if diags.HasErrors() {
+		return out
+	}
+	body, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		return out
+	}
+	for _, b := range body.Blocks {
+		if b.Type != "locals" {
+			continue
+		}
+		for name, a := range b.Body.Attributes {
+			v, diags := a.Expr.Value(nil)
+			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+				out[name] = v.AsString()
+			}
+		}
+	}
+	return out
 }
 
 // find looks for a string attribute named key in v, breadth first, up to depth 3.

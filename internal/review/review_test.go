@@ -1,6 +1,9 @@
 package review
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/testenv"
 )
 
 func plan(unit string, wave int, s *artifact.Summary, deps ...string) *artifact.Plan {
@@ -159,5 +163,41 @@ func TestApprovalFromConfig(t *testing.T) {
 	}
 	if a, _, _ := Approval(&config.Unit{Config: &config.Config{Inputs: cty.EmptyObjectVal, Locals: cty.NullVal(cty.DynamicPseudoType)}}); a != "" {
 		t.Errorf("unset approval = %q", a)
+	}
+}
+
+func TestApprovalFromEnvHCLFile(t *testing.T) {
+	dir := t.TempDir()
+	env := filepath.Join(dir, "production", "env.hcl")
+	os.MkdirAll(filepath.Dir(env), 0o755)
+	os.WriteFile(env, []byte("locals {\n  tier = \"production\"\n  approval = \"manual\"\n  github_approval_environment = \"prod-gate\"\n  computed = upper(\"x\")\n}\n"), 0o644)
+	u := &config.Unit{Files: []string{filepath.Join(dir, "root.hcl"), env}, Config: &config.Config{Inputs: cty.EmptyObjectVal, Locals: cty.EmptyObjectVal}}
+	a, e, ae := Approval(u)
+	if a != "manual" || e != "" || ae != "prod-gate" {
+		t.Errorf("Approval = %q %q %q", a, e, ae)
+	}
+}
+
+// TestApprovalOfTheLiveTree reads the approval of real units: production is manual,
+// dev and staging auto, as their env.hcl say.
+func TestApprovalOfTheLiveTree(t *testing.T) {
+	root := filepath.Join(testenv.RepoRoot(t), "live")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("no live tree")
+	}
+	tree, err := config.NewEvaluator(config.Options{RepoRoot: testenv.RepoRoot(t)}).Tree(context.Background(), root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for _, u := range tree.Units {
+		a, _, _ := Approval(u)
+		if prev, ok := seen[u.Env]; ok && prev != a {
+			t.Errorf("%s: approval %q, other units of %s have %q", u.Path, a, u.Env, prev)
+		}
+		seen[u.Env] = a
+	}
+	if seen["production"] != "manual" || seen["dev"] != "auto" || seen["staging"] != "auto" {
+		t.Errorf("approvals per env = %v", seen)
 	}
 }
