@@ -126,7 +126,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	evalRoot := filepath.Join(repo.Root(), rel)
 
-	res := &Result{Root: evalRoot}
+	res := &Result{Root: evalRoot, Units: []Affected{}}
 	var head, base *side
 	if opts.Uncommitted {
 		res.Head = WorkingTree
@@ -584,6 +584,9 @@ func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErr
 
 // unitReasons compares one unit's two evaluations.
 func (d *detection) unitReasons(base, head *config.Unit) ([]string, error) {
+	if base.Fingerprint == head.Fingerprint {
+		return nil, nil // same deployed view and module source
+	}
 	var out []string
 	bv, err := deployed(base, d.repo.Root())
 	if err != nil {
