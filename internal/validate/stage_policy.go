@@ -316,7 +316,7 @@ func (s *stage) violations(d *unitData, vs []policy.Violation) []finding.Finding
 			if i := strings.IndexAny(key, ".["); i >= 0 {
 				key = key[:i]
 			}
-			if r, ok := s.loc.Input(files, key); ok {
+			if r, ok := s.loc.Input(files, key, d.modName); ok {
 				f.File, f.Line, f.Column = s.rel(r.Filename), r.Start.Line, r.Start.Column
 			}
 		case v.Field != "" && v.Kind == policy.Unit:

@@ -125,7 +125,7 @@ func Check(u *Unit, loc *Locator, rel Rel) []finding.Finding {
 		val := inputs[name]
 		v, ok := u.Module.Variables[name]
 		if !ok {
-			r, found := loc.Input(files, name)
+			r, found := loc.Input(files, name, filepath.Base(u.ModuleDir))
 			out = append(out, at(finding.Finding{Rule: RuleUndeclaredInput, Level: finding.Warning,
 				Message: fmt.Sprintf("input %q is not a variable of module %s%s (Terragrunt passes it, OpenTofu ignores it)",
 					name, rel(u.ModuleDir), suggest(name, u.Module))}, r, found))
@@ -135,7 +135,7 @@ func Check(u *Unit, loc *Locator, rel Rel) []finding.Finding {
 			continue
 		}
 		if _, err := v.Convert(val); err != nil {
-			r, found := loc.Input(files, name)
+			r, found := loc.Input(files, name, filepath.Base(u.ModuleDir))
 			out = append(out, at(finding.Finding{Rule: RuleTypeMismatch, Level: finding.Error,
 				Message: fmt.Sprintf("input %q does not fit variable %q of type %s: %s", name, name, typeString(v.Type), err)}, r, found))
 			continue
@@ -144,7 +144,7 @@ func Check(u *Unit, loc *Locator, rel Rel) []finding.Finding {
 			if d.Severity != hcl.DiagError || d.Summary != "Invalid value for variable" {
 				continue
 			}
-			r, found := loc.Input(files, name)
+			r, found := loc.Input(files, name, filepath.Base(u.ModuleDir))
 			msg := fmt.Sprintf("input %q fails the validation of variable %q: %s", name, name, d.Detail)
 			if d.Subject != nil {
 				msg += fmt.Sprintf(" (%s:%d)", rel(d.Subject.Filename), d.Subject.Start.Line)
