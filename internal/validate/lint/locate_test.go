@@ -36,7 +36,7 @@ inputs = merge(include.common.locals.aurora.inputs, {
 	files := []string{unit, common}
 	for _, c := range []struct {
 		key, hint, file string
-		line          int
+		line            int
 	}{
 		{"vpc_id", "aurora", unit, 6},
 		{"deletion_protection", "aurora", common, 10},
