@@ -25,10 +25,13 @@ type Options struct {
 	LogBucket string // default Bucket + "-logs"; "-" turns access logging off
 	Table     string // default DefaultLockTable
 
-	// SSEAlgorithm is "aws:kms" (default) or "AES256". KMSKeyID optionally names the
-	// customer-managed key (ARN, key id or alias) for aws:kms; empty = the aws/s3 key.
+	// SSEAlgorithm is "aws:kms" (default) or "AES256". KMSKeyID names an existing key
+	// (ARN, key id or alias) to encrypt with and is not managed. Without it, the
+	// customer-managed key behind KeyAlias (default alias/terraform-state) is created
+	// when Services.KMS is set; without KMS either, the AWS-managed keys are used.
 	SSEAlgorithm string
 	KMSKeyID     string
+	KeyAlias     string
 
 	NoncurrentDays   int32 // days a noncurrent state version is kept (default 90)
 	LogRetentionDays int32 // days an access-log object is kept (default 365)
@@ -86,6 +89,12 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Table == "" {
 		o.Table = DefaultLockTable
 	}
+	if o.KeyAlias == "" {
+		o.KeyAlias = DefaultKeyAlias
+	}
+	if !strings.HasPrefix(o.KeyAlias, "alias/") || strings.HasPrefix(o.KeyAlias, "alias/aws/") || len(o.KeyAlias) < 7 {
+		errs = append(errs, fmt.Errorf("key alias %q must be alias/NAME and not an AWS-managed alias/aws/...", o.KeyAlias))
+	}
 	if !tableRe.MatchString(o.Table) {
 		errs = append(errs, fmt.Errorf("table name %q breaks DynamoDB naming rules (3-255 of A-Z a-z 0-9 _ . -)", o.Table))
 	}
@@ -129,18 +138,38 @@ func Partition(region string) string {
 	return "aws"
 }
 
+// Services are the clients Run talks to. KMS may be nil: then no key is created and
+// the AWS-managed keys (or Options.KMSKeyID) encrypt the bucket and table.
+type Services struct {
+	S3       S3API
+	DynamoDB DynamoDBAPI
+	KMS      KMSAPI
+}
+
 // Run checks every resource and setting, creating or fixing what is missing unless
 // opts.DryRun. It returns the report of what it found and did; the error is non-nil when
 // the options are invalid or some step failed (the report then says which).
-func Run(ctx context.Context, s3c S3API, ddb DynamoDBAPI, opts Options) (*Report, error) {
+func Run(ctx context.Context, svc Services, opts Options) (*Report, error) {
 	o, err := opts.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("bootstrap options: %w", err)
 	}
-	r := &runner{opts: o, s3: s3c, ddb: ddb, report: &Report{
+	if svc.S3 == nil || svc.DynamoDB == nil {
+		return nil, errors.New("bootstrap: S3 and DynamoDB clients are required")
+	}
+	r := &runner{opts: o, s3: svc.S3, ddb: svc.DynamoDB, kms: svc.KMS, report: &Report{
 		AccountID: o.AccountID, Region: o.Region, Bucket: o.Bucket, LogBucket: o.LogBucket,
 		Table: o.Table, DryRun: o.DryRun,
 	}}
+	switch {
+	case o.SSEAlgorithm != "aws:kms":
+	case o.KMSKeyID != "":
+		r.keys = []string{o.KMSKeyID}
+	case svc.KMS != nil:
+		r.report.KeyAlias = o.KeyAlias
+		r.keys = r.stateKey(ctx)
+		r.keyBroken = r.keys == nil
+	}
 	if o.LogBucket != "" {
 		r.logBucket(ctx)
 	}
@@ -159,7 +188,13 @@ type runner struct {
 	opts   Options
 	s3     S3API
 	ddb    DynamoDBAPI
+	kms    KMSAPI
 	report *Report
+	// keys are the identifiers of the key to encrypt with (ARN first); none = the
+	// AWS-managed key. keyBroken says the state key step failed: encryption is not
+	// touched then.
+	keys      []string
+	keyBroken bool
 }
 
 func (r *runner) add(s Step) { r.report.Steps = append(r.report.Steps, s) }

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
@@ -20,6 +21,7 @@ type ClientOptions struct {
 	EndpointS3       string // e.g. http://127.0.0.1:9000; "" = AWS
 	EndpointDynamoDB string
 	EndpointSTS      string
+	EndpointKMS      string
 	// Static credentials, when set, replace the default chain (environment, profile,
 	// SSO, web identity...).
 	AccessKeyID, SecretAccessKey, SessionToken string
@@ -30,6 +32,9 @@ type Clients struct {
 	S3       *s3.Client
 	DynamoDB *dynamodb.Client
 	STS      *sts.Client
+	// KMS is nil when S3 or DynamoDB point at custom endpoints and KMS does not: local
+	// S3/DynamoDB-compatible servers come without a KMS.
+	KMS *kms.Client
 }
 
 func checkEndpoint(name, raw string) error {
@@ -45,7 +50,7 @@ func checkEndpoint(name, raw string) error {
 
 // NewClients builds the clients from the SDK's default configuration plus opts.
 func NewClients(ctx context.Context, opts ClientOptions) (*Clients, error) {
-	for name, e := range map[string]string{"s3": opts.EndpointS3, "dynamodb": opts.EndpointDynamoDB, "sts": opts.EndpointSTS} {
+	for name, e := range map[string]string{"s3": opts.EndpointS3, "dynamodb": opts.EndpointDynamoDB, "sts": opts.EndpointSTS, "kms": opts.EndpointKMS} {
 		if err := checkEndpoint(name, e); err != nil {
 			return nil, err
 		}
@@ -88,7 +93,23 @@ func NewClients(ctx context.Context, opts ClientOptions) (*Clients, error) {
 			}
 		}),
 	}
+	if opts.EndpointKMS != "" || (opts.EndpointS3 == "" && opts.EndpointDynamoDB == "") {
+		c.KMS = kms.NewFromConfig(cfg, func(o *kms.Options) {
+			if opts.EndpointKMS != "" {
+				o.BaseEndpoint = aws.String(opts.EndpointKMS)
+			}
+		})
+	}
 	return c, nil
+}
+
+// Services returns the clients as Run takes them.
+func (c *Clients) Services() Services {
+	s := Services{S3: c.S3, DynamoDB: c.DynamoDB}
+	if c.KMS != nil {
+		s.KMS = c.KMS
+	}
+	return s
 }
 
 // AccountID asks STS which account the credentials belong to.

@@ -72,7 +72,11 @@ func (r *runner) lockTable(ctx context.Context) {
 		r.add(step)
 		return
 	}
-	r.ensure(ctx, res, fresh, r.tableSSE())
+	if r.keyBroken {
+		r.add(Step{Resource: res, Setting: "encryption", Status: Failed, Detail: "no state key to encrypt with (see the kms step)"})
+	} else {
+		r.ensure(ctx, res, fresh, r.tableSSE())
+	}
 	r.ensure(ctx, res, fresh, r.tablePITR())
 	r.ensure(ctx, res, fresh, r.tableDeletionProtection())
 }
@@ -118,8 +122,8 @@ func (r *runner) keySchema(res string, d *types.TableDescription) bool {
 
 func (r *runner) sseSpec() *types.SSESpecification {
 	s := &types.SSESpecification{Enabled: aws.Bool(true), SSEType: types.SSETypeKms}
-	if r.opts.KMSKeyID != "" && r.opts.SSEAlgorithm == "aws:kms" {
-		s.KMSMasterKeyId = aws.String(r.opts.KMSKeyID)
+	if len(r.keys) > 0 {
+		s.KMSMasterKeyId = aws.String(r.keys[0])
 	}
 	return s
 }
@@ -146,8 +150,8 @@ func (r *runner) waitActive(ctx context.Context) error {
 
 func (r *runner) tableSSE() setting {
 	want := "KMS"
-	if r.opts.KMSKeyID != "" && r.opts.SSEAlgorithm == "aws:kms" {
-		want += " with key " + r.opts.KMSKeyID
+	if len(r.keys) > 0 {
+		want += " with key " + r.keys[min(2, len(r.keys)-1)]
 	}
 	return setting{
 		name: "encryption", want: want, setAtCreate: true,
@@ -165,7 +169,8 @@ func (r *runner) tableSSE() setting {
 			if s.KMSMasterKeyArn != nil {
 				cur += " key " + *s.KMSMasterKeyArn
 			}
-			ok := s.SSEType == types.SSETypeKms && (s.Status == types.SSEStatusEnabled || s.Status == types.SSEStatusEnabling || s.Status == types.SSEStatusUpdating)
+			ok := s.SSEType == types.SSETypeKms && (s.Status == types.SSEStatusEnabled || s.Status == types.SSEStatusEnabling || s.Status == types.SSEStatusUpdating) &&
+				(len(r.keys) == 0 || keyMatches(aws.ToString(s.KMSMasterKeyArn), r.keys))
 			return ok, cur, nil
 		},
 		put: func(ctx context.Context) error {

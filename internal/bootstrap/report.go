@@ -41,6 +41,7 @@ type Report struct {
 	Bucket    string `json:"bucket"`
 	LogBucket string `json:"log_bucket,omitempty"`
 	Table     string `json:"table"`
+	KeyAlias  string `json:"key_alias,omitempty"`
 	DryRun    bool   `json:"dry_run"`
 	Steps     []Step `json:"steps"`
 }

@@ -47,7 +47,7 @@ func reportText(r *Report) string {
 
 func mustRun(t *testing.T, s3c S3API, ddb DynamoDBAPI, o Options) *Report {
 	t.Helper()
-	r, err := Run(context.Background(), s3c, ddb, o)
+	r, err := Run(context.Background(), Services{S3: s3c, DynamoDB: ddb}, o)
 	if err != nil {
 		if r != nil {
 			t.Fatalf("run: %v\n%s", err, reportText(r))
@@ -209,7 +209,7 @@ func TestWrongKeySchemaFailsWithAdvice(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	r, err := Run(ctx, s3c, ddb, testOptions())
+	r, err := Run(ctx, Services{S3: s3c, DynamoDB: ddb}, testOptions())
 	if err == nil || !strings.Contains(err.Error(), "1 step(s) failed") {
 		t.Fatalf("err = %v", err)
 	}

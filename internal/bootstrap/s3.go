@@ -100,7 +100,7 @@ func (r *runner) logBucket(ctx context.Context) {
 	part := Partition(r.opts.Region)
 	r.ensure(ctx, res, fresh, r.publicAccessBlock(b))
 	r.ensure(ctx, res, fresh, r.versioning(b))
-	r.ensure(ctx, res, fresh, r.encryption(b, "AES256", ""))
+	r.ensure(ctx, res, fresh, r.encryption(b, "AES256", nil))
 	r.ensure(ctx, res, fresh, r.policy(b, []map[string]any{
 		denyInsecureTransport(part, b),
 		allowAccessLogs(part, b, r.opts.Bucket, r.opts.AccountID),
@@ -118,7 +118,11 @@ func (r *runner) stateBucket(ctx context.Context) {
 	}
 	part := Partition(r.opts.Region)
 	r.ensure(ctx, res, fresh, r.versioning(b))
-	r.ensure(ctx, res, fresh, r.encryption(b, r.opts.SSEAlgorithm, r.opts.KMSKeyID))
+	if r.keyBroken {
+		r.add(Step{Resource: res, Setting: "encryption", Status: Failed, Detail: "no state key to encrypt with (see the kms step)"})
+	} else {
+		r.ensure(ctx, res, fresh, r.encryption(b, r.opts.SSEAlgorithm, r.keys))
+	}
 	r.ensure(ctx, res, fresh, r.publicAccessBlock(b))
 	r.ensure(ctx, res, fresh, r.policy(b, []map[string]any{denyInsecureTransport(part, b)}))
 	r.ensure(ctx, res, fresh, r.lifecycle(b, lifecycleRuleNoncurrent, r.opts.NoncurrentDays, true))
@@ -152,10 +156,12 @@ func (r *runner) versioning(bucket string) setting {
 	}
 }
 
-func (r *runner) encryption(bucket, algorithm, keyID string) setting {
+func (r *runner) encryption(bucket, algorithm string, keys []string) setting {
 	want := algorithm
-	if keyID != "" {
-		want += " with key " + keyID
+	keyID := ""
+	if len(keys) > 0 {
+		keyID = keys[0]
+		want += " with key " + keys[min(2, len(keys)-1)]
 	}
 	if algorithm == "aws:kms" {
 		want += ", bucket key"
@@ -192,7 +198,7 @@ func (r *runner) encryption(bucket, algorithm, keyID string) setting {
 						ok = ok || alg == "AES256"
 					default:
 						algOK := alg == "aws:kms" || alg == "aws:kms:dsse"
-						keyOK := keyID == "" || key == keyID || strings.HasSuffix(key, "/"+keyID) || strings.HasSuffix(key, ":"+keyID)
+						keyOK := len(keys) == 0 || keyMatches(key, keys)
 						ok = ok || algOK && keyOK
 					}
 				}

@@ -22,7 +22,7 @@ func TestOptionsValidation(t *testing.T) {
 		{Options{AccountID: "123456789012", Region: "eu-central-1", SSEAlgorithm: "AES256", KMSKeyID: "alias/k"}, "needs the aws:kms algorithm"},
 		{Options{AccountID: "123456789012", Region: "eu-central-1", NoncurrentDays: -1}, "retention days must be positive"},
 	} {
-		_, err := Run(context.Background(), nil, nil, tc.o)
+		_, err := Run(context.Background(), Services{}, tc.o)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%+v: err %v, want %q", tc.o, err, tc.want)
 		}

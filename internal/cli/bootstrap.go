@@ -25,14 +25,16 @@ func newBootstrapCmd(app *App) *cobra.Command {
 		Long: `bootstrap makes what the pipeline stands on in one AWS account and region,
 before any unit can keep state there:
 
+  - the customer-managed KMS key alias/terraform-state (rotation on) that every
+    unit's remote state names;
   - the S3 bucket terraform-state-<account_id>-<region>: versioning, default
-    encryption (SSE-KMS with a bucket key), all four public access blocks, a
+    encryption (SSE-KMS with that key and a bucket key), all four public access blocks, a
     TLS-only bucket policy, a lifecycle rule expiring noncurrent state versions,
     server access logging into <bucket>-logs;
   - that access-log bucket (SSE-S3, versioning, public access block, TLS-only,
     log expiry);
-  - the DynamoDB lock table (LockID string hash key, on-demand, KMS encryption,
-    point-in-time recovery, deletion protection).
+  - the DynamoDB lock table (LockID string hash key, on-demand, KMS
+    encryption with that key, point-in-time recovery, deletion protection).
 
 It reads before it writes: what exists and is right is left alone, what is
 missing is created, and a setting that drifted (versioning suspended, encryption
@@ -84,7 +86,7 @@ identity). Exit status: 0 done (or nothing to do), 1 a step failed, 2 with
 				o.LogBucket = "-"
 			}
 			o.PollTimeout = pollTimeout
-			report, runErr := bootstrap.Run(ctx, clients.S3, clients.DynamoDB, o)
+			report, runErr := bootstrap.Run(ctx, clients.Services(), o)
 			if report != nil {
 				if asJSON {
 					enc := json.NewEncoder(app.Stdout)
@@ -115,12 +117,14 @@ identity). Exit status: 0 done (or nothing to do), 1 a step failed, 2 with
 	f.BoolVar(&noAccessLog, "no-access-logs", false, "do not create the access-log bucket nor turn access logging on")
 	f.StringVar(&o.Table, "table", bootstrap.DefaultLockTable, "DynamoDB lock table name")
 	f.StringVar(&o.SSEAlgorithm, "sse", "aws:kms", "state bucket default encryption: aws:kms or AES256")
-	f.StringVar(&o.KMSKeyID, "kms-key-id", "", "customer-managed KMS key (ARN, id or alias/NAME) for the bucket and table; default the AWS-managed keys")
+	f.StringVar(&o.KMSKeyID, "kms-key-id", "", "use this existing KMS key (ARN, id or alias/NAME) for the bucket and table instead of managing --key-alias")
 	f.Int32Var(&o.NoncurrentDays, "noncurrent-days", 90, "days a noncurrent state version is kept")
 	f.Int32Var(&o.LogRetentionDays, "log-retention-days", 365, "days an access-log object is kept")
 	f.StringVar(&co.EndpointS3, "endpoint-s3", "", "S3 endpoint URL (path-style), e.g. a local S3-compatible server")
 	f.StringVar(&co.EndpointDynamoDB, "endpoint-dynamodb", "", "DynamoDB endpoint URL, e.g. a local dynalite")
 	f.StringVar(&co.EndpointSTS, "endpoint-sts", "", "STS endpoint URL")
+	f.StringVar(&co.EndpointKMS, "endpoint-kms", "", "KMS endpoint URL (with custom S3/DynamoDB endpoints and none for KMS, no key is managed)")
+	f.StringVar(&o.KeyAlias, "key-alias", bootstrap.DefaultKeyAlias, "alias of the customer-managed state key to create or check (account.hcl state_kms_key_id)")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&detailed, "detailed-exitcode", false, "with --dry-run, exit 2 when there is something to create or fix")
 	f.DurationVar(&pollTimeout, "wait", 5*time.Minute, "how long to wait for the table to become ACTIVE")
