@@ -93,7 +93,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.KeyAlias = DefaultKeyAlias
 	}
 	if !strings.HasPrefix(o.KeyAlias, "alias/") || strings.HasPrefix(o.KeyAlias, "alias/aws/") || len(o.KeyAlias) < 7 {
-		errs = append(errs, fmt.Errorf("key alias %q must be alias/NAME and not an AWS-managed alias/aws/...", o.KeyAlias))
+		errs = append(errs, fmt.Errorf("key alias %q must be alias/NAME and not an AWS-managed alias (alias/aws/*)", o.KeyAlias))
 	}
 	if !tableRe.MatchString(o.Table) {
 		errs = append(errs, fmt.Errorf("table name %q breaks DynamoDB naming rules (3-255 of A-Z a-z 0-9 _ . -)", o.Table))
