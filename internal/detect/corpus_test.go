@@ -32,6 +32,7 @@ func all(envNames ...string) []want {
 // corpus is the labelled set of changes: each with its exact expected affected set.
 var corpus = []struct {
 	name   string
+	setup  func(r *repo) // applied to the base commit, if set
 	change func(r *repo)
 	want   []want
 }{
@@ -229,6 +230,73 @@ var corpus = []struct {
 		want: []want{{"dev/eu-central-1/app plan", []string{"inputs.db_password: (sensitive value changed)"}}},
 	},
 	{
+		name: "change a module that a module calls",
+		change: func(r *repo) {
+			r.edit("modules/shared/main.tf", `"ai-tools-${var.name}"`, `"ai-${var.name}"`)
+		},
+		want: []want{
+			{"dev/eu-central-1/app plan", []string{"module source changed: modules/app (../shared/main.tf)"}},
+			{"staging/eu-central-1/app plan", nil},
+			{"production/eu-central-1/app plan", nil},
+		},
+	},
+	{
+		name: "switch a unit to another module",
+		change: func(r *repo) {
+			r.edit("live/dev/eu-central-1/kms/terragrunt.hcl", "modules//kms", "modules//vpc")
+		},
+		want: []want{{"dev/eu-central-1/kms plan", []string{`terraform.source: "../../../../modules//kms" -> "../../../../modules//vpc"`}}},
+	},
+	{
+		name: "change a mock output that feeds an input",
+		change: func(r *repo) {
+			r.edit("live/production/eu-central-1/app/terragrunt.hcl", `endpoint = "db.mock"`, `endpoint = "db.mock.internal"`)
+		},
+		want: []want{{"production/eu-central-1/app plan", []string{`inputs.db_endpoint: "db.mock" -> "db.mock.internal"`}}},
+	},
+	{
+		name: "add a mock output nothing uses",
+		change: func(r *repo) {
+			r.edit("live/production/eu-central-1/app/terragrunt.hcl", `endpoint = "db.mock"`, "endpoint = \"db.mock\"\n    port     = 5432")
+		},
+	},
+	{
+		name: "change a local that feeds an input",
+		change: func(r *repo) {
+			r.edit("live/_envcommon/storage.hcl", "dev = 1,", "dev = 3,")
+		},
+		want: []want{
+			{"dev/eu-central-1/aurora plan", []string{"inputs.backup_retention_days: 1 -> 3"}},
+			{"dev/eu-central-1/app plan", []string{"upstream changed: dev/eu-central-1/aurora"}},
+		},
+	},
+	{
+		name: "add a generate block to root.hcl",
+		change: func(r *repo) {
+			r.edit("live/root.hcl", "inputs = {", "generate \"provider\" {\n  path      = \"provider.tf\"\n  if_exists = \"overwrite_terragrunt\"\n  contents  = \"provider \\\"aws\\\" {}\"\n}\n\ninputs = {")
+		},
+		want: all("dev", "staging", "production"),
+	},
+	{
+		name: "add a unit and a dependency on it",
+		change: func(r *repo) {
+			r.write("live/production/eu-central-1/dns/terragrunt.hcl", "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n\ninputs = {\n  name = \"dns\"\n}\n")
+			r.edit("live/production/eu-central-1/app/terragrunt.hcl", `dependency "vpc" {`, "dependency \"dns\" {\n  config_path = \"../dns\"\n  mock_outputs = {\n    zone = \"example.com\"\n  }\n}\n\ndependency \"vpc\" {")
+		},
+		want: []want{
+			{"production/eu-central-1/dns plan", []string{"added"}},
+			{"production/eu-central-1/app plan", []string{"dependency.dns: (none) -> ", "upstream changed: production/eu-central-1/dns"}},
+		},
+	},
+	{
+		name:  "delete a file that shadowed one found by find_in_parent_folders",
+		setup: func(r *repo) { r.write("live/dev/eu-central-1/account.hcl", "locals {\n  account_id = \"999999999999\"\n}\n") },
+		change: func(r *repo) {
+			r.remove("live/dev/eu-central-1/account.hcl")
+		},
+		want: all("dev"),
+	},
+	{
 		name: "change a file outside the tree that no unit reads",
 		change: func(r *repo) {
 			r.write("README.md", "# docs\n")
@@ -244,6 +312,10 @@ func TestCorpus(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			r := newRepo(t, fixture())
+			if c.setup != nil {
+				c.setup(r)
+				r.commit("setup")
+			}
 			r.git("checkout", "-q", "-b", "change")
 			c.change(r)
 			r.commit(c.name)

@@ -603,12 +603,17 @@ func (d *detection) unitReasons(base, head *config.Unit) ([]string, error) {
 	return out, nil
 }
 
-// sourceChange names a module folder and the files in it that changed.
+// sourceChange names a module folder and the changed files among those it (and the
+// local modules it calls) holds.
 func (d *detection) sourceChange(base, head *config.Unit) string {
 	dir := head.SourceDir
 	files := map[string]bool{}
 	for _, f := range append(append([]string{}, base.Files...), head.Files...) {
-		if r, err := filepath.Rel(dir, f); err == nil && !strings.HasPrefix(r, "..") {
+		r, err := filepath.Rel(dir, f)
+		under := err == nil && !strings.HasPrefix(r, "..")
+		// Files outside the module folder: called modules, not configuration.
+		called := !strings.HasSuffix(f, ".hcl") && !strings.HasPrefix(f, d.root+string(filepath.Separator))
+		if under || called {
 			files[f] = true
 		}
 	}
