@@ -9,13 +9,12 @@ locals {
   forwarder_log_lg = "/aws/lambda/${local.forwarder_name}"
 }
 
-#trivy:ignore:AVD-AWS-0098 Encrypted with the monitoring customer-managed key (kms_key_id below).
 resource "aws_secretsmanager_secret" "webhook" {
   count = var.slack_enabled && var.slack_webhook_secret_arn == "" ? 1 : 0
 
   name        = "${var.service}/${var.environment}/slack-alarm-webhook"
   description = "Slack incoming webhook URL the alarm forwarder posts to (set the value by hand; see docs/observability.md)."
-  kms_key_id  = aws_kms_key.monitoring.arn
+  kms_key_id  = var.kms_key_arn
 
   tags = local.tags
 }
@@ -25,7 +24,7 @@ resource "aws_cloudwatch_log_group" "forwarder" {
 
   name              = local.forwarder_log_lg
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.monitoring.arn
+  kms_key_id        = var.logs_kms_key_arn
 
   tags = local.tags
 }
@@ -34,7 +33,7 @@ resource "aws_sqs_queue" "forwarder_dlq" {
   count = local.slack
 
   name                      = "${local.forwarder_name}-dlq"
-  kms_master_key_id         = aws_kms_key.monitoring.arn
+  kms_master_key_id         = var.kms_key_arn
   message_retention_seconds = 1209600
 
   tags = local.tags
@@ -85,7 +84,7 @@ data "aws_iam_policy_document" "forwarder" {
   statement {
     sid       = "DecryptSecret"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.monitoring.arn]
+    resources = [var.kms_key_arn]
   }
 
   statement {
@@ -123,7 +122,7 @@ resource "aws_lambda_function" "forwarder" {
   source_code_hash = filebase64sha256(var.forwarder_package_path)
   memory_size      = 128
   timeout          = 60
-  kms_key_arn      = aws_kms_key.monitoring.arn
+  kms_key_arn      = var.kms_key_arn
 
   environment {
     variables = {

@@ -1,6 +1,8 @@
 # Monitoring of one environment and region: the alarm topic (KMS) with email and Slack
 # routes, metric filters on the API logs, the alarms of the spec, three dashboards and
-# the X-Ray sampling rules and groups. Thresholds and recipients come from env.hcl.
+# the X-Ray sampling rules and groups. Thresholds and recipients come from env.hcl. The
+# KMS keys are the platform's (modules/kms): "monitoring" (its policy lets CloudWatch
+# publish to encrypted topics) and "logs" (its policy lets CloudWatch Logs use it).
 
 data "aws_partition" "current" {}
 
@@ -20,66 +22,4 @@ locals {
   api             = lookup(var.ecs_services, var.api_service_key, null)
   metric_ns       = "${var.service}/${var.environment}"
   dashboard_names = { for k in ["executive", "operations", "developer"] : k => "${local.name}-${k}" }
-}
-
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid       = "DelegateToIAM"
-    actions   = ["kms:*"]
-    resources = ["*"]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${var.aws_account_id}:root"]
-    }
-  }
-
-  statement {
-    sid       = "CloudWatchLogs"
-    actions   = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${var.aws_region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${var.aws_region}:${var.aws_account_id}:log-group:*"]
-    }
-  }
-
-  # CloudWatch alarms publish to the encrypted topic.
-  statement {
-    sid       = "CloudWatchAlarmsPublish"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.aws_account_id]
-    }
-  }
-}
-
-resource "aws_kms_key" "monitoring" {
-  description             = "${local.name} monitoring: alarm topic, forwarder logs, secret and queue"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
-
-  tags = merge(local.tags, { Name = "${local.name}-monitoring" })
-}
-
-resource "aws_kms_alias" "monitoring" {
-  name          = "alias/${local.name}-monitoring"
-  target_key_id = aws_kms_key.monitoring.key_id
 }

@@ -3,11 +3,6 @@ output "alarm_topic_arn" {
   value       = aws_sns_topic.alarms.arn
 }
 
-output "kms_key_arn" {
-  description = "Key encrypting the topic, the forwarder's logs, secret and queue."
-  value       = aws_kms_key.monitoring.arn
-}
-
 output "alarm_names" {
   description = "Names of the metric alarms, by purpose."
   value = {

@@ -1,7 +1,7 @@
 resource "aws_sns_topic" "alarms" {
   name              = "${local.name}-alarms"
   display_name      = "${local.name} alarms"
-  kms_master_key_id = aws_kms_key.monitoring.arn
+  kms_master_key_id = var.kms_key_arn
 
   tags = local.tags
 

@@ -57,6 +57,26 @@ variable "tags" {
   default     = {}
 }
 
+variable "kms_key_arn" {
+  description = "Customer-managed key for the alarm topic, the webhook secret, the dead-letter queue and the forwarder's environment (the platform's monitoring key; its policy must let cloudwatch.amazonaws.com use it)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "The kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "logs_kms_key_arn" {
+  description = "Customer-managed key for the log groups this module creates (the platform's logs key)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.logs_kms_key_arn))
+    error_message = "The logs_kms_key_arn must be a KMS key ARN."
+  }
+}
+
 variable "log_retention_days" {
   description = "Retention of the log groups this module creates (the forwarder's), by tier."
   type        = number

@@ -10,7 +10,7 @@ resource "aws_dynamodb_table" "lock" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.state.arn
+    kms_key_arn = local.key_arn
   }
 
   point_in_time_recovery {

@@ -1,7 +1,8 @@
 # The S3 bucket holding OpenTofu state for one account and region, encrypted with a
 # customer-managed key, and the DynamoDB table locking it. `olechka bootstrap` creates the
-# same resources before any state exists; this unit then adopts them (see imports in
-# live/_envcommon/bootstrap.hcl and docs/bootstrap.md).
+# same resources before any state exists (state cannot live in a bucket not yet made);
+# the state-backend unit then adopts them with import blocks (live/_envcommon/bootstrap.hcl,
+# docs/bootstrap.md). The key stays with bootstrap unless create_kms_key is set.
 
 data "aws_partition" "current" {}
 
@@ -10,6 +11,7 @@ locals {
   bucket     = var.bucket_name != "" ? var.bucket_name : "terraform-state-${var.aws_account_id}-${var.aws_region}"
   log_bucket = "${local.bucket}-logs"
   tags       = merge(var.tags, { tier = var.tier, component = "terraform-state" })
+  key_arn    = var.create_kms_key ? aws_kms_key.state[0].arn : data.aws_kms_key.state[0].arn
 }
 
 data "aws_iam_policy_document" "key" {
@@ -40,7 +42,15 @@ data "aws_iam_policy_document" "key" {
   }
 }
 
+data "aws_kms_key" "state" {
+  count = var.create_kms_key ? 0 : 1
+
+  key_id = var.kms_key_alias
+}
+
 resource "aws_kms_key" "state" {
+  count = var.create_kms_key ? 1 : 0
+
   description             = "OpenTofu state of account ${var.aws_account_id} in ${var.aws_region} (bucket ${local.bucket}, table ${var.lock_table_name})"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
@@ -50,8 +60,10 @@ resource "aws_kms_key" "state" {
 }
 
 resource "aws_kms_alias" "state" {
-  name          = "alias/terraform-state"
-  target_key_id = aws_kms_key.state.key_id
+  count = var.create_kms_key ? 1 : 0
+
+  name          = var.kms_key_alias
+  target_key_id = aws_kms_key.state[0].key_id
 }
 
 resource "aws_s3_bucket" "state" {
@@ -86,7 +98,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.state.arn
+      kms_master_key_id = local.key_arn
     }
     bucket_key_enabled = true
   }

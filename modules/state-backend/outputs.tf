@@ -25,10 +25,10 @@ output "lock_table_arn" {
 
 output "kms_key_arn" {
   description = "ARN of the key encrypting state objects and the lock table (remote_state kms_key_id)."
-  value       = aws_kms_key.state.arn
+  value       = local.key_arn
 }
 
 output "kms_alias_name" {
-  description = "Alias of the state key (alias/terraform-state)."
-  value       = aws_kms_alias.state.name
+  description = "Alias of the state key (account.hcl's state_kms_key_id)."
+  value       = var.kms_key_alias
 }

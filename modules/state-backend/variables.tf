@@ -101,8 +101,25 @@ variable "access_log_retention_days" {
   }
 }
 
+variable "create_kms_key" {
+  description = "Create the state key here. false (default) uses the key olechka bootstrap made under kms_key_alias, which must exist before any state is written."
+  type        = bool
+  default     = false
+}
+
+variable "kms_key_alias" {
+  description = "Alias of the state key (live/<env>/account.hcl state_kms_key_id)."
+  type        = string
+  default     = "alias/terraform-state"
+
+  validation {
+    condition     = can(regex("^alias/[A-Za-z0-9/_-]+$", var.kms_key_alias)) && !startswith(var.kms_key_alias, "alias/aws/")
+    error_message = "The kms_key_alias must be alias/NAME and not an AWS-managed alias (alias/aws/...)."
+  }
+}
+
 variable "kms_deletion_window_in_days" {
-  description = "Waiting period before the state key is destroyed once scheduled for deletion."
+  description = "Waiting period before the state key is destroyed once scheduled for deletion (with create_kms_key)."
   type        = number
   default     = 30
 
@@ -113,7 +130,7 @@ variable "kms_deletion_window_in_days" {
 }
 
 variable "state_reader_role_arns" {
-  description = "IAM roles (e.g. the GitHub plan role of another account) granted read access to the state through the bucket policy and key policy; roles of this account need no entry, their IAM policies suffice."
+  description = "IAM roles of other accounts granted read access to the state through the bucket policy (and the key policy, with create_kms_key); roles of this account need no entry, their IAM policies suffice."
   type        = list(string)
   default     = []
 
