@@ -289,8 +289,10 @@ var corpus = []struct {
 		},
 	},
 	{
-		name:  "delete a file that shadowed one found by find_in_parent_folders",
-		setup: func(r *repo) { r.write("live/dev/eu-central-1/account.hcl", "locals {\n  account_id = \"999999999999\"\n}\n") },
+		name: "delete a file that shadowed one found by find_in_parent_folders",
+		setup: func(r *repo) {
+			r.write("live/dev/eu-central-1/account.hcl", "locals {\n  account_id = \"999999999999\"\n}\n")
+		},
 		change: func(r *repo) {
 			r.remove("live/dev/eu-central-1/account.hcl")
 		},

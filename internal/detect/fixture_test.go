@@ -65,7 +65,7 @@ inputs = {
 		"modules/kms/main.tf":        "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"key\" {\n  input = var.name\n}\n",
 		"modules/vpc/main.tf":        "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"vpc\" {\n  input = var.name\n}\n",
 		"modules/aurora/main.tf":     "variable \"name\" {\n  type = string\n}\n\nresource \"terraform_data\" \"db\" {\n  input = var.name\n}\n",
-		"modules/shared/main.tf":      "variable \"name\" {\n  type = string\n}\n\noutput \"label\" {\n  value = \"ai-tools-${var.name}\"\n}\n",
+		"modules/shared/main.tf":     "variable \"name\" {\n  type = string\n}\n\noutput \"label\" {\n  value = \"ai-tools-${var.name}\"\n}\n",
 		"modules/app/main.tf":        "variable \"name\" {\n  type = string\n}\n\nmodule \"shared\" {\n  source = \"../shared\"\n  name   = var.name\n}\n\nresource \"terraform_data\" \"app\" {\n  input = module.shared.label\n}\n",
 	}
 	for _, e := range envs {
