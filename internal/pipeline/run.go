@@ -1,0 +1,287 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/notify"
+	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
+	"github.com/terragrunt-olechka/olechka/internal/review"
+	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
+)
+
+// Stages runs the stages that move things. The CLI implements it with olechka's own
+// commands; tests may fake it.
+type Stages interface {
+	// Detect returns the affected units of the tree at root.
+	Detect(ctx context.Context, root string) (*Detected, error)
+	// Validate checks the tree and writes validate's JSON report to reportFile. ok is
+	// false when the stage fails (an error finding or a policy denial).
+	Validate(ctx context.Context, root, reportFile string) (ok bool, err error)
+	// Plan plans the units (destroy: plan their destruction) into the plan folder out.
+	// Units that fail to plan are recorded in the artifacts; err is for the stage itself.
+	Plan(ctx context.Context, root, out string, units, destroy []string) error
+	// Apply applies the given units' reviewed plans from the plan folder, wave by wave.
+	Apply(ctx context.Context, root, plans string, units []string) error
+}
+
+// Approver answers whether a manual apply job may go ahead.
+type Approver interface {
+	Approve(ctx context.Context, g review.ApplyGroup, ds []review.Decision) (bool, error)
+}
+
+// Notifier delivers a stage's report (Slack, or the terminal).
+type Notifier interface {
+	Notify(ctx context.Context, rep notify.Report) error
+}
+
+// Options configure Run.
+type Options struct {
+	Root      string // the tree
+	Out       string // where the run's files go (detect.json, validate.json, plans/, review.json, comment.md)
+	RepoRoot  string
+	Run       notify.Run
+	Stages    Stages
+	Approver  Approver
+	Notifier  Notifier
+	Evaluator *config.Evaluator // reads the tree for review (approval settings, staleness)
+	Policy    review.Policy
+	Log       io.Writer
+	// ApplyDespiteValidation applies even when validation failed (blocked units stay
+	// blocked); by default a failed validation stops before apply, as on GitHub.
+	ApplyDespiteValidation bool
+	// PlanOnly stops after review and the comment.
+	PlanOnly bool
+}
+
+// Outcome is what Run did.
+type Outcome struct {
+	Out          string
+	Detected     *Detected
+	ValidateOK   bool
+	Findings     []finding.Finding
+	Review       *ReviewResult
+	Declined     []string // envs whose apply was not approved
+	ApplyErrors  map[string]error
+	Report       notify.Report
+	CommentFiles []string
+}
+
+// Failed reports whether anything needs attention: validation failed, a unit failed,
+// was blocked or skipped, or an apply job failed.
+func (o *Outcome) Failed() bool {
+	return !o.ValidateOK || o.Report.Worst().Bad() || len(o.ApplyErrors) > 0
+}
+
+// Paths of a run's files.
+func (o Options) file(name string) string { return filepath.Join(o.Out, name) }
+
+// PlansDir is the run's plan folder.
+func (o Options) PlansDir() string { return o.file("plans") }
+
+func (o Options) logf(format string, args ...any) {
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, format, args...)
+	}
+}
+
+// Run runs every stage in order: detect, validate, plan, review (with the PR comment
+// rendered to a file), apply (manual gates asked of the Approver), notify.
+func Run(ctx context.Context, o Options) (*Outcome, error) {
+	if o.Stages == nil || o.Notifier == nil || o.Approver == nil {
+		return nil, errors.New("pipeline: Stages, Approver and Notifier are required")
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, err
+	}
+	// A plan folder left by an earlier run must not be mixed into this one.
+	if err := os.RemoveAll(o.PlansDir()); err != nil {
+		return nil, err
+	}
+	out := &Outcome{Out: o.Out, ApplyErrors: map[string]error{}}
+
+	o.logf("\n== 1/6 detect: %s\n", o.Root)
+	det, err := o.Stages.Detect(ctx, o.Root)
+	if err != nil {
+		return out, fmt.Errorf("detect: %w", err)
+	}
+	out.Detected = det
+	if err := WriteJSONFile(o.file("detect.json"), det); err != nil {
+		return out, err
+	}
+	for _, u := range det.Units {
+		o.logf("  %-7s %s  (wave %d) %s\n", u.Action, u.Path, u.Wave, strings.Join(u.Reasons, "; "))
+	}
+	o.logf("  %d unit(s) affected\n", len(det.Units))
+
+	o.logf("\n== 2/6 validate\n")
+	ok, err := o.Stages.Validate(ctx, o.Root, o.file("validate.json"))
+	if err != nil {
+		return out, fmt.Errorf("validate: %w", err)
+	}
+	out.ValidateOK = ok
+	var costRep *cost.Report
+	if fs, err := ReadFindings(o.file("validate.json")); err == nil {
+		out.Findings = fs
+		costRep, _ = ReadCost(o.file("validate.json"))
+	}
+	errs, warns := 0, 0
+	for _, f := range out.Findings {
+		switch f.Level {
+		case finding.Error:
+			errs++
+		case finding.Warning:
+			warns++
+		}
+	}
+	verdict := "passed"
+	if !ok {
+		verdict = "FAILED"
+	}
+	o.logf("  validation %s: %d error(s), %d warning(s)\n", verdict, errs, warns)
+
+	if len(det.Units) == 0 {
+		o.logf("\nNothing is affected: no plan, no apply.\n")
+		in := CommentInput(o.Run, det, nil, nil, out.Findings, costRep)
+		out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{})
+		out.Report = notify.Report{Stage: notify.StagePlan, Run: o.Run}
+		return out, err
+	}
+
+	o.logf("\n== 3/6 plan\n")
+	var units, destroy []string
+	for _, u := range det.Units {
+		if u.Action == artifact.ActionDestroy {
+			destroy = append(destroy, u.Path)
+		} else {
+			units = append(units, u.Path)
+		}
+	}
+	if err := o.Stages.Plan(ctx, o.Root, o.PlansDir(), units, destroy); err != nil {
+		return out, fmt.Errorf("plan: %w", err)
+	}
+
+	o.logf("\n== 4/6 review\n")
+	rev, plans, err := Review(ctx, ReviewOptions{Plans: o.PlansDir(), Root: o.Root, RepoRoot: o.RepoRoot,
+		Evaluator: o.Evaluator, Findings: out.Findings, Policy: o.Policy})
+	if err != nil {
+		return out, fmt.Errorf("review: %w", err)
+	}
+	out.Review = rev
+	if err := WriteJSONFile(o.file("review.json"), rev); err != nil {
+		return out, err
+	}
+	for _, line := range strings.Split(strings.TrimRight(rev.Text(), "\n"), "\n") {
+		o.logf("  %s\n", line)
+	}
+	in := CommentInput(o.Run, det, plans, rev.Decisions, out.Findings, costRep)
+	if out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{}); err != nil {
+		return out, err
+	}
+	planRep := PlanReport(o.Run, plans, rev.Decisions)
+	if err := o.Notifier.Notify(ctx, planRep); err != nil {
+		o.logf("  notification failed: %v\n", err)
+	}
+
+	o.logf("\n== 5/6 apply\n")
+	switch {
+	case o.PlanOnly:
+		o.logf("  plan only: nothing is applied\n")
+	case !ok && !o.ApplyDespiteValidation:
+		o.logf("  validation failed: nothing is applied (fix the findings, or see --apply-despite-validation)\n")
+	case len(rev.Groups) == 0:
+		o.logf("  nothing to apply\n")
+	default:
+		byUnit := map[string]review.Decision{}
+		for _, d := range rev.Decisions {
+			byUnit[d.Unit] = d
+		}
+		for _, g := range rev.Groups {
+			var ds []review.Decision
+			for _, u := range g.Units {
+				ds = append(ds, byUnit[u])
+			}
+			o.logf("  %s: %d unit(s) in environment %s", g.Env, len(g.Units), g.Environment)
+			if g.Manual {
+				o.logf(" (needs approval)\n")
+				yes, err := o.Approver.Approve(ctx, g, ds)
+				if err != nil {
+					return out, err
+				}
+				if !yes {
+					o.logf("  %s: not approved, nothing applied\n", g.Env)
+					out.Declined = append(out.Declined, g.Env)
+					continue
+				}
+			} else {
+				o.logf("\n")
+			}
+			if err := o.Stages.Apply(ctx, o.Root, o.PlansDir(), g.Units); err != nil {
+				o.logf("  %s: apply failed: %v\n", g.Env, err)
+				out.ApplyErrors[g.Env] = err
+			}
+		}
+	}
+
+	o.logf("\n== 6/6 notify\n")
+	plans, err = artifact.ReadDir(o.PlansDir())
+	if err != nil {
+		return out, err
+	}
+	out.Report = ApplyReport(o.Run, plans, rev.Decisions)
+	if o.PlanOnly {
+		out.Report = PlanReport(o.Run, plans, rev.Decisions)
+	}
+	for _, env := range out.Declined {
+		for i, u := range out.Report.Units {
+			if u.Env == env && u.Status == notify.Skipped && u.Message == "not applied" {
+				out.Report.Units[i].Status, out.Report.Units[i].Message = notify.Pending, "approval declined"
+			}
+		}
+	}
+	if err := o.Notifier.Notify(ctx, out.Report); err != nil {
+		o.logf("  notification failed: %v\n", err)
+	}
+	return out, nil
+}
+
+// Summary is the closing text: what happened and where the files are.
+func (o *Outcome) Summary() string {
+	var b strings.Builder
+	b.WriteString("\n== done\n")
+	if o.Report.Stage != "" && len(o.Report.Units) > 0 {
+		tally := o.Report.Tally()
+		var parts []string
+		for _, s := range []notify.Status{notify.Failed, notify.Blocked, notify.Skipped, notify.Pending, notify.Planned, notify.Applied, notify.NoChanges} {
+			if tally[s] > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", tally[s], s))
+			}
+		}
+		fmt.Fprintf(&b, "units: %s\n", strings.Join(parts, ", "))
+	}
+	if !o.ValidateOK {
+		b.WriteString("validation failed (see validate.json)\n")
+	}
+	envs := make([]string, 0, len(o.ApplyErrors))
+	for e := range o.ApplyErrors {
+		envs = append(envs, e)
+	}
+	sort.Strings(envs)
+	for _, e := range envs {
+		fmt.Fprintf(&b, "apply of %s failed: %v\n", e, o.ApplyErrors[e])
+	}
+	fmt.Fprintf(&b, "artifacts:  %s (detect.json, validate.json, plans/, review.json)\n", o.Out)
+	if len(o.CommentFiles) > 0 {
+		fmt.Fprintf(&b, "PR comment: %s\n", o.CommentFiles[0])
+	}
+	return b.String()
+}
