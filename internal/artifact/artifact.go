@@ -83,6 +83,8 @@ type Metadata struct {
 	Commit         string    `json:"commit,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	Duration       Duration  `json:"duration"`
+	// ToolDuration is the part of Duration spent in OpenTofu; the rest is olechka's.
+	ToolDuration Duration `json:"tool_duration"`
 	// Fingerprint is the unit's config fingerprint (internal/config) at plan time.
 	Fingerprint string `json:"fingerprint"`
 	Env         string `json:"env,omitempty"`
@@ -154,14 +156,16 @@ type Tools struct {
 
 // ApplyResult is what olechka apply wrote for a unit.
 type ApplyResult struct {
-	Version    int       `json:"version"`
-	Unit       string    `json:"unit"`
-	Status     string    `json:"status"` // applied, unchanged, failed, refused, skipped, replanned
-	Error      string    `json:"error,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	StartedAt  time.Time `json:"started_at"`
-	Duration   Duration  `json:"duration"`
-	StateAfter StateRef  `json:"state_after"`
+	Version   int       `json:"version"`
+	Unit      string    `json:"unit"`
+	Status    string    `json:"status"` // applied, unchanged, failed, refused, skipped, replanned
+	Error     string    `json:"error,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	StartedAt time.Time `json:"started_at"`
+	Duration  Duration  `json:"duration"`
+	// ToolDuration is the part of Duration spent in OpenTofu.
+	ToolDuration Duration `json:"tool_duration"`
+	StateAfter   StateRef `json:"state_after"`
 }
 
 // Duration marshals as seconds with millisecond precision.

@@ -1,8 +1,396 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
 
-// PLACEHOLDER: replaced by the issue that builds this command.
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
+	"github.com/terragrunt-olechka/olechka/internal/executor"
+	"github.com/terragrunt-olechka/olechka/internal/plan"
+	"github.com/terragrunt-olechka/olechka/internal/progress"
+	"github.com/terragrunt-olechka/olechka/internal/state"
+)
+
+// DefaultStateEndpoint is where local runs (OLECHKA_LOCAL=1) find, or start, the
+// embedded state store when OLECHKA_STATE_ENDPOINT is not set.
+const DefaultStateEndpoint = "http://127.0.0.1:9000"
+
+// tofuFlags are the flags plan, apply and unlock share.
+type tofuFlags struct {
+	binary      string
+	tofurc      string
+	pluginCache string
+	workDir     string
+	stateDir    string
+	lockTimeout time.Duration
+	parallelism int
+	failFast    bool
+	eval        evalFlags
+}
+
+func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
+	cmd.Flags().StringVar(&f.binary, "binary", "tofu", "OpenTofu or Terraform binary: tofu, terraform or a path (tofu is looked up in $OLECHKA_CACHE/bin first)")
+	cmd.Flags().StringVar(&f.tofurc, "tofurc", "", "CLI config file for the tool (TF_CLI_CONFIG_FILE); default with OLECHKA_LOCAL=1: the cache's tofurc (provider mirror)")
+	cmd.Flags().StringVar(&f.pluginCache, "plugin-cache", "", "provider plugin cache shared by all units (default: $TF_PLUGIN_CACHE_DIR, else $OLECHKA_CACHE/plugin-cache)")
+	cmd.Flags().StringVar(&f.workDir, "work-dir", "", "where units' working directories live (default: .olechka/work at the repository root)")
+	cmd.Flags().StringVar(&f.stateDir, "state-dir", "", "with OLECHKA_LOCAL=1, the embedded state store's folder when olechka starts it (default: .olechka/state at the repository root)")
+	cmd.Flags().DurationVar(&f.lockTimeout, "lock-timeout", 5*time.Minute, "how long to wait for a held state lock before failing")
+	if orchestrates {
+		cmd.Flags().IntVar(&f.parallelism, "parallelism", 4, "units run at once")
+		cmd.Flags().BoolVar(&f.failFast, "fail-fast", false, "stop everything at the first failure (default: a failure skips only its dependents)")
+	}
+	f.eval.register(cmd)
+}
+
+// session is everything a plan/apply/unlock run sets up.
+type session struct {
+	env     *plan.Env
+	cleanup func()
+}
+
+// cacheDir is $OLECHKA_CACHE or .cache at the repository root.
+func cacheDir(app *App, repo string) string {
+	if d := app.Getenv("OLECHKA_CACHE"); d != "" {
+		return d
+	}
+	if repo == "" {
+		return ""
+	}
+	return filepath.Join(repo, ".cache")
+}
+
+// newSession prepares the tool, the environment and, in local mode, the state store.
+func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *progress.Reporter) (*session, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(absRoot); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", root)
+	}
+	repo := repoRoot(absRoot)
+	base := repo
+	if base == "" {
+		base = absRoot
+	}
+	s := &session{cleanup: func() {}}
+	overrides := map[string]string{}
+	local := app.Getenv("OLECHKA_LOCAL") == "1"
+	cache := cacheDir(app, repo)
+	if local {
+		endpoint := app.Getenv("OLECHKA_STATE_ENDPOINT")
+		if endpoint == "" {
+			endpoint = DefaultStateEndpoint
+		}
+		overrides["OLECHKA_STATE_ENDPOINT"] = endpoint
+		stop, err := ensureStateStore(ctx, endpoint, orDefault(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
+		if err != nil {
+			return nil, err
+		}
+		s.cleanup = stop
+	}
+	getenv := func(k string) (string, bool) {
+		if v, ok := overrides[k]; ok {
+			return v, true
+		}
+		v := app.Getenv(k)
+		return v, v != ""
+	}
+	bin := f.binary
+	if bin == "tofu" && cache != "" {
+		if p := filepath.Join(cache, "bin", "tofu"); isFile(p) {
+			bin = p
+		}
+	}
+	tofurc := f.tofurc
+	if tofurc == "" && local && cache != "" && isFile(filepath.Join(cache, "tofurc")) {
+		tofurc = filepath.Join(cache, "tofurc")
+	}
+	pluginCache := f.pluginCache
+	if pluginCache == "" && app.Getenv("TF_PLUGIN_CACHE_DIR") == "" && cache != "" {
+		pluginCache = filepath.Join(cache, "plugin-cache")
+	}
+	envList := os.Environ()
+	for k, v := range overrides {
+		envList = append(envList, k+"="+v)
+	}
+	ex, err := executor.New(ctx, executor.Options{
+		Binary:         bin,
+		Env:            envList,
+		CLIConfigFile:  tofurc,
+		PluginCacheDir: pluginCache,
+		WorkRoot:       orDefault(f.workDir, filepath.Join(base, ".olechka", "work")),
+		LockTimeout:    f.lockTimeout,
+	})
+	if err != nil {
+		s.cleanup()
+		return nil, err
+	}
+	s.env = &plan.Env{
+		Root:        absRoot,
+		RepoRoot:    repo,
+		Exec:        ex,
+		Getenv:      getenv,
+		AllowRunCmd: f.eval.allowRunCmd,
+		Progress:    prog,
+		Olechka:     Version,
+		Commit:      commitOf(ctx, app, absRoot),
+	}
+	return s, nil
+}
+
+func orDefault(v, d string) string {
+	if v != "" {
+		return v
+	}
+	return d
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// ensureStateStore starts the embedded store at endpoint unless something answers there.
+func ensureStateStore(ctx context.Context, endpoint, dir string, prog *progress.Reporter) (func(), error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Host == "" {
+		return nil, fmt.Errorf("OLECHKA_STATE_ENDPOINT %q is not a URL", endpoint)
+	}
+	if c, err := net.DialTimeout("tcp", u.Host, 300*time.Millisecond); err == nil {
+		c.Close()
+		return func() {}, nil
+	}
+	host := u.Hostname()
+	if host != "127.0.0.1" && host != "localhost" && host != "::1" {
+		return nil, fmt.Errorf("nothing answers at OLECHKA_STATE_ENDPOINT %s, and olechka only starts a state store on loopback", endpoint)
+	}
+	srv, err := state.Serve(ctx, state.Options{Dir: dir, Addr: u.Host})
+	if err != nil {
+		return nil, fmt.Errorf("starting the embedded state store: %w", err)
+	}
+	prog.Printf("embedded state store on %s (data in %s)\n", srv.URL(), dir)
+	return func() { _ = srv.Close() }, nil
+}
+
+// commitOf is $GITHUB_SHA or the checked-out commit.
+func commitOf(ctx context.Context, app *App, dir string) string {
+	if sha := app.Getenv("GITHUB_SHA"); sha != "" {
+		return sha
+	}
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// newProgress shows progress on stderr: a status line on a terminal, plain lines otherwise.
+func newProgress(app *App, total int) *progress.Reporter {
+	tty := false
+	if f, ok := app.Stderr.(*os.File); ok && app.Getenv("CI") == "" {
+		tty = term.IsTerminal(int(f.Fd()))
+	}
+	return progress.New(app.Stderr, tty, total)
+}
+
+// unitPaths turns unit folders (as given on the command line) into paths under root.
+func unitPaths(root string, args []string) ([]string, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range args {
+		abs, err := filepath.Abs(a)
+		if err != nil {
+			return nil, err
+		}
+		rel, err := filepath.Rel(absRoot, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("%s is not under the tree root %s (set --root)", a, root)
+		}
+		out = append(out, filepath.ToSlash(rel))
+	}
+	return out, nil
+}
+
 func newPlanCmd(app *App) *cobra.Command {
-	return notBuilt("plan")
+	var (
+		f                     tofuFlags
+		all, changed, destroy bool
+		root, out, base, head string
+		uncommitted, detailed bool
+	)
+	cmd := &cobra.Command{
+		Use:   "plan [--all PATH | --changed [PATH] | UNIT...] [--out DIR]",
+		Short: "Plan units with OpenTofu in dependency order and save the plans for review and apply",
+		Long: `plan evaluates the tree, orders the units by their dependencies and plans each with
+OpenTofu (or --binary terraform) in a working directory prepared the way Terragrunt
+would: module source, generate blocks, the remote_state backend, inputs as TF_VAR_
+variables, dependency outputs read from the dependencies' state (mock_outputs where a
+dependency has none yet and mocks are allowed for plan; recorded).
+
+A unit starts as soon as its dependencies are planned (at most --parallelism at once).
+A unit that fails skips its dependents; the others go on (--fail-fast stops all).
+
+Which units:
+  --all PATH        every unit under PATH (the tree root)
+  --changed [PATH]  the units olechka detect finds changed (--base, --head, --uncommitted)
+  UNIT...           these unit folders; the tree root is --root (default: the current folder)
+--destroy plans their destruction instead.
+
+Artifacts go to --out DIR (see docs/plan-apply.md): per unit the binary plan, its JSON
+(sensitive values masked), the readable plan, metadata (commit, fingerprint, state
+lineage and serial, dependency outputs and mocks used, tool versions), a summary and
+the full log. olechka apply --plans DIR applies exactly these plans.
+
+With OLECHKA_LOCAL=1, state goes to the embedded store at OLECHKA_STATE_ENDPOINT
+(default ` + DefaultStateEndpoint + `), started in-process when nothing answers there.
+
+Exit status: 0 when every unit planned (with --detailed-exitcode: 2 when some plan has
+changes), 1 when a unit failed or was skipped.`,
+		Example: `  OLECHKA_LOCAL=1 olechka plan --all examples/sandbox --out /tmp/plans
+  olechka plan --changed live --base origin/main
+  cd live && olechka plan dev/eu-central-1/vpc dev/eu-central-1/ecs-service
+  olechka plan --destroy --root live live/dev/eu-central-1/redis`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			modes := 0
+			for _, b := range []bool{all, changed, len(args) > 0 && !all && !changed} {
+				if b {
+					modes++
+				}
+			}
+			if modes == 0 {
+				return errors.New("name the units to plan, or use --all PATH or --changed")
+			}
+			if all && changed {
+				return errors.New("--all and --changed cannot be used together")
+			}
+			var units, destroyUnits []string
+			switch {
+			case all || changed:
+				if len(args) > 1 {
+					return fmt.Errorf("--all and --changed take one PATH, got %d", len(args))
+				}
+				if root != "" && len(args) == 1 {
+					return errors.New("give the tree root either as PATH or as --root")
+				}
+				if len(args) == 1 {
+					root = args[0]
+				}
+			default:
+				var err error
+				if units, err = unitPaths(orDefault(root, "."), args); err != nil {
+					return err
+				}
+			}
+			root = orDefault(root, ".")
+			if changed {
+				res, err := detect.Run(ctx, detect.Options{Root: root, Base: base, Head: head, Uncommitted: uncommitted,
+					Getenv: lookupEnv(app), AllowRunCmd: f.eval.allowRunCmd})
+				if err != nil {
+					return fmt.Errorf("detecting changed units: %w", err)
+				}
+				for _, w := range res.Warnings {
+					fmt.Fprintln(app.Stderr, "warning:", w)
+				}
+				var removed []string
+				for _, a := range res.Units {
+					if a.Action == detect.ActionDestroy {
+						removed = append(removed, a.Path)
+						continue
+					}
+					units = append(units, a.Path)
+				}
+				if len(removed) > 0 {
+					fmt.Fprintf(app.Stderr, "warning: %d removed unit(s) need a destroy plan from the base commit's configuration, which olechka plan does not make yet: %s\n",
+						len(removed), strings.Join(removed, ", "))
+				}
+				if len(units) == 0 {
+					fmt.Fprintln(app.Stdout, "No changed units to plan.")
+					return nil
+				}
+			}
+			if destroy {
+				destroyUnits, units = units, nil
+				if all {
+					return errors.New("--destroy with --all is refused: name the units to destroy")
+				}
+			}
+			prog := newProgress(app, len(units)+len(destroyUnits))
+			defer prog.Close()
+			s, err := newSession(ctx, app, &f, root, prog)
+			if err != nil {
+				return err
+			}
+			defer s.cleanup()
+			if len(units) == 0 && len(destroyUnits) == 0 && !all {
+				return errors.New("nothing to plan")
+			}
+			res, err := plan.Run(ctx, s.env, plan.Options{Units: units, Destroy: destroyUnits, Out: out,
+				Parallelism: f.parallelism, FailFast: f.failFast})
+			if err != nil {
+				return &ExitError{Code: 1, Err: err}
+			}
+			prog.Close()
+			writePlanSummary(app.Stdout, res, out)
+			if n := res.Failed(); n > 0 {
+				return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d units did not plan (logs in %s)", n, len(res.Units), filepath.Join(out, artifact.UnitsDir))}
+			}
+			if detailed {
+				for _, u := range res.Units {
+					if u.HasChanges {
+						return &ExitError{Code: 2}
+					}
+				}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all", false, "plan every unit under PATH")
+	cmd.Flags().BoolVar(&changed, "changed", false, "plan the units olechka detect finds changed")
+	cmd.Flags().StringVar(&base, "base", "", "with --changed: the ref compared against (default: merge base with origin/main)")
+	cmd.Flags().StringVar(&head, "head", "", "with --changed: the ref whose changes are planned (default: HEAD)")
+	cmd.Flags().BoolVar(&uncommitted, "uncommitted", false, "with --changed: compare with the working tree")
+	cmd.Flags().BoolVar(&destroy, "destroy", false, "plan the destruction of the named units")
+	cmd.Flags().StringVar(&root, "root", "", "tree root that UNIT paths are relative to (default: the current folder)")
+	cmd.Flags().StringVar(&out, "out", ".olechka/plans", "folder the plan artifacts are written to")
+	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when every unit planned and some plan has changes")
+	f.register(cmd, true)
+	return cmd
+}
+
+func writePlanSummary(w io.Writer, res *plan.Result, out string) {
+	fmt.Fprintln(w)
+	for _, u := range res.Units {
+		detail := ""
+		switch {
+		case u.Summary != nil:
+			detail = u.Summary.Line()
+		case u.Err != nil:
+			detail = firstLineOf(u.Err.Error())
+		}
+		fmt.Fprintf(w, "%-10s %-45s %s\n", u.Status, u.Unit, detail)
+	}
+	fmt.Fprintf(w, "\nPlans saved in %s. Apply exactly these with: olechka apply --plans %s\n", out, out)
+}
+
+func firstLineOf(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return l
 }

@@ -132,6 +132,9 @@ func (e *Executor) Name() string { return e.name }
 // Version is the tool's version, e.g. "1.10.6".
 func (e *Executor) Version() string { return e.version }
 
+// LockTimeout is how long state locks are waited for.
+func (e *Executor) LockTimeout() time.Duration { return e.opts.LockTimeout }
+
 // Path is the binary's path.
 func (e *Executor) Path() string { return e.path }
 
@@ -200,6 +203,7 @@ type command struct {
 // runner runs commands for one unit.
 type runner struct {
 	e         *Executor
+	toolTime  time.Duration // time spent waiting for the tool
 	log       io.Writer
 	retryable []*regexp.Regexp
 	attempts  int
@@ -313,7 +317,9 @@ func (r *runner) runOnce(ctx context.Context, c command) (*result, error) {
 		}
 	}
 	res := &result{stdout: stdout.Bytes(), output: combined.String()}
-	fmt.Fprintf(r.log, "# %.1fs", time.Since(start).Seconds())
+	took := time.Since(start)
+	r.toolTime += took
+	fmt.Fprintf(r.log, "# %.1fs", took.Seconds())
 	var ee *exec.ExitError
 	if c.detailed && errors.As(err, &ee) && ee.ExitCode() == 2 && ctx.Err() == nil {
 		res.exitCode = 2

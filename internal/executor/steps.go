@@ -11,12 +11,17 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
+
+// ToolTime is the time spent running the tool in this working directory so far (the
+// rest of a unit's time is olechka's own).
+func (w *Workdir) ToolTime() time.Duration { return w.r.toolTime }
 
 // LockFile is the provider dependency lock file's name.
 const LockFile = ".terraform.lock.hcl"

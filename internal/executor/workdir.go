@@ -46,6 +46,17 @@ type Workdir struct {
 // module source, the unit folder's files, generate blocks and the backend. Output of
 // every command run there goes to log.
 func (e *Executor) Prepare(ctx context.Context, u *config.Unit, log io.Writer) (*Workdir, error) {
+	return e.prepare(ctx, u, log, false)
+}
+
+// PrepareForState builds the working directory for state operations only (state pull,
+// lock checks, force-unlock): inputs are not passed, so they may be unknown (a unit
+// evaluated without its dependencies' outputs).
+func (e *Executor) PrepareForState(ctx context.Context, u *config.Unit, log io.Writer) (*Workdir, error) {
+	return e.prepare(ctx, u, log, true)
+}
+
+func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, skipInputs bool) (*Workdir, error) {
 	cfg := u.Config
 	root := e.workPath(u.Path)
 	if err := os.MkdirAll(root, 0o755); err != nil {
@@ -124,11 +135,14 @@ func (e *Executor) Prepare(ctx context.Context, u *config.Unit, log io.Writer) (
 	if err := w.writeBackend(); err != nil {
 		return nil, fmt.Errorf("%s: remote_state: %w", u.Path, err)
 	}
-	env, err := inputsEnv(cfg.Inputs)
-	if err != nil {
-		return nil, fmt.Errorf("%s: inputs: %w", u.Path, err)
+	w.env = e.baseEnv()
+	if !skipInputs {
+		env, err := inputsEnv(cfg.Inputs)
+		if err != nil {
+			return nil, fmt.Errorf("%s: inputs: %w", u.Path, err)
+		}
+		w.env = append(w.env, env...)
 	}
-	w.env = append(e.baseEnv(), env...)
 	return w, nil
 }
 

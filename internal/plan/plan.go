@@ -1,0 +1,380 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/executor"
+	"github.com/terragrunt-olechka/olechka/internal/graph"
+	"github.com/terragrunt-olechka/olechka/internal/schedule"
+)
+
+// Options says what to plan.
+type Options struct {
+	// Units are unit paths (relative to Env.Root) to plan; empty plans every unit.
+	Units []string
+	// Destroy lists unit paths to plan for destruction (plan -destroy) instead.
+	Destroy []string
+	// Out is the plan folder the artifacts go to.
+	Out         string
+	Parallelism int
+	FailFast    bool
+}
+
+// UnitResult is one unit's outcome.
+type UnitResult struct {
+	Unit       string
+	Status     string // artifact.StatusPlanned, StatusFailed or StatusSkipped
+	HasChanges bool
+	Summary    *artifact.Summary
+	Err        error
+	Duration   time.Duration
+	// ToolTime is the part of Duration spent in OpenTofu; the rest is olechka's.
+	ToolTime time.Duration
+}
+
+// Result is a plan run.
+type Result struct {
+	Run   *artifact.Run
+	Units []UnitResult // sorted by unit path
+}
+
+// Failed counts failed and skipped units.
+func (r *Result) Failed() int {
+	n := 0
+	for _, u := range r.Units {
+		if u.Status != artifact.StatusPlanned {
+			n++
+		}
+	}
+	return n
+}
+
+// Run plans the selected units in dependency order and writes their artifacts under
+// opts.Out. The error is for problems that stop the whole run (a broken tree, a cycle,
+// an unknown unit); a unit's failure is in its UnitResult.
+func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
+	tree, err := env.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	full := graph.FromTree(tree)
+	destroy := map[string]bool{}
+	for _, u := range opts.Destroy {
+		destroy[u] = true
+	}
+	set := map[string]bool{}
+	switch {
+	case len(opts.Units) == 0 && len(opts.Destroy) == 0:
+		for _, u := range tree.Units {
+			if u.Config.Skip != nil && *u.Config.Skip {
+				env.Progress.Printf("%s: skip = true, not planned\n", u.Path)
+				continue
+			}
+			set[u.Path] = true
+		}
+	default:
+		for _, p := range append(append([]string{}, opts.Units...), opts.Destroy...) {
+			if tree.Unit(p) == nil {
+				return nil, fmt.Errorf("%s is not a unit under %s", p, env.Root)
+			}
+			set[p] = true
+		}
+	}
+	if len(set) == 0 {
+		return nil, fmt.Errorf("no units under %s", env.Root)
+	}
+	sg, err := newSubgraph(full, set)
+	if err != nil {
+		return nil, err
+	}
+	// Dependencies outside the set: their state is read (init + state pull), not planned.
+	external := map[string]*config.Unit{}
+	for n, deps := range sg.external {
+		for _, d := range deps {
+			if _, ok := external[d]; ok {
+				continue
+			}
+			u := tree.Unit(d)
+			if u == nil {
+				u, err = EvalOutside(ctx, env, d)
+				if err != nil {
+					return nil, fmt.Errorf("%s depends on %s: %w", n, d, err)
+				}
+			}
+			external[d] = u
+		}
+	}
+	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+		return nil, err
+	}
+	run := &artifact.Run{Commit: env.Commit, Root: env.RootRel(), CreatedAt: env.now().UTC(), Waves: sg.order, Tools: env.Tools()}
+	for n := range set {
+		run.Units = append(run.Units, n)
+	}
+	sort.Strings(run.Units)
+	if err := artifact.WriteRun(opts.Out, run); err != nil {
+		return nil, err
+	}
+
+	outputs := NewOutputs()
+	ev := env.Evaluator("plan", outputs)
+	evDestroy := env.Evaluator("destroy", outputs)
+	results := map[string]*UnitResult{}
+	var jobs []schedule.Job
+	for n := range set {
+		u := tree.Unit(n)
+		deps := append(append([]string{}, sg.g.Deps(n)...), sg.external[n]...)
+		action := artifact.ActionPlan
+		e := ev
+		if destroy[n] {
+			action, e = artifact.ActionDestroy, evDestroy
+		}
+		res := &UnitResult{Unit: n}
+		results[n] = res
+		meta := artifact.Metadata{
+			Unit: n, Root: run.Root, Action: action, Commit: env.Commit, Wave: sg.waves[n],
+			DependsOn: deps, Tools: env.Tools(),
+		}
+		sort.Strings(meta.DependsOn)
+		jobs = append(jobs, schedule.Job{ID: n, Deps: deps, Run: func(ctx context.Context) error {
+			return planJob(ctx, env, e, outputs, u, meta, opts.Out, res)
+		}})
+	}
+	for p, u := range external {
+		jobs = append(jobs, schedule.Job{ID: p, Run: func(ctx context.Context) error {
+			return StateJob(ctx, env, outputs, u, filepath.Join(opts.Out, "state-logs", filepath.FromSlash(safePath(p))+".log"))
+		}})
+	}
+	sres, err := schedule.Run(ctx, jobs, schedule.Options{
+		Parallelism: opts.Parallelism,
+		FailFast:    opts.FailFast,
+		OnDone: func(r schedule.Result) {
+			if res, ok := results[r.ID]; ok && r.Status == schedule.Skipped {
+				recordSkip(env, opts.Out, res, r, destroy[r.ID], sg.waves[r.ID], run)
+			}
+			if _, ok := external[r.ID]; ok && r.Status == schedule.Failed {
+				env.Progress.Done(r.ID, "state read failed", r.Err.Error())
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Run: run}
+	for _, n := range run.Units {
+		res := results[n]
+		if r := sres[n]; r != nil && res.Status == "" {
+			// A job that ended before recording (interrupted before it started).
+			res.Status, res.Err = artifact.StatusFailed, r.Err
+		}
+		out.Units = append(out.Units, *res)
+	}
+	return out, nil
+}
+
+// safePath maps a unit path that may climb out of the root ("../x") into a file name.
+func safePath(p string) string {
+	return strings.ReplaceAll(p, "..", "__")
+}
+
+// EvalOutside evaluates a dependency that lies outside the tree root.
+func EvalOutside(ctx context.Context, env *Env, rel string) (*config.Unit, error) {
+	dir := filepath.Join(env.Root, filepath.FromSlash(rel))
+	if _, err := os.Stat(filepath.Join(dir, config.UnitFile)); err != nil {
+		return nil, fmt.Errorf("%s is not a unit (no %s)", dir, config.UnitFile)
+	}
+	sub := &Env{Root: env.Root, RepoRoot: env.RepoRoot, Getenv: env.Getenv, AllowRunCmd: env.AllowRunCmd}
+	ev := config.NewEvaluator(config.Options{RepoRoot: sub.RepoRoot, Getenv: sub.Getenv, AllowRunCmd: sub.AllowRunCmd,
+		Outputs: unknownOutputs, Command: "plan"})
+	return ev.Unit(ctx, env.Root, dir)
+}
+
+// recordSkip writes the metadata of a unit skipped because a dependency failed.
+func recordSkip(env *Env, out string, res *UnitResult, r schedule.Result, destroy bool, wave int, run *artifact.Run) {
+	res.Status = artifact.StatusSkipped
+	res.Err = r.Err
+	action := artifact.ActionPlan
+	if destroy {
+		action = artifact.ActionDestroy
+	}
+	m := &artifact.Metadata{Unit: res.Unit, Root: run.Root, Action: action, Status: artifact.StatusSkipped,
+		SkippedBecause: r.Cause, Commit: env.Commit, CreatedAt: env.now().UTC(), Wave: wave, Tools: env.Tools()}
+	if r.Err != nil {
+		m.Error = r.Err.Error()
+	}
+	if dir, err := artifact.NewUnitDir(out, res.Unit); err == nil {
+		_ = artifact.WriteMetadata(dir, m)
+	}
+	env.Progress.Done(res.Unit, "skipped", errString(r.Err))
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// StateJob reads a unit's state so its dependents get its outputs.
+func StateJob(ctx context.Context, env *Env, outputs *Outputs, u *config.Unit, logPath string) error {
+	log, err := openLog(logPath)
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	env.Progress.Step(u.Path, "read state")
+	w, err := env.Exec.PrepareForState(ctx, u, log)
+	if err != nil {
+		return err
+	}
+	if err := w.Init(ctx); err != nil {
+		return err
+	}
+	st, err := w.StatePull(ctx)
+	if err != nil {
+		return err
+	}
+	outputs.Set(u.Dir, st)
+	env.Progress.Done(u.Path, "state read", "")
+	return nil
+}
+
+// planJob evaluates, prepares and plans one unit, writing its artifacts.
+func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outputs, graphUnit *config.Unit, meta artifact.Metadata, out string, res *UnitResult) (err error) {
+	start := time.Now()
+	meta.CreatedAt = env.now().UTC()
+	dir, err := artifact.NewUnitDir(out, meta.Unit)
+	if err != nil {
+		return err
+	}
+	log, err := openLog(filepath.Join(dir, artifact.PlanLogFile))
+	if err != nil {
+		return err
+	}
+	defer log.Close()
+	var w *executor.Workdir
+	defer func() {
+		res.Duration = time.Since(start)
+		meta.Duration = artifact.Duration(res.Duration)
+		if w != nil {
+			res.ToolTime = w.ToolTime()
+			meta.ToolDuration = artifact.Duration(res.ToolTime)
+		}
+		if err != nil {
+			res.Status, res.Err = artifact.StatusFailed, err
+			meta.Status, meta.Error = artifact.StatusFailed, err.Error()
+			logf(log, "failed: %v", err)
+		}
+		if werr := artifact.WriteMetadata(dir, &meta); werr != nil {
+			err = errors.Join(err, werr)
+		}
+		if err != nil {
+			env.Progress.Done(meta.Unit, "failed", err.Error())
+			return
+		}
+		res.Status = artifact.StatusPlanned
+		env.Progress.Done(meta.Unit, "planned", res.Summary.Line())
+	}()
+
+	env.Progress.Step(meta.Unit, "evaluate")
+	u, err := ev.Unit(ctx, env.Root, graphUnit.Dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", meta.Unit, err)
+	}
+	if meta.Action == artifact.ActionDestroy && u.Config.PreventDestroy != nil && *u.Config.PreventDestroy {
+		return fmt.Errorf("%s: prevent_destroy = true: refusing to plan its destruction", meta.Unit)
+	}
+	meta.Fingerprint, meta.Env, meta.Region, meta.Tier, meta.AccountID = u.Fingerprint, u.Env, u.Region, u.Tier, u.AccountID
+	if meta.Dependencies, err = DependencyUses(env.Root, u, outputs); err != nil {
+		return fmt.Errorf("%s: %w", meta.Unit, err)
+	}
+	if mocks := (&meta).Mocks(); len(mocks) > 0 {
+		logf(log, "planned with mock_outputs of: %s", strings.Join(mocks, ", "))
+	}
+	env.Progress.Step(meta.Unit, "prepare")
+	w, err = env.Exec.Prepare(ctx, u, log)
+	if err != nil {
+		return err
+	}
+	env.Progress.Step(meta.Unit, "init")
+	if err := w.Init(ctx); err != nil {
+		return err
+	}
+	env.Progress.Step(meta.Unit, "read state")
+	st, err := w.StatePull(ctx)
+	if err != nil {
+		return err
+	}
+	outputs.Set(u.Dir, st)
+	meta.State = StateRef(st)
+	summary, err := Into(ctx, env, w, dir, &meta)
+	if err != nil {
+		return err
+	}
+	res.HasChanges, res.Summary = summary.HasChanges, summary
+	return nil
+}
+
+// Into plans in an initialized working directory and writes the unit's artifacts into
+// dir: the binary plan, masked JSON, readable text, lock file, summary and metadata
+// (meta must carry everything but the plan's own facts). Apply uses it to re-plan.
+func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
+	env.Progress.Step(meta.Unit, "plan")
+	planFile := filepath.Join(dir, artifact.PlanFile)
+	changes, err := w.Plan(ctx, planFile, meta.Action == artifact.ActionDestroy)
+	if err != nil {
+		return nil, err
+	}
+	env.Progress.Step(meta.Unit, "show")
+	js, err := w.ShowJSON(ctx, planFile)
+	if err != nil {
+		return nil, err
+	}
+	p, err := artifact.ParsePlanJSON(js)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
+	}
+	masked, err := artifact.MaskPlanJSON(js)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
+	}
+	if err := artifact.WriteFile(filepath.Join(dir, artifact.PlanJSONFile), append(masked, '\n')); err != nil {
+		return nil, err
+	}
+	text, err := w.ShowText(ctx, planFile)
+	if err != nil {
+		return nil, err
+	}
+	if err := artifact.WriteFile(filepath.Join(dir, artifact.PlanTextFile), text); err != nil {
+		return nil, err
+	}
+	if b, err := os.ReadFile(w.LockFilePath()); err == nil {
+		if err := artifact.WriteFile(filepath.Join(dir, artifact.LockFile), b); err != nil {
+			return nil, err
+		}
+	}
+	if pv, err := w.ProviderVersions(); err == nil {
+		meta.Tools.Providers = pv
+	}
+	s := artifact.Summarize(meta.Unit, meta.Action, p)
+	// -detailed-exitcode also counts output-only changes; keep both views consistent.
+	meta.HasChanges = changes || s.HasChanges
+	s.HasChanges = meta.HasChanges
+	meta.Status = artifact.StatusPlanned
+	if err := artifact.WriteSummary(dir, s); err != nil {
+		return nil, err
+	}
+	if err := artifact.WriteMetadata(dir, meta); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
