@@ -2,7 +2,6 @@
 # encrypted with SSE-S3 (AES256), so this bucket cannot use a customer-managed key.
 data "aws_elb_service_account" "this" {}
 
-#trivy:ignore:AVD-AWS-0132 ALB access log delivery supports only SSE-S3 (AES256) buckets, not SSE-KMS.
 #trivy:ignore:AVD-AWS-0089 This bucket is itself a log sink; logging it would recurse.
 resource "aws_s3_bucket" "access_logs" {
   bucket        = "${local.name}-alb-logs-${var.aws_account_id}-${var.aws_region}"

@@ -30,7 +30,7 @@ resource "aws_iam_role" "execution" {
   tags = local.tags
 }
 
-#trivy:ignore:AVD-AWS-0057 ecr:GetAuthorizationToken has no resource-level permissions; AWS requires Resource "*".
+# ecr:GetAuthorizationToken has no resource-level permissions: AWS requires Resource "*".
 data "aws_iam_policy_document" "execution" {
   statement {
     sid       = "EcrAuth"
@@ -85,7 +85,8 @@ resource "aws_iam_role" "task" {
   tags = local.tags
 }
 
-#trivy:ignore:AVD-AWS-0057 X-Ray trace and sampling APIs and the ECS Exec ssmmessages channel have no resource-level permissions; AWS requires Resource "*".
+# The X-Ray trace and sampling APIs and the ECS Exec ssmmessages channel have no
+# resource-level permissions: AWS requires Resource "*" for them.
 data "aws_iam_policy_document" "task" {
   statement {
     sid = "XRay"

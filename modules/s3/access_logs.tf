@@ -1,8 +1,6 @@
 # Server access logs of the buckets. S3 log delivery writes only to SSE-S3 buckets
 # (SSE-KMS targets are not supported), so this bucket cannot use the customer-managed key.
-
-#trivy:ignore:AVD-AWS-0132 S3 server access log delivery supports only SSE-S3 (AES256) target buckets.
-#trivy:ignore:AVD-AWS-0089 This bucket is itself the access log sink; logging it would recurse.
+# It is itself the access log sink: it is not logged (that would recurse).
 resource "aws_s3_bucket" "access_logs" {
   bucket        = "${local.name}-s3-logs-${local.suffix}"
   force_destroy = var.force_destroy
@@ -34,7 +32,6 @@ resource "aws_s3_bucket_versioning" "access_logs" {
   }
 }
 
-#trivy:ignore:AVD-AWS-0132 S3 server access log delivery supports only SSE-S3 (AES256) target buckets.
 resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
   bucket = aws_s3_bucket.access_logs.id
 
