@@ -156,11 +156,22 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		head = gitSide(repo, headTree, res.Head)
 	}
 
+	if !isFolder(head.fs, evalRoot) && !isFolder(base.fs, evalRoot) {
+		return nil, fmt.Errorf("%s is not a folder at base %s nor at head %s", evalRoot, short(res.Base), short(res.Head))
+	}
+	if head.tree != nil && len(gitsrc.Diff(base.tree, head.tree)) == 0 {
+		return res, nil // the same tree: nothing can differ
+	}
 	d := &detection{opts: opts, repo: repo, root: evalRoot, base: base, head: head, res: res}
 	if err := d.run(ctx); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+func isFolder(fsys config.FileSystem, p string) bool {
+	st, err := fsys.Stat(p)
+	return err == nil && st.IsDir()
 }
 
 // existingAncestor returns p or its nearest ancestor that exists on disk.
@@ -262,10 +273,11 @@ func (d *detection) run(ctx context.Context) error {
 		inHead[dir] = true
 	}
 	var baseTodo []string
-	if why := d.fullReason(rec, headUnits, headErrs); why != "" || d.opts.Full {
-		if d.opts.Full {
-			why = "--full"
-		}
+	why := "--full"
+	if !d.opts.Full {
+		why = d.fullReason(rec, headUnits, headErrs)
+	}
+	if why != "" {
 		d.res.Stats.FullBase = why
 		baseTodo = baseDirs
 	} else {

@@ -182,6 +182,13 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 		}
 	}
+	if st := r.Stats; st.HeadUnits+st.BaseUnits > 0 {
+		fmt.Fprintf(&b, "(%d units at head evaluated; %d of %d at base", st.HeadUnits, st.BaseEvaluated, st.BaseUnits)
+		if st.FullBase != "" && st.FullBase != "--full" {
+			fmt.Fprintf(&b, ", all because %s", st.FullBase)
+		}
+		b.WriteString(")\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
