@@ -191,9 +191,9 @@ func TestObservabilityFollowsTheTier(t *testing.T) {
 	units := ourUnits(t)
 	type tierView struct {
 		retention, cpu, errRate, latency, lagMS, evictions, xray float64
-		emails                                                  []string
-		insufficient                                            bool
-		instances                                               float64
+		emails                                                   []string
+		insufficient                                             bool
+		instances                                                float64
 	}
 	view := map[string]tierView{}
 	for p, u := range units {
