@@ -112,10 +112,14 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r, err := filepath.EvalSymlinks(absRoot); err == nil {
-		absRoot = r
+	// Resolve symbolic links in the part that exists, as the repository root is.
+	existing := existingAncestor(absRoot)
+	if r, err := filepath.EvalSymlinks(existing); err == nil {
+		rest, _ := filepath.Rel(existing, absRoot)
+		absRoot = filepath.Join(r, rest)
+		existing = r
 	}
-	repo, err := gitsrc.Open(ctx, existingAncestor(absRoot))
+	repo, err := gitsrc.Open(ctx, existing)
 	if err != nil {
 		return nil, err
 	}
