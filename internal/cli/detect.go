@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -16,6 +17,7 @@ func newDetectCmd(app *App) *cobra.Command {
 		format     string
 		batchSize  int
 		splitWaves bool
+		jsonOut    string
 		flags      evalFlags
 	)
 	cmd := &cobra.Command{
@@ -50,7 +52,7 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 		Example: `  olechka detect live
   olechka detect --base origin/main --format json live
   olechka detect --uncommitted live/production
-  olechka detect --base "$BASE_SHA" --format github live   # in GitHub Actions`,
+  olechka detect --base "$BASE_SHA" --format github --json-out detect.json live   # in GitHub Actions`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
@@ -70,6 +72,15 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 			}
 			for _, w := range res.Warnings {
 				fmt.Fprintln(app.Stderr, "warning:", w)
+			}
+			if jsonOut != "" {
+				b, err := json.MarshalIndent(res, "", "  ")
+				if err != nil {
+					return err
+				}
+				if err := os.WriteFile(jsonOut, append(b, '\n'), 0o644); err != nil {
+					return fmt.Errorf("write --json-out: %w", err)
+				}
 			}
 			switch format {
 			case "json":
@@ -102,6 +113,7 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 	cmd.Flags().BoolVar(&opts.Uncommitted, "uncommitted", false, "compare the base (default HEAD) with the working tree, uncommitted changes included")
 	cmd.Flags().BoolVar(&opts.Full, "full", false, "evaluate every unit at both commits (slower; same answer)")
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json or github")
+	cmd.Flags().StringVar(&jsonOut, "json-out", "", "also write the JSON result to this file (one run for the matrix and the report)")
 	cmd.Flags().IntVar(&batchSize, "batch-size", detect.MaxJobs, "github format: most jobs per matrix (GitHub allows 256)")
 	cmd.Flags().BoolVar(&splitWaves, "split-waves", false, "github format: never put two waves in one matrix, so matrices run one after another keep the apply order")
 	flags.register(cmd)

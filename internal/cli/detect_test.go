@@ -130,9 +130,13 @@ func TestDetectGitHub(t *testing.T) {
 	if err := os.WriteFile(env["GITHUB_OUTPUT"], []byte("earlier=1\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, errOut, code := runEnv(t, env, "detect", "--format", "github", dir)
+	jsonOut := filepath.Join(ghDir, "detect.json")
+	_, errOut, code := runEnv(t, env, "detect", "--format", "github", "--json-out", jsonOut, dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if b, err := os.ReadFile(jsonOut); err != nil || !strings.Contains(string(b), `"path": "dev/vpc"`) {
+		t.Errorf("--json-out: %v\n%s", err, b)
 	}
 	b, err := os.ReadFile(env["GITHUB_OUTPUT"])
 	if err != nil {
