@@ -100,5 +100,6 @@ locals {
     capacity_provider   = local.env.capacity_provider
     exec_log_group_name = "/ecs/${local.name}/exec"
     exec_log_group_arn  = "arn:aws:logs:${local.r}:${local.id}:log-group:/ecs/${local.name}/exec"
+    exec_kms_key_arn    = local.kms.key_arns["compute"]
   }
 }

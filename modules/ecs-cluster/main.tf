@@ -6,7 +6,7 @@ locals {
 resource "aws_cloudwatch_log_group" "exec" {
   name              = "/ecs/${local.name}/exec"
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  kms_key_id        = var.logs_kms_key_arn
 
   tags = local.tags
 }

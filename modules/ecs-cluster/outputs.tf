@@ -22,3 +22,8 @@ output "exec_log_group_arn" {
   description = "ARN of the ECS Exec audit log group (tasks allowed to use ECS Exec write to it)."
   value       = "arn:aws:logs:${var.aws_region}:${var.aws_account_id}:log-group:${aws_cloudwatch_log_group.exec.name}"
 }
+
+output "exec_kms_key_arn" {
+  description = "KMS key of ECS Exec sessions (tasks allowed to use ECS Exec decrypt with it)."
+  value       = var.kms_key_arn
+}

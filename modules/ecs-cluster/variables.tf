@@ -90,12 +90,22 @@ variable "container_insights" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the KMS key for ECS Exec sessions and the exec audit log group."
+  description = "ARN of the KMS key encrypting ECS Exec sessions (tasks that allow ECS Exec may decrypt with it)."
   type        = string
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:kms:", var.kms_key_arn))
     error_message = "The kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "logs_kms_key_arn" {
+  description = "ARN of the KMS key encrypting the ECS Exec audit log group (its policy must allow logs.<region>.amazonaws.com)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:", var.logs_kms_key_arn))
+    error_message = "The logs_kms_key_arn must be a KMS key ARN."
   }
 }
 

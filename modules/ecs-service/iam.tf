@@ -166,6 +166,16 @@ data "aws_iam_policy_document" "task" {
   }
 
   dynamic "statement" {
+    for_each = var.enable_execute_command && var.exec_kms_key_arn != null ? [var.exec_kms_key_arn] : []
+
+    content {
+      sid       = "EcsExecSessionKey"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
     for_each = var.enable_execute_command ? [1] : []
 
     content {

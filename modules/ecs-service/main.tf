@@ -156,8 +156,8 @@ resource "aws_ecs_service" "this" {
     }
 
     precondition {
-      condition     = !var.enable_execute_command || var.exec_log_group_arn != null
-      error_message = "enable_execute_command needs the cluster's exec_log_group_arn."
+      condition     = !var.enable_execute_command || (var.exec_log_group_arn != null && var.exec_kms_key_arn != null)
+      error_message = "enable_execute_command needs the cluster's exec_log_group_arn and exec_kms_key_arn."
     }
   }
 }

@@ -352,3 +352,9 @@ variable "exec_log_group_arn" {
   type        = string
   default     = null
 }
+
+variable "exec_kms_key_arn" {
+  description = "ARN of the cluster's ECS Exec session key; required when enable_execute_command is true."
+  type        = string
+  default     = null
+}

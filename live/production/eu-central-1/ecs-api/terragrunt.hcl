@@ -91,6 +91,7 @@ inputs = merge(include.compute.locals.api.inputs, {
   cluster_arn          = dependency.ecs_cluster.outputs.cluster_arn
   cluster_name         = dependency.ecs_cluster.outputs.cluster_name
   exec_log_group_arn   = dependency.ecs_cluster.outputs.exec_log_group_arn
+  exec_kms_key_arn     = dependency.ecs_cluster.outputs.exec_kms_key_arn
   vpc_id               = dependency.vpc.outputs.vpc_id
   vpc_cidr_block       = dependency.vpc.outputs.vpc_cidr_block
   subnet_ids           = dependency.vpc.outputs.private_subnet_ids

@@ -32,5 +32,6 @@ dependency "kms" {
 }
 
 inputs = merge(include.compute.locals.ecs_cluster.inputs, {
-  kms_key_arn = dependency.kms.outputs.key_arns["compute"]
+  kms_key_arn      = dependency.kms.outputs.key_arns["compute"]
+  logs_kms_key_arn = dependency.kms.outputs.key_arns["logs"]
 })
