@@ -131,3 +131,25 @@ func TestFunctions(t *testing.T) {
 		t.Error("startswith")
 	}
 }
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		if _, diags := Load("testdata/good"); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	}
+}
+
+func BenchmarkCheck(b *testing.B) {
+	m, diags := Load("testdata/good")
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	v := m.Variables["cidr"]
+	val := cty.StringVal("10.20.0.0/16")
+	for b.Loop() {
+		if d := v.Check(val); d.HasErrors() {
+			b.Fatal(d)
+		}
+	}
+}
