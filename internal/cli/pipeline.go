@@ -1,8 +1,409 @@
 package cli
 
-import "github.com/spf13/cobra"
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
 
-// PLACEHOLDER: replaced by the issue that builds this command.
+	"github.com/spf13/cobra"
+
+	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/notify"
+	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
+	ghnotify "github.com/terragrunt-olechka/olechka/internal/notify/github"
+	"github.com/terragrunt-olechka/olechka/internal/notify/slack"
+	"github.com/terragrunt-olechka/olechka/internal/pipeline"
+	"github.com/terragrunt-olechka/olechka/internal/review"
+	"github.com/terragrunt-olechka/olechka/internal/state"
+)
+
+// pipelineFlags are `olechka pipeline`'s options.
+type pipelineFlags struct {
+	local, autoApprove, all, uncommitted bool
+	planOnly, applyAnyway, postComment   bool
+	base, head, out                      string
+	only                                 []string
+	parallelism                          int
+	policy                               review.Policy
+	eval                                 evalFlags
+}
+
 func newPipelineCmd(app *App) *cobra.Command {
-	return notBuilt("pipeline")
+	f := pipelineFlags{policy: review.DefaultPolicy()}
+	cmd := &cobra.Command{
+		Use:   "pipeline [--local] [--auto-approve] [PATH]",
+		Short: "Run every stage in order: detect, validate, plan, review, apply, notify",
+		Long: `pipeline runs the whole delivery from one command, as the GitHub workflow does:
+
+  1. detect    the affected units (olechka detect; --all: every unit)
+  2. validate  fmt, schema, lint, policy, security, cost (olechka validate)
+  3. plan      the affected units, removed ones for destruction (olechka plan)
+  4. review    a gate per unit (auto, manual, blocked); the PR comment is rendered
+  5. apply     per env, exactly the reviewed plans; manual gates are asked on the
+               terminal (or --auto-approve); a failed validation stops here
+  6. notify    the plan and apply reports: to Slack when SLACK_WEBHOOK_URL is set,
+               printed otherwise
+
+--local runs it on examples/sandbox (or PATH) with the embedded S3-compatible state
+store (started on a free loopback port, data in .olechka/state) and real OpenTofu from
+the cache (make tools); without --base, --head or --uncommitted it treats every unit as
+affected. Everything the run wrote (detect.json, validate.json, plans/, review.json and
+the rendered PR comment, comment.md) goes to --out.
+
+Exit status: 0 when every affected unit was applied or had nothing to apply, 1 when
+validation failed or a unit failed, was blocked or skipped, 3 when an approval was
+declined.`,
+		Example: `  olechka pipeline --local --auto-approve
+  olechka pipeline --local                      # asks before applying production
+  olechka pipeline --base origin/main --plan-only live`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return runPipeline(cmd.Context(), app, &f, args) },
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.local, "local", false, "run on examples/sandbox (or PATH) with the embedded state store and real OpenTofu")
+	fl.BoolVar(&f.autoApprove, "auto-approve", false, "approve manual gates without asking")
+	fl.BoolVar(&f.all, "all", false, "treat every unit as affected (default with --local unless --base, --head or --uncommitted)")
+	fl.StringVar(&f.base, "base", "", "detect: commit to compare against")
+	fl.StringVar(&f.head, "head", "", "detect: commit whose changes are delivered")
+	fl.BoolVar(&f.uncommitted, "uncommitted", false, "detect: compare with the working tree")
+	fl.StringVar(&f.out, "out", "", "folder for the run's files (default: .olechka/pipeline at the repository root)")
+	fl.StringSliceVar(&f.only, "only", nil, "validate: run only these checks")
+	fl.BoolVar(&f.planOnly, "plan-only", false, "stop after review: apply nothing")
+	fl.BoolVar(&f.applyAnyway, "apply-despite-validation", false, "apply even when validation failed (blocked units stay blocked)")
+	fl.BoolVar(&f.postComment, "post-comment", false, "also post the comment to the pull request (GITHUB_TOKEN, --pr via OLECHKA_PR_NUMBER)")
+	fl.IntVar(&f.parallelism, "parallelism", 4, "plan/apply: units run at once")
+	fl.StringVar(&f.policy.PlanRoleName, "plan-role-name", f.policy.PlanRoleName, "review: IAM plan role name")
+	fl.StringVar(&f.policy.ApplyRoleName, "apply-role-name", f.policy.ApplyRoleName, "review: IAM apply role name")
+	f.eval.register(cmd)
+	return cmd
+}
+
+func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string) error {
+	wd, _ := os.Getwd()
+	repo := repoRoot(wd)
+	rootArg := "live"
+	if f.local {
+		rootArg = "examples/sandbox"
+	}
+	if len(args) > 0 {
+		rootArg = args[0]
+	} else if repo != "" {
+		rootArg = filepath.Join(repo, rootArg)
+	}
+	root, err := pathArg([]string{rootArg})
+	if err != nil {
+		return err
+	}
+	if repo == "" {
+		repo = repoRoot(root)
+	}
+	base := repo
+	if base == "" {
+		base = root
+	}
+	out := f.out
+	if out == "" {
+		out = filepath.Join(base, ".olechka", "pipeline")
+	}
+	if out, err = filepath.Abs(out); err != nil {
+		return err
+	}
+	all := f.all || (f.local && f.base == "" && f.head == "" && !f.uncommitted)
+
+	env := map[string]string{}
+	if f.local {
+		env["OLECHKA_LOCAL"] = "1"
+		if app.Getenv("OLECHKA_STATE_ENDPOINT") == "" {
+			dir := filepath.Join(base, ".olechka", "state")
+			srv, err := state.Serve(ctx, state.Options{Dir: dir})
+			if err != nil {
+				return fmt.Errorf("starting the embedded state store: %w", err)
+			}
+			defer srv.Close()
+			env["OLECHKA_STATE_ENDPOINT"] = srv.URL()
+			fmt.Fprintf(app.Stdout, "embedded state store on %s (data in %s)\n", srv.URL(), dir)
+		}
+	}
+	sub := &subApp{app: app, env: env}
+	run := notify.RunFromEnv(sub.getenv)
+	if run.Event == "" {
+		run.Event = "local"
+	}
+	stages := &cliStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
+		only: f.only, parallelism: f.parallelism, eval: f.eval}
+	opts := pipeline.Options{
+		Root: root, Out: out, RepoRoot: repo, Run: run, Stages: stages,
+		Approver: &terminalApprover{in: bufio.NewReader(app.Stdin), out: app.Stdout, auto: f.autoApprove},
+		Notifier: &printNotifier{app: app, getenv: sub.getenv},
+		Evaluator: config.NewEvaluator(config.Options{RepoRoot: repo, AllowRunCmd: f.eval.allowRunCmd,
+			Getenv: func(k string) (string, bool) { v := sub.getenv(k); return v, v != "" }}),
+		Policy: f.policy, Log: app.Stdout,
+		ApplyDespiteValidation: f.applyAnyway, PlanOnly: f.planOnly,
+	}
+	res, err := pipeline.Run(ctx, opts)
+	if err != nil {
+		return &ExitError{Code: 1, Err: err}
+	}
+	if f.postComment && res.Detected != nil {
+		if err := postPipelineComment(ctx, app, run, out, res); err != nil {
+			fmt.Fprintln(app.Stderr, "warning: the comment was not posted:", err)
+		}
+	}
+	fmt.Fprint(app.Stdout, res.Summary())
+	switch {
+	case res.Failed():
+		return &ExitError{Code: 1}
+	case len(res.Declined) > 0:
+		return &ExitError{Code: 3, Err: fmt.Errorf("not approved: %s", strings.Join(res.Declined, ", "))}
+	}
+	return nil
+}
+
+func postPipelineComment(ctx context.Context, app *App, run notify.Run, out string, res *pipeline.Outcome) error {
+	if run.PR == 0 {
+		return errors.New("no pull request number (OLECHKA_PR_NUMBER)")
+	}
+	in, err := pipeline.LoadComment(ctx, run, pipeline.CommentSources{Plans: filepath.Join(out, "plans"),
+		Detect: filepath.Join(out, "detect.json"), Findings: filepath.Join(out, "validate.json"), Review: filepath.Join(out, "review.json")})
+	if err != nil {
+		return err
+	}
+	gh, err := ghnotify.FromEnv(app.Getenv)
+	if err != nil {
+		return err
+	}
+	r, err := gh.UpsertComment(ctx, run.PR, comment.Render(in, comment.Options{}))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "comment on #%d: %s\n", run.PR, r)
+	return nil
+}
+
+// subApp runs olechka's own commands in-process, with extra environment variables.
+type subApp struct {
+	app *App
+	env map[string]string
+}
+
+func (s *subApp) getenv(k string) string {
+	if v, ok := s.env[k]; ok {
+		return v
+	}
+	return s.app.Getenv(k)
+}
+
+// run runs `olechka args...` with stdout going to w; it returns the exit code.
+func (s *subApp) run(ctx context.Context, w io.Writer, args ...string) int {
+	child := App{Stdin: strings.NewReader(""), Stdout: w, Stderr: s.app.Stderr, Getenv: s.getenv}
+	return Main(ctx, child, args)
+}
+
+// cliStages implements the pipeline's stages with olechka's commands.
+type cliStages struct {
+	sub              *subApp
+	all, uncommitted bool
+	base, head       string
+	only             []string
+	parallelism      int
+	eval             evalFlags
+}
+
+func (c *cliStages) evalArgs() []string {
+	if c.eval.allowRunCmd {
+		return []string{"--allow-run-cmd"}
+	}
+	return nil
+}
+
+func (c *cliStages) Detect(ctx context.Context, root string) (*pipeline.Detected, error) {
+	var buf bytes.Buffer
+	if c.all {
+		args := append([]string{"units", "--json"}, c.evalArgs()...)
+		if code := c.sub.run(ctx, &buf, append(args, root)...); code != 0 {
+			return nil, fmt.Errorf("olechka units exited %d", code)
+		}
+		var rows []struct {
+			Path      string `json:"path"`
+			Wave      int    `json:"wave"`
+			Env       string `json:"env"`
+			Tier      string `json:"tier"`
+			Region    string `json:"region"`
+			AccountID string `json:"account_id"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &rows); err != nil {
+			return nil, fmt.Errorf("reading olechka units --json: %w", err)
+		}
+		d := &pipeline.Detected{}
+		for _, r := range rows {
+			d.Units = append(d.Units, pipeline.DetectedUnit{Path: r.Path, Action: "plan", Wave: r.Wave, Env: r.Env,
+				Tier: r.Tier, Region: r.Region, AccountID: r.AccountID, Reasons: []string{"every unit (--all)"}})
+		}
+		return d, nil
+	}
+	args := []string{"detect", "--format", "json"}
+	if c.base != "" {
+		args = append(args, "--base", c.base)
+	}
+	if c.head != "" {
+		args = append(args, "--head", c.head)
+	}
+	if c.uncommitted {
+		args = append(args, "--uncommitted")
+	}
+	args = append(append(args, c.evalArgs()...), root)
+	if code := c.sub.run(ctx, &buf, args...); code != 0 {
+		return nil, fmt.Errorf("olechka detect exited %d", code)
+	}
+	var d pipeline.Detected
+	if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
+		return nil, fmt.Errorf("reading olechka detect --format json: %w", err)
+	}
+	return &d, nil
+}
+
+func (c *cliStages) Validate(ctx context.Context, root, report string) (bool, error) {
+	args := []string{"validate", "--format", "text", "--report", "json=" + report}
+	if len(c.only) > 0 {
+		args = append(args, "--only", strings.Join(c.only, ","))
+	}
+	args = append(append(args, c.evalArgs()...), root)
+	var buf bytes.Buffer
+	code := c.sub.run(ctx, &buf, args...)
+	// Only the verdict: the findings are in the report and the PR comment.
+	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) > 0 {
+		fmt.Fprintf(c.sub.app.Stdout, "  %s\n", lines[len(lines)-1])
+	}
+	switch code {
+	case 0:
+		return true, nil
+	case 1:
+		return false, nil
+	}
+	return false, fmt.Errorf("olechka validate exited %d", code)
+}
+
+func (c *cliStages) Plan(ctx context.Context, root, out string, units, destroy []string) error {
+	for _, batch := range []struct {
+		destroy bool
+		units   []string
+	}{{false, units}, {true, destroy}} {
+		if len(batch.units) == 0 {
+			continue
+		}
+		args := []string{"plan", "--out", out, "--root", root, "--parallelism", fmt.Sprint(c.parallelism)}
+		if batch.destroy {
+			args = append(args, "--destroy")
+		}
+		args = append(args, c.evalArgs()...)
+		for _, u := range batch.units {
+			args = append(args, filepath.Join(root, filepath.FromSlash(u)))
+		}
+		// Exit 1 means some unit failed or was skipped: recorded in the artifacts, and
+		// review blocks it. Only a missing plan folder is the stage failing.
+		c.sub.run(ctx, prefixWriter(c.sub.app.Stdout, "  "), args...)
+		if _, err := os.Stat(filepath.Join(out, "run.json")); err != nil {
+			return fmt.Errorf("olechka plan wrote no plan folder in %s", out)
+		}
+	}
+	return nil
+}
+
+func (c *cliStages) Apply(ctx context.Context, root, plans string, units []string) error {
+	args := append([]string{"apply", "--plans", plans, "--root", root, "--parallelism", fmt.Sprint(c.parallelism)}, c.evalArgs()...)
+	if code := c.sub.run(ctx, prefixWriter(c.sub.app.Stdout, "  "), append(args, units...)...); code != 0 {
+		return fmt.Errorf("olechka apply exited %d", code)
+	}
+	return nil
+}
+
+// terminalApprover asks on the terminal, or approves everything with --auto-approve.
+type terminalApprover struct {
+	in   *bufio.Reader
+	out  io.Writer
+	auto bool
+}
+
+func (a *terminalApprover) Approve(ctx context.Context, g review.ApplyGroup, ds []review.Decision) (bool, error) {
+	fmt.Fprintf(a.out, "\n  Approval needed to apply %s (GitHub environment %s):\n", g.Env, g.Environment)
+	for _, d := range ds {
+		fmt.Fprintf(a.out, "    %-7s %s [%s]: %s\n", d.Gate, d.Unit, d.Counts, strings.Join(d.Reasons, "; "))
+	}
+	if a.auto {
+		fmt.Fprintln(a.out, "  approved (--auto-approve)")
+		return true, nil
+	}
+	fmt.Fprintf(a.out, "  Apply %s? Only 'yes' approves: ", g.Env)
+	line, err := a.in.ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return false, err
+	}
+	yes := strings.TrimSpace(strings.ToLower(line)) == "yes"
+	if errors.Is(err, io.EOF) && line == "" {
+		fmt.Fprintln(a.out, "\n  (no answer: not approved; --auto-approve approves without asking)")
+	}
+	return yes, nil
+}
+
+// printNotifier prints each report, and posts it to Slack when a webhook is set.
+type printNotifier struct {
+	app    *App
+	getenv func(string) string
+}
+
+func (n *printNotifier) Notify(ctx context.Context, rep notify.Report) error {
+	msg := slack.Build(rep)
+	fmt.Fprintf(n.app.Stdout, "  notification: %s\n", msg.Text)
+	for _, line := range strings.Split(strings.TrimRight(rep.Text(), "\n"), "\n")[1:] {
+		fmt.Fprintf(n.app.Stdout, "  %s\n", line)
+	}
+	c, err := slack.FromEnv(n.getenv)
+	if errors.Is(err, slack.ErrNoWebhook) {
+		fmt.Fprintf(n.app.Stdout, "  (printed: %s is not set)\n", slack.EnvWebhook)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := c.Post(ctx, msg); err != nil {
+		return err
+	}
+	fmt.Fprintln(n.app.Stdout, "  posted to Slack")
+	return nil
+}
+
+// prefixWriter indents every line written through it.
+func prefixWriter(w io.Writer, prefix string) io.Writer {
+	return &linePrefixer{w: w, prefix: prefix, bol: true}
+}
+
+type linePrefixer struct {
+	w      io.Writer
+	prefix string
+	bol    bool
+}
+
+func (p *linePrefixer) Write(b []byte) (int, error) {
+	var out bytes.Buffer
+	for _, c := range b {
+		if p.bol {
+			out.WriteString(p.prefix)
+			p.bol = false
+		}
+		out.WriteByte(c)
+		if c == '\n' {
+			p.bol = true
+		}
+	}
+	if _, err := p.w.Write(out.Bytes()); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }

@@ -131,7 +131,12 @@ func ReviewUnits(plans []*artifact.Plan, tree *config.Tree, findings []finding.F
 		if tree != nil {
 			if cu := tree.Unit(m.Unit); cu != nil {
 				u.Approval, u.Environment, u.ApprovalEnvironment = review.Approval(cu)
-				u.Fingerprint = cu.Fingerprint
+				// The fingerprint covers the dependency outputs a plan read from state,
+				// which review does not read: compare it only for units without
+				// dependency blocks. olechka apply checks every unit against its state.
+				if len(cu.Config.Dependency) == 0 {
+					u.Fingerprint = cu.Fingerprint
+				}
 				if u.Env == "" {
 					u.Env = cu.Env
 				}

@@ -193,53 +193,32 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	}
 
 	o.logf("\n== 5/6 apply\n")
+	finalPlans := PlansByUnit(plans)
+	finalDecisions := map[string]review.Decision{}
+	for _, d := range rev.Decisions {
+		finalDecisions[d.Unit] = d
+	}
 	switch {
 	case o.PlanOnly:
 		o.logf("  plan only: nothing is applied\n")
 	case !ok && !o.ApplyDespiteValidation:
 		o.logf("  validation failed: nothing is applied (fix the findings, or see --apply-despite-validation)\n")
-	case len(rev.Groups) == 0:
-		o.logf("  nothing to apply\n")
 	default:
-		byUnit := map[string]review.Decision{}
-		for _, d := range rev.Decisions {
-			byUnit[d.Unit] = d
-		}
-		for _, g := range rev.Groups {
-			var ds []review.Decision
-			for _, u := range g.Units {
-				ds = append(ds, byUnit[u])
-			}
-			o.logf("  %s: %d unit(s) in environment %s", g.Env, len(g.Units), g.Environment)
-			if g.Manual {
-				o.logf(" (needs approval)\n")
-				yes, err := o.Approver.Approve(ctx, g, ds)
-				if err != nil {
-					return out, err
-				}
-				if !yes {
-					o.logf("  %s: not approved, nothing applied\n", g.Env)
-					out.Declined = append(out.Declined, g.Env)
-					continue
-				}
-			} else {
-				o.logf("\n")
-			}
-			if err := o.Stages.Apply(ctx, o.Root, o.PlansDir(), g.Units); err != nil {
-				o.logf("  %s: apply failed: %v\n", g.Env, err)
-				out.ApplyErrors[g.Env] = err
-			}
+		if err := o.applyRounds(ctx, out, rev, finalPlans, finalDecisions); err != nil {
+			return out, err
 		}
 	}
 
 	o.logf("\n== 6/6 notify\n")
-	plans, err = artifact.ReadDir(o.PlansDir())
-	if err != nil {
-		return out, err
+	var all []*artifact.Plan
+	var decisions []review.Decision
+	for _, u := range sortedKeys(finalPlans) {
+		all = append(all, finalPlans[u])
+		decisions = append(decisions, finalDecisions[u])
 	}
-	out.Report = ApplyReport(o.Run, plans, rev.Decisions)
+	out.Report = ApplyReport(o.Run, all, decisions)
 	if o.PlanOnly {
-		out.Report = PlanReport(o.Run, plans, rev.Decisions)
+		out.Report = PlanReport(o.Run, all, decisions)
 	}
 	for _, env := range out.Declined {
 		for i, u := range out.Report.Units {
@@ -252,6 +231,138 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		o.logf("  notification failed: %v\n", err)
 	}
 	return out, nil
+}
+
+// MaxRounds bounds the apply rounds of one run.
+const MaxRounds = 10
+
+// applyRounds applies the reviewed plans env by env. A unit planned with mock outputs of
+// a dependency that is created in the same run is refused by apply once the dependency
+// has real outputs (and its dependents are skipped): those units are planned again with
+// the real outputs, reviewed again and applied in a further round, until a round applies
+// nothing new. finalPlans and finalDecisions end up holding each unit's latest plan and
+// decision.
+func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResult, finalPlans map[string]*artifact.Plan, finalDecisions map[string]review.Decision) error {
+	dir := o.PlansDir()
+	for round := 1; ; round++ {
+		if round > 1 {
+			o.logf("  round %d: %d unit(s) planned again with their dependencies' real outputs, reviewed:\n", round, len(rev.Decisions))
+			for _, line := range strings.Split(strings.TrimRight(rev.Text(), "\n"), "\n") {
+				o.logf("    %s\n", line)
+			}
+		}
+		if len(rev.Groups) == 0 {
+			o.logf("  nothing to apply\n")
+			return nil
+		}
+		declined := o.applyGroups(ctx, out, rev, dir)
+		plans, err := artifact.ReadDir(dir)
+		if err != nil {
+			return err
+		}
+		var retry []string
+		progress := false
+		for _, p := range plans {
+			finalPlans[p.Metadata.Unit] = p
+			a := p.Applied
+			if a == nil {
+				continue
+			}
+			switch a.Status {
+			case "applied", "unchanged":
+				progress = true
+			case "refused", "skipped", "replanned":
+				if !declined[p.Metadata.Env] {
+					retry = append(retry, p.Metadata.Unit)
+				}
+			}
+		}
+		for _, d := range rev.Decisions {
+			finalDecisions[d.Unit] = d
+		}
+		if len(retry) == 0 {
+			return nil
+		}
+		if !progress || round == MaxRounds {
+			o.logf("  %d unit(s) still refused or skipped after round %d: %s\n", len(retry), round, strings.Join(retry, ", "))
+			return nil
+		}
+		dir = filepath.Join(o.Out, fmt.Sprintf("plans-round-%d", round+1))
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		o.logf("\n  round %d: planning %d unit(s) again now that their dependencies are applied\n", round+1, len(retry))
+		if err := o.Stages.Plan(ctx, o.Root, dir, retry, nil); err != nil {
+			return fmt.Errorf("plan (round %d): %w", round+1, err)
+		}
+		rev, _, err = Review(ctx, ReviewOptions{Plans: dir, Root: o.Root, RepoRoot: o.RepoRoot,
+			Evaluator: o.Evaluator, Findings: out.Findings, Policy: o.Policy})
+		if err != nil {
+			return fmt.Errorf("review (round %d): %w", round+1, err)
+		}
+		if err := WriteJSONFile(filepath.Join(dir, "review.json"), rev); err != nil {
+			return err
+		}
+	}
+}
+
+// applyGroups runs one apply job per group, asking for approval where needed; it
+// returns the envs whose approval was declined.
+func (o Options) applyGroups(ctx context.Context, out *Outcome, rev *ReviewResult, dir string) map[string]bool {
+	declined := map[string]bool{}
+	byUnit := map[string]review.Decision{}
+	for _, d := range rev.Decisions {
+		byUnit[d.Unit] = d
+	}
+	for _, g := range rev.Groups {
+		var ds []review.Decision
+		for _, u := range g.Units {
+			ds = append(ds, byUnit[u])
+		}
+		o.logf("  %s: %d unit(s) in environment %s", g.Env, len(g.Units), g.Environment)
+		if g.Manual {
+			o.logf(" (needs approval)\n")
+			yes, err := o.Approver.Approve(ctx, g, ds)
+			if err != nil || !yes {
+				if err != nil {
+					o.logf("  %s: approval failed: %v\n", g.Env, err)
+				}
+				o.logf("  %s: not approved, nothing applied\n", g.Env)
+				declined[g.Env] = true
+				if !contains(out.Declined, g.Env) {
+					out.Declined = append(out.Declined, g.Env)
+				}
+				continue
+			}
+		} else {
+			o.logf("\n")
+		}
+		if err := o.Stages.Apply(ctx, o.Root, dir, g.Units); err != nil {
+			o.logf("  %s: apply: %v\n", g.Env, err)
+			out.ApplyErrors[g.Env] = err
+		} else {
+			delete(out.ApplyErrors, g.Env)
+		}
+	}
+	return declined
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Summary is the closing text: what happened and where the files are.

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -21,6 +22,9 @@ type fakeStages struct {
 	validateOK bool
 	planned    [][]string
 	applied    [][]string
+	// refuseFirst units are refused by their first apply (planned with mocks of a
+	// dependency created in the same run).
+	refuseFirst map[string]bool
 }
 
 var fakeUnits = map[string]pt.Unit{
@@ -55,12 +59,18 @@ func (f *fakeStages) Plan(ctx context.Context, root, out string, units, destroy 
 
 func (f *fakeStages) Apply(ctx context.Context, root, plans string, units []string) error {
 	f.applied = append(f.applied, units)
+	var refused error
 	for _, u := range units {
-		if err := artifact.WriteApplyResult(artifact.UnitDir(plans, u), &artifact.ApplyResult{Unit: u, Status: "applied"}); err != nil {
+		status := "applied"
+		if f.refuseFirst[u] {
+			delete(f.refuseFirst, u)
+			status, refused = "refused", errors.New("exit 3")
+		}
+		if err := artifact.WriteApplyResult(artifact.UnitDir(plans, u), &artifact.ApplyResult{Unit: u, Status: status}); err != nil {
 			return err
 		}
 	}
-	return nil
+	return refused
 }
 
 type fakeApprover struct{ asked, approve []string }
@@ -143,5 +153,32 @@ func TestRunStopsBeforeApplyWhenValidationFails(t *testing.T) {
 	}
 	if !out.Failed() || !strings.Contains(log.String(), "validation failed: nothing is applied") {
 		t.Errorf("failed=%v log:\n%s", out.Failed(), log.String())
+	}
+}
+
+func TestRunPlansAgainWhatWasRefused(t *testing.T) {
+	st := &fakeStages{t: t, validateOK: true, refuseFirst: map[string]bool{"production/eu/app": true}}
+	ap := &fakeApprover{approve: []string{"dev", "production"}}
+	var log bytes.Buffer
+	dir := t.TempDir()
+	out, err := Run(context.Background(), Options{Root: "tree", Out: dir, Stages: st, Approver: ap, Notifier: &fakeNotifier{}, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.planned) != 2 || !reflect.DeepEqual(st.planned[1], []string{"production/eu/app"}) {
+		t.Fatalf("planned %v: the refused unit must be planned again", st.planned)
+	}
+	if len(st.applied) != 3 || !reflect.DeepEqual(st.applied[2], []string{"production/eu/app"}) {
+		t.Errorf("applied %v", st.applied)
+	}
+	// The new plan was reviewed (and approved) again before its apply.
+	if !reflect.DeepEqual(ap.asked, []string{"dev@dev-approval", "production@production", "production@production"}) {
+		t.Errorf("asked %v", ap.asked)
+	}
+	if out.Failed() || out.Report.Tally()[notify.Applied] != 3 {
+		t.Errorf("failed=%v report %+v\n%s", out.Failed(), out.Report.Tally(), log.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "plans-round-2", "units", "production", "eu", "app", "apply.json")); err != nil {
+		t.Errorf("round 2's plans: %v", err)
 	}
 }
