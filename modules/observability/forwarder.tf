@@ -93,7 +93,6 @@ data "aws_iam_policy_document" "forwarder" {
     resources = [aws_sqs_queue.forwarder_dlq[0].arn]
   }
 
-  #trivy:ignore:AVD-AWS-0057 X-Ray's PutTraceSegments and PutTelemetryRecords have no resource-level permissions; AWS requires Resource "*".
   statement {
     sid       = "Tracing"
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]

@@ -1,8 +1,6 @@
 # Server access logs of the state bucket. S3 log delivery writes only to SSE-S3
 # buckets (SSE-KMS targets are not supported), so this bucket cannot use the state key.
 
-#trivy:ignore:AVD-AWS-0132 S3 server access log delivery supports only SSE-S3 (AES256) target buckets.
-#trivy:ignore:AVD-AWS-0089 This bucket is itself the access log sink; logging it would recurse.
 resource "aws_s3_bucket" "logs" {
   bucket = local.log_bucket
 
@@ -33,7 +31,6 @@ resource "aws_s3_bucket_versioning" "logs" {
   }
 }
 
-#trivy:ignore:AVD-AWS-0132 S3 server access log delivery supports only SSE-S3 (AES256) target buckets.
 resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
   bucket = aws_s3_bucket.logs.id
 
