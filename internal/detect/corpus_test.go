@@ -384,3 +384,37 @@ func dump(res *detect.Result) string {
 	b, _ := json.MarshalIndent(res.Units, "", "  ")
 	return string(b)
 }
+
+// TestFastPathMatchesFull combines pairs of corpus changes in one commit and checks
+// that evaluating only the units whose files changed gives the same answer as
+// evaluating every unit at both commits.
+func TestFastPathMatchesFull(t *testing.T) {
+	for i := range corpus {
+		a, b := corpus[i], corpus[(i+7)%len(corpus)]
+		if a.setup != nil || b.setup != nil {
+			continue
+		}
+		t.Run(a.name+" + "+b.name, func(t *testing.T) {
+			t.Parallel()
+			r := newRepo(t, fixture())
+			r.git("checkout", "-q", "-b", "change")
+			a.change(r)
+			b.change(r)
+			r.commit("both")
+			ctx := context.Background()
+			fast, err := detect.Run(ctx, detect.Options{Root: filepath.Join(r.dir, "live")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := detect.Run(ctx, detect.Options{Root: filepath.Join(r.dir, "live"), Full: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fa, _ := json.MarshalIndent(fast, "", " ")
+			fb, _ := json.MarshalIndent(full, "", " ")
+			if string(fa) != string(fb) {
+				t.Errorf("the fast path and a full evaluation disagree:\nfast: %s\nfull: %s", fa, fb)
+			}
+		})
+	}
+}
