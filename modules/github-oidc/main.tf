@@ -13,7 +13,7 @@ locals {
   state_buckets   = [for b in var.state_bucket_names : "arn:${local.partition}:s3:::${b}"]
   state_objects   = [for b in var.state_bucket_names : "arn:${local.partition}:s3:::${b}/*"]
   state_lockfiles = [for b in var.state_bucket_names : "arn:${local.partition}:s3:::${b}/*.tflock"]
-  lock_tables     = ["arn:${local.partition}:dynamodb:*:${var.aws_account_id}:table/${var.lock_table_name}"]
+  lock_tables     = ["arn:${local.partition}:dynamodb:${var.aws_region}:${var.aws_account_id}:table/${var.lock_table_name}"]
   # S3 without s3:* (trivy AWS-0345): what managing buckets takes, nothing account-wide.
   s3_actions = [
     "s3:CreateBucket", "s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteBucketOwnershipControls",
@@ -109,7 +109,7 @@ data "aws_iam_policy_document" "state" {
   statement {
     sid       = "StateKey"
     actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey"]
-    resources = ["arn:${local.partition}:kms:*:${var.aws_account_id}:key/*"]
+    resources = ["arn:${local.partition}:kms:${var.aws_region}:${var.aws_account_id}:key/*"]
 
     condition {
       test     = "ForAnyValue:StringEquals"

@@ -40,17 +40,6 @@ variable "aws_account_id" {
   }
 }
 
-variable "service" {
-  description = "Service name used as the prefix of resource names."
-  type        = string
-  default     = "ai-tools"
-
-  validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,19}$", var.service))
-    error_message = "The service must be 2 to 20 lowercase letters, digits or hyphens, starting with a letter."
-  }
-}
-
 variable "tags" {
   description = "Extra tags for every resource (the provider's default_tags already carry environment, service, managed-by and repository)."
   type        = map(string)
@@ -127,7 +116,7 @@ variable "apply_subjects" {
 }
 
 variable "state_bucket_names" {
-  description = "State buckets both roles use (terraform-state-<account>-<region>), one per region the account deploys to."
+  description = "State buckets both roles use (terraform-state-<account>-<state_region>); the lock table and state key are looked for in aws_region, the state region, where this module is applied."
   type        = list(string)
 
   validation {

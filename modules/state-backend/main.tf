@@ -51,7 +51,7 @@ data "aws_kms_key" "state" {
 resource "aws_kms_key" "state" {
   count = var.create_kms_key ? 1 : 0
 
-  description             = "OpenTofu state of account ${var.aws_account_id} in ${var.aws_region} (bucket ${local.bucket}, table ${var.lock_table_name})"
+  description             = "OpenTofu state of the ${var.environment} account ${var.aws_account_id} in ${var.aws_region} (bucket ${local.bucket}, table ${var.lock_table_name})"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
   policy                  = data.aws_iam_policy_document.key.json
