@@ -198,13 +198,26 @@ func (r *runner) tablePITR() setting {
 			return cur == string(types.PointInTimeRecoveryStatusEnabled), cur, nil
 		},
 		put: func(ctx context.Context) error {
-			_, err := r.ddb.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{
-				TableName: aws.String(r.opts.Table),
-				PointInTimeRecoverySpecification: &types.PointInTimeRecoverySpecification{
-					PointInTimeRecoveryEnabled: aws.Bool(true),
-				},
-			})
-			return err
+			// A table created moments ago answers ContinuousBackupsUnavailableException
+			// until its backups are ready: wait for it.
+			ctx, cancel := context.WithTimeout(ctx, r.opts.PollTimeout)
+			defer cancel()
+			for {
+				_, err := r.ddb.UpdateContinuousBackups(ctx, &dynamodb.UpdateContinuousBackupsInput{
+					TableName: aws.String(r.opts.Table),
+					PointInTimeRecoverySpecification: &types.PointInTimeRecoverySpecification{
+						PointInTimeRecoveryEnabled: aws.Bool(true),
+					},
+				})
+				if !hasCode(err, "ContinuousBackupsUnavailableException") {
+					return err
+				}
+				select {
+				case <-ctx.Done():
+					return fmt.Errorf("point-in-time recovery still unavailable after %s: %s", r.opts.PollTimeout, errText(err))
+				case <-time.After(r.opts.Poll):
+				}
+			}
 		},
 	}
 }

@@ -394,3 +394,44 @@ func TestEncryptionPolicyAndLifecycleDriftOnAFullS3(t *testing.T) {
 		t.Errorf("after fix with alias: %+v", stepOf(t, r, stateRes, "encryption"))
 	}
 }
+
+// pitrDynamo wraps a real (dynalite) client with AWS's behaviour dynalite lacks: point-in-
+// time recovery, which a new table refuses for a while (ContinuousBackupsUnavailable).
+type pitrDynamo struct {
+	DynamoDBAPI
+	refusals int
+	enabled  bool
+	calls    int
+}
+
+func (p *pitrDynamo) DescribeContinuousBackups(context.Context, *dynamodb.DescribeContinuousBackupsInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeContinuousBackupsOutput, error) {
+	st := ddbtypes.PointInTimeRecoveryStatusDisabled
+	if p.enabled {
+		st = ddbtypes.PointInTimeRecoveryStatusEnabled
+	}
+	return &dynamodb.DescribeContinuousBackupsOutput{ContinuousBackupsDescription: &ddbtypes.ContinuousBackupsDescription{
+		ContinuousBackupsStatus:        ddbtypes.ContinuousBackupsStatusEnabled,
+		PointInTimeRecoveryDescription: &ddbtypes.PointInTimeRecoveryDescription{PointInTimeRecoveryStatus: st},
+	}}, nil
+}
+
+func (p *pitrDynamo) UpdateContinuousBackups(context.Context, *dynamodb.UpdateContinuousBackupsInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateContinuousBackupsOutput, error) {
+	p.calls++
+	if p.calls <= p.refusals {
+		return nil, &ddbtypes.ContinuousBackupsUnavailableException{Message: aws.String("Backups are being enabled for the table")}
+	}
+	p.enabled = true
+	return &dynamodb.UpdateContinuousBackupsOutput{}, nil
+}
+
+func TestPointInTimeRecoveryWaitsForANewTable(t *testing.T) {
+	s3c := testS3(startGofakes3(t))
+	ddb := &pitrDynamo{DynamoDBAPI: testDynamoDB(startDynalite(t)), refusals: 2}
+	r := mustRun(t, s3c, ddb, testOptions())
+	if s := stepOf(t, r, tableRes, "point-in-time recovery"); s.Status != Set || ddb.calls != 3 {
+		t.Errorf("pitr step %+v after %d calls", s, ddb.calls)
+	}
+	if s := stepOf(t, mustRun(t, s3c, ddb, testOptions()), tableRes, "point-in-time recovery"); s.Status != OK {
+		t.Errorf("second run pitr %+v", s)
+	}
+}
