@@ -28,7 +28,7 @@ import (
 type pipelineFlags struct {
 	local, autoApprove, all, uncommitted bool
 	planOnly, applyAnyway, postComment   bool
-	base, head, out                      string
+	base, head, out, workDir             string
 	only                                 []string
 	parallelism                          int
 	policy                               review.Policy
@@ -79,6 +79,7 @@ declined.`,
 	fl.BoolVar(&f.applyAnyway, "apply-despite-validation", false, "apply even when validation failed (blocked units stay blocked)")
 	fl.BoolVar(&f.postComment, "post-comment", false, "also post the comment to the pull request (GITHUB_TOKEN, --pr via OLECHKA_PR_NUMBER)")
 	fl.IntVar(&f.parallelism, "parallelism", 4, "plan/apply: units run at once")
+	fl.StringVar(&f.workDir, "work-dir", "", "plan/apply: where units' working directories live (default: plan's)")
 	fl.StringVar(&f.policy.PlanRoleName, "plan-role-name", f.policy.PlanRoleName, "review: IAM plan role name")
 	fl.StringVar(&f.policy.ApplyRoleName, "apply-role-name", f.policy.ApplyRoleName, "review: IAM apply role name")
 	f.eval.register(cmd)
@@ -137,7 +138,7 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 		run.Event = "local"
 	}
 	stages := &cliStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
-		only: f.only, parallelism: f.parallelism, eval: f.eval}
+		only: f.only, parallelism: f.parallelism, workDir: f.workDir, eval: f.eval}
 	opts := pipeline.Options{
 		Root: root, Out: out, RepoRoot: repo, Run: run, Stages: stages,
 		Approver: &terminalApprover{in: bufio.NewReader(app.Stdin), out: app.Stdout, auto: f.autoApprove},
@@ -213,6 +214,7 @@ type cliStages struct {
 	base, head       string
 	only             []string
 	parallelism      int
+	workDir          string
 	eval             evalFlags
 }
 
@@ -221,6 +223,15 @@ func (c *cliStages) evalArgs() []string {
 		return []string{"--allow-run-cmd"}
 	}
 	return nil
+}
+
+// tofuArgs are the flags plan and apply share.
+func (c *cliStages) tofuArgs() []string {
+	args := []string{"--parallelism", fmt.Sprint(c.parallelism)}
+	if c.workDir != "" {
+		args = append(args, "--work-dir", c.workDir)
+	}
+	return append(args, c.evalArgs()...)
 }
 
 func (c *cliStages) Detect(ctx context.Context, root string) (*pipeline.Detected, error) {
@@ -298,11 +309,10 @@ func (c *cliStages) Plan(ctx context.Context, root, out string, units, destroy [
 		if len(batch.units) == 0 {
 			continue
 		}
-		args := []string{"plan", "--out", out, "--root", root, "--parallelism", fmt.Sprint(c.parallelism)}
+		args := append([]string{"plan", "--out", out, "--root", root}, c.tofuArgs()...)
 		if batch.destroy {
 			args = append(args, "--destroy")
 		}
-		args = append(args, c.evalArgs()...)
 		for _, u := range batch.units {
 			args = append(args, filepath.Join(root, filepath.FromSlash(u)))
 		}
@@ -317,7 +327,7 @@ func (c *cliStages) Plan(ctx context.Context, root, out string, units, destroy [
 }
 
 func (c *cliStages) Apply(ctx context.Context, root, plans string, units []string) error {
-	args := append([]string{"apply", "--plans", plans, "--root", root, "--parallelism", fmt.Sprint(c.parallelism)}, c.evalArgs()...)
+	args := append([]string{"apply", "--plans", plans, "--root", root}, c.tofuArgs()...)
 	if code := c.sub.run(ctx, prefixWriter(c.sub.app.Stdout, "  "), append(args, units...)...); code != 0 {
 		return fmt.Errorf("olechka apply exited %d", code)
 	}

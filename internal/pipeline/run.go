@@ -103,9 +103,12 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return nil, err
 	}
-	// A plan folder left by an earlier run must not be mixed into this one.
-	if err := os.RemoveAll(o.PlansDir()); err != nil {
-		return nil, err
+	// Plan folders left by an earlier run must not be mixed into this one.
+	old, _ := filepath.Glob(filepath.Join(o.Out, "plans-round-*"))
+	for _, d := range append(old, o.PlansDir()) {
+		if err := os.RemoveAll(d); err != nil {
+			return nil, err
+		}
 	}
 	out := &Outcome{Out: o.Out, ApplyErrors: map[string]error{}}
 

@@ -1,0 +1,202 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
+	"github.com/terragrunt-olechka/olechka/internal/state"
+	"github.com/terragrunt-olechka/olechka/internal/testenv"
+)
+
+// copyTree copies a folder (the sandbox) into a temporary one.
+func copyTree(t *testing.T, src string) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), filepath.Base(src))
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			if d.Name() == ".terragrunt-cache" || d.Name() == ".terraform" {
+				return filepath.SkipDir
+			}
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// slackRecorder is an incoming webhook that keeps every message's text.
+type slackRecorder struct {
+	mu    sync.Mutex
+	texts []string
+}
+
+func (s *slackRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var m struct {
+		Text   string            `json:"text"`
+		Blocks []json.RawMessage `json:"blocks"`
+	}
+	b, _ := io.ReadAll(r.Body)
+	if err := json.Unmarshal(b, &m); err != nil || len(m.Blocks) == 0 {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, "invalid_payload")
+		return
+	}
+	s.mu.Lock()
+	s.texts = append(s.texts, m.Text)
+	s.mu.Unlock()
+	io.WriteString(w, "ok")
+}
+
+// TestPipelineLocalEndToEnd runs `olechka pipeline --local` on a copy of
+// examples/sandbox with real OpenTofu and the embedded state store: the first run
+// applies dev and staging (auto tiers) and leaves production unapplied because its
+// approval is declined on the terminal; the second, with --auto-approve, applies
+// production. Dependents planned on mock outputs are planned again in later rounds.
+func TestPipelineLocalEndToEnd(t *testing.T) {
+	testenv.Tool(t, "tofu")
+	testenv.File(t, "tofurc")
+	cache := testenv.CacheDir(t)
+	tree := copyTree(t, filepath.Join(testenv.RepoRoot(t), "examples", "sandbox"))
+	work := t.TempDir()
+	out := filepath.Join(t.TempDir(), "run")
+
+	ctx := t.Context()
+	srv, err := state.Serve(ctx, state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// One bucket per sandbox account, made up front (units of one account start together).
+	for _, acct := range []string{"111111111111", "222222222222", "333333333333"} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPut, srv.URL()+"/olechka-sandbox-state-"+acct, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	slackRec := &slackRecorder{}
+	hook := httptest.NewServer(slackRec)
+	defer hook.Close()
+
+	env := map[string]string{
+		"OLECHKA_CACHE":          cache,
+		"OLECHKA_STATE_ENDPOINT": srv.URL(),
+		"SLACK_WEBHOOK_URL":      hook.URL + "/services/T/B/secret",
+		"PATH":                   os.Getenv("PATH"),
+		"HOME":                   os.Getenv("HOME"),
+	}
+	// The sandbox's modules are not AWS resources: the AWS policies (tags, KMS keys) and
+	// the AWS schema do not apply to them.
+	args := []string{"pipeline", "--local", "--out", out, "--work-dir", work, "--only", "fmt,lint,security,cost", tree}
+	runPipe := func(stdin string, extra ...string) (string, int) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		code := Main(ctx, App{Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr,
+			Getenv: func(k string) string { return env[k] }}, append(args[:1:1], append(extra, args[1:]...)...))
+		return stdout.String() + stderr.String(), code
+	}
+
+	// Run 1: production's approval is declined.
+	log, code := runPipe("no\n")
+	if code != 3 {
+		t.Fatalf("run 1: exit %d, want 3 (approval declined)\n%s", code, log)
+	}
+	for _, want := range []string{"== 1/6 detect", "== 2/6 validate", "== 3/6 plan", "== 4/6 review", "== 5/6 apply", "== 6/6 notify",
+		"Approval needed to apply production (GitHub environment production)", "production: not approved, nothing applied",
+		"round 2", "PR comment: " + filepath.Join(out, "comment.md")} {
+		if !strings.Contains(log, want) {
+			t.Errorf("run 1 output lacks %q", want)
+		}
+	}
+	statuses := finalStatuses(t, out)
+	for u, s := range statuses {
+		want := "applied"
+		if strings.HasPrefix(u, "production/") {
+			want = ""
+		}
+		if s != want {
+			t.Errorf("run 1: %s: %q, want %q", u, s, want)
+		}
+	}
+	if len(statuses) != 12 {
+		t.Errorf("run 1: %d units, want the sandbox's 12", len(statuses))
+	}
+	c, err := os.ReadFile(filepath.Join(out, "comment.md"))
+	if err != nil || !strings.HasPrefix(string(c), comment.Marker) || !strings.Contains(string(c), "production/eu-central-1/storage") || !strings.Contains(string(c), "```mermaid") {
+		t.Errorf("comment.md: %v\n%.400s", err, c)
+	}
+
+	// Run 2: approved; production is applied, dev and staging have nothing to do.
+	log, code = runPipe("", "--auto-approve")
+	if code != 0 {
+		t.Fatalf("run 2: exit %d\n%s", code, log)
+	}
+	statuses = finalStatuses(t, out)
+	for u, s := range statuses {
+		want := "unchanged"
+		if strings.HasPrefix(u, "production/") {
+			want = "applied"
+		}
+		if s != want && !(want == "unchanged" && s == "") {
+			t.Errorf("run 2: %s: %q, want %q", u, s, want)
+		}
+	}
+	if !strings.Contains(log, "approved (--auto-approve)") || !strings.Contains(log, "units: 5 applied, 7 no-changes") {
+		t.Errorf("run 2 output:\n%s", log)
+	}
+
+	slackRec.mu.Lock()
+	texts := append([]string(nil), slackRec.texts...)
+	slackRec.mu.Unlock()
+	if len(texts) != 4 || !strings.Contains(texts[1], "Apply: ") || !strings.Contains(texts[3], "5 applied") {
+		t.Errorf("Slack messages: %q", texts)
+	}
+	if strings.Contains(log, "secret") {
+		t.Error("the webhook URL was printed")
+	}
+}
+
+// finalStatuses returns each unit's apply status from the run's latest plan folders.
+func finalStatuses(t *testing.T, out string) map[string]string {
+	t.Helper()
+	dirs, _ := filepath.Glob(filepath.Join(out, "plans-round-*"))
+	dirs = append([]string{filepath.Join(out, "plans")}, dirs...)
+	got := map[string]string{}
+	for _, d := range dirs {
+		ps, err := artifact.ReadDir(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range ps {
+			s := ""
+			if p.Applied != nil {
+				s = p.Applied.Status
+			}
+			got[p.Metadata.Unit] = s
+		}
+	}
+	return got
+}
