@@ -249,26 +249,66 @@ type ExitError struct {
 }
 
 func (e *ExitError) Error() string {
-	msg := fmt.Sprintf("%s exited with %d", strings.Join(e.Args, " "), e.ExitCode)
+	cmd := strings.Join(e.Args, " ")
+	if len(e.Args) >= 2 {
+		cmd = e.Args[0] + " " + e.Args[1]
+	}
+	msg := fmt.Sprintf("%s exited with %d", cmd, e.ExitCode)
 	if s := errorSummary(e.Output); s != "" {
 		msg += ": " + s
 	}
 	return msg
 }
 
-// errorSummary picks OpenTofu's "Error: ..." lines out of its output.
+var diagLocation = regexp.MustCompile(`^on (\S+) line (\d+)`)
+
+// errorSummary condenses OpenTofu's error boxes: "Summary (file:line): detail" per error.
 func errorSummary(out string) string {
 	var errs []string
-	for _, line := range strings.Split(out, "\n") {
-		l := strings.TrimSpace(strings.TrimLeft(line, "│╷╵ "))
-		if strings.HasPrefix(l, "Error: ") {
-			errs = append(errs, strings.TrimPrefix(l, "Error: "))
+	lines := strings.Split(out, "\n")
+	for i := 0; i < len(lines); i++ {
+		l := strings.TrimSpace(strings.TrimLeft(lines[i], "│╷╵ "))
+		if !strings.HasPrefix(l, "Error: ") {
+			continue
 		}
+		summary := strings.TrimPrefix(l, "Error: ")
+		var loc string
+		var para, last []string
+		for j := i + 1; j < len(lines); j++ {
+			raw := lines[j]
+			if strings.HasPrefix(strings.TrimSpace(raw), "╵") || strings.HasPrefix(strings.TrimSpace(raw), "Error: ") {
+				break
+			}
+			t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(raw), "│"))
+			if m := diagLocation.FindStringSubmatch(t); m != nil && loc == "" {
+				loc = m[1] + ":" + m[2]
+			}
+			if t == "" {
+				if len(para) > 0 {
+					last = para
+				}
+				para = nil
+				continue
+			}
+			para = append(para, t)
+		}
+		if len(para) > 0 {
+			last = para
+		}
+		msg := summary
+		if loc != "" {
+			msg += " (" + loc + ")"
+		}
+		// The closing paragraph is the explanation, unless it is the source snippet.
+		if len(last) > 0 && !diagLocation.MatchString(last[0]) && !strings.ContainsAny(strings.Join(last, ""), "├│") {
+			msg += ": " + strings.Join(last, " ")
+		}
+		errs = append(errs, msg)
 	}
 	if len(errs) == 0 {
-		lines := strings.Split(strings.TrimSpace(out), "\n")
-		if len(lines) > 0 {
-			return strings.TrimSpace(lines[len(lines)-1])
+		trimmed := strings.Split(strings.TrimSpace(out), "\n")
+		if len(trimmed) > 0 {
+			return strings.TrimSpace(trimmed[len(trimmed)-1])
 		}
 		return ""
 	}

@@ -276,3 +276,39 @@ func TestRealTofu(t *testing.T) {
 		t.Error("state content reached the log")
 	}
 }
+
+func TestErrorSummary(t *testing.T) {
+	out := `
+Planning failed. OpenTofu encountered an error while generating this plan.
+
+╷
+│ Error: Resource precondition failed
+│ 
+│   on main.tf line 18, in resource "terraform_data" "service":
+│   18:       condition     = var.fail_plan == ""
+│     ├────────────────
+│     │ var.fail_plan is "broken on purpose"
+│ 
+│ fail_plan is set: broken on purpose
+╵
+╷
+│ Error: Invalid value for variable
+│ 
+│   on variables.tf line 3:
+│    3: variable "x" {
+│ 
+╵
+`
+	got := errorSummary(out)
+	want := `Resource precondition failed (main.tf:18): fail_plan is set: broken on purpose; Invalid value for variable (variables.tf:3)`
+	if got != want {
+		t.Errorf("errorSummary =\n%s\nwant\n%s", got, want)
+	}
+	e := &ExitError{Args: []string{"tofu", "plan", "-out=x"}, ExitCode: 1, Output: out}
+	if !strings.HasPrefix(e.Error(), "tofu plan exited with 1: Resource precondition failed") {
+		t.Errorf("ExitError = %s", e)
+	}
+	if errorSummary("plain failure\nlast line\n") != "last line" {
+		t.Error("no box: last line expected")
+	}
+}

@@ -23,7 +23,9 @@ resource "time_sleep" "rollout" {
   count = var.rollout_duration == "0s" ? 0 : 1
 
   create_duration = var.rollout_duration
+  # A new image rolls out again: the sleep is replaced, so it runs on every deployment.
   triggers = {
     deployment = terraform_data.service.id
+    image_tag  = var.image_tag
   }
 }
