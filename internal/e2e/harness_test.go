@@ -54,15 +54,15 @@ const (
 
 // harness is one test's sandbox copy, state store and olechka invocations.
 type harness struct {
-	t      *testing.T
-	ctx    context.Context
-	sb     string // the sandbox copy
-	root   string // the tree root olechka plans (sb/dev)
-	work   string
-	out    string // where local_file writes
-	srv    *state.Server
-	s3     *s3.Client
-	extra  []string // flags added to every plan/apply
+	t     *testing.T
+	ctx   context.Context
+	sb    string // the sandbox copy
+	root  string // the tree root olechka plans (sb/dev)
+	work  string
+	out   string // where local_file writes
+	srv   *state.Server
+	s3    *s3.Client
+	extra []string // flags added to every plan/apply
 }
 
 func newHarness(t *testing.T) *harness {
@@ -453,4 +453,3 @@ func (h *harness) lockItems(db *dynamodb.Client, table string) int {
 	}
 	return n
 }
-
