@@ -14,6 +14,10 @@ locals {
   # The forwarder's deployment zip, built before plan/apply by the unit's before_hook
   # (go run ./cmd/alarm-forwarder/package); same source, same bytes.
   forwarder_package = "${local.repo}/.olechka/dist/alarm-forwarder.zip"
+  # The forwarder's Go sources are part of these units: a change to them is a change to
+  # every observability unit (olechka detect re-plans them), recorded as a tag.
+  forwarder_sources     = sort([for f in setunion(fileset(local.repo, "cmd/alarm-forwarder/**/*.go"), fileset(local.repo, "internal/alarm/**/*.go")) : f if !endswith(f, "_test.go")])
+  forwarder_source_hash = sha256(join("\n", [for f in local.forwarder_sources : "${f} ${sha256(file("${local.repo}/${f}"))}"]))
 
   # X-Ray sampling by tier: everything interesting in dev, a trickle in production.
   xray_rate = { dev = 0.5, staging = 0.1, production = 0.05 }
@@ -45,6 +49,7 @@ locals {
       }
       slack_enabled          = true
       forwarder_package_path = local.forwarder_package
+      forwarder_source_hash  = local.forwarder_source_hash
       forwarder_log_level    = local.env.tier == "dev" ? "debug" : "info"
     }
   }

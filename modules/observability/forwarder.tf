@@ -145,7 +145,7 @@ resource "aws_lambda_function" "forwarder" {
     target_arn = aws_sqs_queue.forwarder_dlq[0].arn
   }
 
-  tags = local.tags
+  tags = merge(local.tags, var.forwarder_source_hash == "" ? {} : { source-sha256 = var.forwarder_source_hash })
 
   depends_on = [aws_iam_role_policy.forwarder]
 }

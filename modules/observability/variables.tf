@@ -258,6 +258,17 @@ variable "forwarder_package_path" {
   }
 }
 
+variable "forwarder_source_hash" {
+  description = "Digest of the forwarder's Go sources, kept as a tag on the function so a source change shows in the plan (the zip's own hash decides the code update)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.forwarder_source_hash == "" || can(regex("^[0-9a-f]{64}$", var.forwarder_source_hash))
+    error_message = "The forwarder_source_hash must be a hex SHA-256."
+  }
+}
+
 variable "slack_webhook_secret_arn" {
   description = "Existing Secrets Manager secret holding the Slack webhook URL; empty creates <service>/<environment>/slack-alarm-webhook (its value is set by hand, see docs/observability.md)."
   type        = string

@@ -342,7 +342,12 @@ func TestObservabilityHookBuildsTheForwarder(t *testing.T) {
 	if i := slices.Index(hooks[0].Execute, "-o"); i < 0 || hooks[0].Execute[i+1] != in["forwarder_package_path"] {
 		t.Errorf("the hook writes %v, the module reads %v", hooks[0].Execute, in["forwarder_package_path"])
 	}
-	if _, err := os.Stat(filepath.Join(testenv.RepoRoot(t), "cmd", "alarm-forwarder", "package", "main.go")); err != nil {
+	main := filepath.Join(testenv.RepoRoot(t), "cmd", "alarm-forwarder", "main.go")
+	if _, err := os.Stat(main); err != nil {
 		t.Error(err)
+	}
+	// The forwarder's sources belong to the unit: changing them changes the unit.
+	if h, _ := in["forwarder_source_hash"].(string); len(h) != 64 || !slices.Contains(u.Files, main) {
+		t.Errorf("forwarder_source_hash %q; unit files include main.go: %v", h, slices.Contains(u.Files, main))
 	}
 }
