@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/validate/hclfmt"
 	"github.com/terragrunt-olechka/olechka/internal/validate/schema"
 )
 
@@ -20,7 +22,7 @@ type RunnerOptions struct {
 
 // DefaultRunners wires in the fmt, schema, security and tflint checks.
 func DefaultRunners(o RunnerOptions) Runners {
-	var r Runners
+	r := Runners{Fmt: fmtParallel}
 	schemaFile := o.SchemaFile
 	if schemaFile == "" && o.CacheDir != "" {
 		schemaFile = filepath.Join(o.CacheDir, "aws-schema.json.gz")
@@ -43,4 +45,51 @@ func DefaultRunners(o RunnerOptions) Runners {
 	}
 	r.TflintNote = "tflint is not wired into this olechka yet"
 	return r
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+// fmtParallel checks the formatting of every .hcl/.tf file under dir on all cores.
+func fmtParallel(ctx context.Context, dir string) ([]finding.Finding, error) {
+	files, err := hclfmt.Files(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]finding.Finding, len(files))
+	errs := make([]error, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f, err := hclfmt.FormatFile(files[i])
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				out[i] = f.Findings()
+			}
+		}()
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []finding.Finding
+	for i := range files {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		all = append(all, out[i]...)
+	}
+	return all, ctx.Err()
 }

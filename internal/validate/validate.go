@@ -288,6 +288,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		res.Checks = append(res.Checks, *cr)
 		res.Findings = append(res.Findings, fs...)
 	}
+	if s.tree != nil {
+		res.Units = len(s.tree.Units)
+	}
 	res.Duration = time.Since(start)
 	return res, nil
 }

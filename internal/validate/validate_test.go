@@ -30,10 +30,10 @@ inputs = {
   tier        = local.env.locals.tier
   aws_region  = local.region.locals.aws_region
   tags = {
-    environment  = local.env.locals.environment
-    service      = "ai-tools"
-    managed-by   = "terragrunt"
-    repository   = "github.com/terragrunt-olechka/olechka"
+    environment = local.env.locals.environment
+    service     = "ai-tools"
+    managed-by  = "terragrunt"
+    repository  = "github.com/terragrunt-olechka/olechka"
   }
 }
 `,
@@ -602,3 +602,27 @@ func TestPlansFeedPolicyAndCost(t *testing.T) {
 }
 
 func near2(a, b float64) bool { return a-b < 0.011 && b-a < 0.011 }
+
+func TestFmtCheckWired(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"live/production/eu-central-1/region.hcl": "locals {\n  aws_region =    \"eu-central-1\"\n}\n",
+		"modules/alb/extra.tf":                    "locals {\nx = 1\n}\n",
+	})
+	r := run(t, dir, Options{Only: []string{"fmt"}, Runners: DefaultRunners(RunnerOptions{})})
+	var files []string
+	for _, f := range r.Findings {
+		if f.Check == "fmt" && f.Level == finding.Error {
+			files = append(files, f.File)
+		}
+	}
+	if strings.Join(files, " ") != "live/production/eu-central-1/region.hcl modules/alb/extra.tf" {
+		t.Fatalf("unformatted files in the tree and in a module outside it: %v\n%s", files, dump(r))
+	}
+	if c := r.Check(CheckFmt); c.Status != StatusFailed || c.Note != "4 folders" {
+		t.Fatalf("%+v", c)
+	}
+	r = run(t, writeTree(t, nil), Options{Only: []string{"fmt"}, Runners: DefaultRunners(RunnerOptions{})})
+	if c := r.Check(CheckFmt); c.Status != StatusPassed {
+		t.Fatalf("formatted tree: %+v\n%s", c, dump(r))
+	}
+}
