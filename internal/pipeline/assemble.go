@@ -210,7 +210,7 @@ func CommentPlan(p *artifact.Plan) *comment.Plan {
 			cp.Error = "the plan failed (see plan.log in the artifacts)"
 		}
 	case artifact.StatusSkipped:
-		cp.Error = "not planned: dependency " + m.SkippedBecause + " failed"
+		cp.Skipped = "dependency " + m.SkippedBecause + " did not plan"
 	default:
 		cp.Text = readPlanText(p)
 	}

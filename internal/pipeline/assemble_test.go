@@ -61,7 +61,7 @@ func TestReviewAndComment(t *testing.T) {
 	for _, s := range []string{
 		"inputs.cidr", "upstream dev/eu-central-1/vpc changed",
 		"Error: Unsupported argument", // a failed plan shows its error (and plan.log's tail)
-		"not planned: dependency dev/eu-central-1/ecs failed",
+		"skipped: dependency dev/eu-central-1/ecs did not plan",
 		"♻️ `aws_rds_cluster.main` replace — **stateful**",
 		"Planned with mock outputs of vpc",
 		"⏸️ approval (`production`)",

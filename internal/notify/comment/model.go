@@ -50,7 +50,9 @@ type Plan struct {
 	Changes []Change      `json:"changes,omitempty"`
 	Text    string        `json:"text,omitempty"`  // readable plan (sensitive values already masked)
 	Error   string        `json:"error,omitempty"` // the plan failed
-	Mocks   []string      `json:"mocks,omitempty"` // dependencies whose mock outputs the plan used
+	// Skipped says why the unit was not planned (a dependency failed).
+	Skipped string   `json:"skipped,omitempty"`
+	Mocks   []string `json:"mocks,omitempty"` // dependencies whose mock outputs the plan used
 }
 
 // Destructive reports whether the plan deletes or replaces anything.

@@ -203,7 +203,7 @@ func short(sha string) string {
 
 func headerBlock(in Input, units []Unit) block {
 	var b strings.Builder
-	var plan, destroy, destructive, manual, blocked, failed, pending int
+	var plan, destroy, destructive, manual, blocked, failed, skipped, pending int
 	for _, u := range units {
 		if u.Action == "destroy" {
 			destroy++
@@ -215,6 +215,9 @@ func headerBlock(in Input, units []Unit) block {
 		}
 		if u.Plan != nil && u.Plan.Error != "" {
 			failed++
+		}
+		if u.Plan != nil && u.Plan.Skipped != "" {
+			skipped++
 		}
 		if u.Plan == nil {
 			pending++
@@ -241,7 +244,7 @@ func headerBlock(in Input, units []Unit) block {
 	}
 	icon := "🟢"
 	switch {
-	case failed > 0 || blocked > 0 || errs > 0:
+	case failed > 0 || skipped > 0 || blocked > 0 || errs > 0:
 		icon = "🔴"
 	case manual > 0 || destructive > 0 || warns > 0:
 		icon = "🟡"
@@ -268,6 +271,9 @@ func headerBlock(in Input, units []Unit) block {
 	}
 	if failed > 0 {
 		sum = append(sum, fmt.Sprintf("❌ **%d** plan%s failed", failed, plural(failed)))
+	}
+	if skipped > 0 {
+		sum = append(sum, fmt.Sprintf("⏭️ **%d** skipped", skipped))
 	}
 	if destructive > 0 {
 		sum = append(sum, fmt.Sprintf("🔥 **%d** destructive", destructive))
@@ -364,6 +370,8 @@ func planCell(u Unit) string {
 		return "not planned"
 	case p.Error != "":
 		return "❌ failed"
+	case p.Skipped != "":
+		return "⏭️ skipped"
 	case p.Counts.Zero():
 		return "no changes"
 	}
@@ -514,6 +522,8 @@ func planBlocks(units []Unit, lim limits) []block {
 			return 2
 		case u.Plan != nil && !u.Plan.Counts.Zero():
 			return 3
+		case u.Plan != nil && u.Plan.Skipped != "":
+			return 5
 		}
 		return 4
 	}
@@ -541,6 +551,8 @@ func unitPlan(u Unit, lim limits) block {
 	switch {
 	case p.Error != "":
 		sum.WriteString("❌ ")
+	case p.Skipped != "":
+		sum.WriteString("⏭️ ")
 	case p.Stateful():
 		sum.WriteString("🔥 ")
 	case p.Destructive() || u.Action == "destroy":
@@ -554,6 +566,8 @@ func unitPlan(u Unit, lim limits) block {
 	switch {
 	case p.Error != "":
 		sum.WriteString(" · plan failed")
+	case p.Skipped != "":
+		sum.WriteString(" · skipped: " + htmlEscape(cut(p.Skipped, 300)))
 	case p.Counts.Zero():
 		sum.WriteString(" · no changes")
 	default:
@@ -780,7 +794,7 @@ func graphBlock(units []Unit, edges map[string][]string, maxBlock int) block {
 		id := ids[u.Path]
 		fmt.Fprintf(&b, "  %s[\"%s\"]\n", id, mermaidLabel(u.Path))
 		switch {
-		case u.Gate != nil && u.Gate.Decision == "blocked", u.Plan != nil && u.Plan.Error != "":
+		case u.Gate != nil && u.Gate.Decision == "blocked", u.Plan != nil && (u.Plan.Error != "" || u.Plan.Skipped != ""):
 			classes["bad"] = append(classes["bad"], id)
 		case u.Action == "destroy" || u.Plan.Destructive():
 			classes["destructive"] = append(classes["destructive"], id)

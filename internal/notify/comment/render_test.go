@@ -49,6 +49,8 @@ func sample() Input {
 				Gate:    &Gate{Decision: "manual", Environment: "dev", Reasons: []string{"destroys aws_elasticache_cluster.c"}}},
 			{Path: "dev/eu-central-1/ecs", Action: "plan", Wave: 1, Reasons: []string{"upstream dev/eu-central-1/vpc changed"},
 				Plan: &Plan{Error: "Error: Invalid value\n\n  on main.tf line 3"}, Gate: &Gate{Decision: "blocked", Reasons: []string{"plan failed"}}},
+			{Path: "dev/eu-central-1/app", Action: "plan", Wave: 2, Reasons: []string{"upstream dev/eu-central-1/ecs changed"},
+				Plan: &Plan{Skipped: "dependency dev/eu-central-1/ecs did not plan"}, Gate: &Gate{Decision: "blocked", Reasons: []string{"dependency dev/eu-central-1/ecs is blocked"}}},
 		},
 		Findings: []finding.Finding{
 			{Check: "security", Rule: "AWS-0104", Level: finding.Warning, Severity: "CRITICAL", Message: "Security group rule allows egress to multiple public internet addresses.", File: "modules/ecs/main.tf", Line: 40, Unit: "dev/eu-central-1/ecs"},
@@ -92,14 +94,16 @@ func TestRenderStructure(t *testing.T) {
 		t.Errorf("comment does not start with the marker:\n%s", c[:80])
 	}
 	mustOrder(t, c,
-		"## 🔴 olechka plan: 4 units affected",
+		"## 🔴 olechka plan: 5 units affected",
 		"`1111111` → `2222222`",
+		"⏭️ **1** skipped",
 		"### Affected units",
 		"### Plans",
 		"dev/eu-central-1/old-cache</code>",     // stateful destruction first (wave 0)
 		"production/eu-central-1/aurora</code>", // stateful replacement (wave 1)
 		"dev/eu-central-1/ecs</code> · plan failed",
 		"dev/eu-central-1/vpc</code>",
+		"dev/eu-central-1/app</code> · skipped: dependency dev/eu-central-1/ecs did not plan",
 		"### Findings: 1 error, 1 warning, 0 notes",
 		"production database must keep deletion_protection", // errors before warnings
 		"AWS-0104",
@@ -119,7 +123,7 @@ func TestRenderStructure(t *testing.T) {
 		"+            \"team\" = \"platform\"",
 		"mock outputs of production/eu-central-1/vpc",
 		"u1 --> u2", "u1 --> u3", // vpc -> ecs, vpc -> aurora; the unaffected dependency is not drawn
-		"class u2 bad", "class u0,u3 destructive",
+		"class u2,u4 bad", "class u0,u3 destructive",
 	} {
 		if !strings.Contains(c, want) {
 			t.Errorf("comment lacks %q", want)
