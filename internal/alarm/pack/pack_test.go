@@ -35,7 +35,7 @@ func TestZipIsDeterministicAndExecutable(t *testing.T) {
 	if !bytes.Equal(got, bin) {
 		t.Error("content differs")
 	}
-	if SourceCodeHash([]byte("")) != "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWzG3hSuFU=" {
+	if SourceCodeHash([]byte("")) != "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" {
 		t.Error("SourceCodeHash is not base64(sha256)")
 	}
 }
