@@ -21,20 +21,75 @@ const maxKeyReasons = 20
 // Paths inside the repository are made relative to its root: both sides share the
 // root, and reasons read the same on every machine.
 func deployed(u *config.Unit, repoRoot string) (any, error) {
-	b, err := json.Marshal(config.DeployedView(u.Render()))
+	v, err := plain(config.DeployedView(u.Render()), repoRoot+"/")
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", u.Path, err)
 	}
-	if root, err := json.Marshal(repoRoot + "/"); err == nil {
-		b = bytes.ReplaceAll(b, root[1:len(root)-1], nil)
+	return v, nil
+}
+
+// plain turns a rendered value into plain JSON values, stripping prefix from strings.
+// Common types are converted directly; anything else goes through encoding/json.
+func plain(v any, prefix string) (any, error) {
+	switch x := v.(type) {
+	case nil, bool, json.Number:
+		return x, nil
+	case string:
+		return strings.ReplaceAll(x, prefix, ""), nil
+	case int:
+		return json.Number(strconv.Itoa(x)), nil
+	case int64:
+		return json.Number(strconv.FormatInt(x, 10)), nil
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			p, err := plain(e, prefix)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = p
+		}
+		return out, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			p, err := plain(e, prefix)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	case []string:
+		if x == nil {
+			return nil, nil
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = strings.ReplaceAll(e, prefix, "")
+		}
+		return out, nil
+	case map[string]string:
+		if x == nil {
+			return nil, nil
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = strings.ReplaceAll(e, prefix, "")
+		}
+		return out, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
 	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, fmt.Errorf("%s: %w", u.Path, err)
+	var out any
+	if err := d.Decode(&out); err != nil {
+		return nil, err
 	}
-	return v, nil
+	return plain(out, prefix)
 }
 
 // changedKeys lists the differences between two deployed views, one line per changed
@@ -42,7 +97,7 @@ func deployed(u *config.Unit, repoRoot string) (any, error) {
 // masked.
 func changedKeys(base, head any) []string {
 	var out []string
-	diffValue("", base, head, false, &out)
+	diffValue("", base, head, &out)
 	sort.Strings(out)
 	if len(out) > maxKeyReasons {
 		n := len(out) - maxKeyReasons
@@ -51,32 +106,30 @@ func changedKeys(base, head any) []string {
 	return out
 }
 
-func diffValue(path string, a, b any, secret bool, out *[]string) {
+// diffValue appends the differences between a and b under path. Whether a value is
+// secret is decided when a difference is reported, from every key on its path.
+func diffValue(path string, a, b any, out *[]string) {
 	am, aok := a.(map[string]any)
 	bm, bok := b.(map[string]any)
 	if aok && bok {
-		keys := map[string]bool{}
-		for k := range am {
-			keys[k] = true
-		}
-		for k := range bm {
-			keys[k] = true
-		}
-		for k := range keys {
-			av, ain := am[k]
+		for k, av := range am {
 			bv, bin := bm[k]
 			p := joinKey(path, k)
-			s := secret || secretKey.MatchString(k)
 			switch {
-			case !ain && isEmpty(bv), !bin && isEmpty(av):
-				// An empty block appearing or vanishing deploys nothing different.
-			case !ain:
-				*out = append(*out, fmt.Sprintf("%s: (none) -> %s", p, show(bv, s)))
+			case !bin && isEmpty(av):
+				// An empty block vanishing deploys nothing different.
 			case !bin:
-				*out = append(*out, fmt.Sprintf("%s: %s -> (none)", p, show(av, s)))
+				*out = append(*out, fmt.Sprintf("%s: %s -> (none)", p, show(av, secretKey.MatchString(p))))
 			default:
-				diffValue(p, av, bv, s, out)
+				diffValue(p, av, bv, out)
 			}
+		}
+		for k, bv := range bm {
+			if _, ain := am[k]; ain || isEmpty(bv) {
+				continue
+			}
+			p := joinKey(path, k)
+			*out = append(*out, fmt.Sprintf("%s: (none) -> %s", p, show(bv, secretKey.MatchString(p))))
 		}
 		return
 	}
@@ -84,14 +137,14 @@ func diffValue(path string, a, b any, secret bool, out *[]string) {
 	bl, bok := b.([]any)
 	if aok && bok && len(al) == len(bl) {
 		for i := range al {
-			diffValue(fmt.Sprintf("%s[%d]", path, i), al[i], bl[i], secret, out)
+			diffValue(fmt.Sprintf("%s[%d]", path, i), al[i], bl[i], out)
 		}
 		return
 	}
 	if equal(a, b) {
 		return
 	}
-	if secret {
+	if secretKey.MatchString(path) {
 		*out = append(*out, path+": (sensitive value changed)")
 		return
 	}
@@ -116,6 +169,19 @@ func isEmpty(v any) bool {
 }
 
 func equal(a, b any) bool {
+	switch x := a.(type) {
+	case nil:
+		return b == nil
+	case string:
+		y, ok := b.(string)
+		return ok && x == y
+	case bool:
+		y, ok := b.(bool)
+		return ok && x == y
+	case json.Number:
+		y, ok := b.(json.Number)
+		return ok && x == y
+	}
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return bytes.Equal(ja, jb)

@@ -18,8 +18,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
@@ -473,6 +475,7 @@ func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErr
 	}
 	sort.Slice(headTree.Units, func(i, j int) bool { return headTree.Units[i].Path < headTree.Units[j].Path })
 
+	var compared []*entry // evaluated on both sides with different fingerprints
 	for _, e := range byPath {
 		switch {
 		case e.headErr != nil:
@@ -494,15 +497,13 @@ func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErr
 			e.reasons = append(e.reasons, "base config does not evaluate: "+firstLine(e.baseErr))
 			d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s (treated as affected): %s", e.path, short(d.res.Base), firstLine(e.baseErr)))
 		case e.base != nil && e.head != nil:
-			rs, err := d.unitReasons(e.base, e.head)
-			if err != nil {
-				return err
-			}
-			if len(rs) > 0 {
-				e.action = ActionPlan
-				e.reasons = rs
+			if e.base.Fingerprint != e.head.Fingerprint {
+				compared = append(compared, e)
 			}
 		}
+	}
+	if err := d.compareUnits(compared); err != nil {
+		return err
 	}
 
 	// Upstream: the dependents (at head) of every unit planned.
@@ -596,6 +597,41 @@ func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErr
 	})
 	sort.Strings(d.res.Warnings)
 	return nil
+}
+
+// compareUnits names what changed in each unit evaluated on both sides, in parallel.
+func (d *detection) compareUnits(entries []*entry) error {
+	n := d.opts.Parallelism
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				e := entries[i]
+				rs, err := d.unitReasons(e.base, e.head)
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				if len(rs) > 0 {
+					e.action = ActionPlan
+					e.reasons = rs
+				}
+			}
+		}()
+	}
+	for i := range entries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // unitReasons compares one unit's two evaluations.
