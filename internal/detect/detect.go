@@ -241,7 +241,7 @@ type detection struct {
 	res        *Result
 }
 
-func (d *detection) evaluator(s *side, fsys config.FileSystem) *config.Evaluator {
+func (d *detection) evaluator(fsys config.FileSystem) *config.Evaluator {
 	return config.NewEvaluator(config.Options{
 		FS:          fsys,
 		RepoRoot:    d.repo.Root(),
@@ -252,23 +252,20 @@ func (d *detection) evaluator(s *side, fsys config.FileSystem) *config.Evaluator
 }
 
 func (d *detection) run(ctx context.Context) error {
-	headDirs, headOK, err := d.head.discover(d.root)
+	headDirs, err := d.head.discover(d.root)
 	if err != nil {
 		return fmt.Errorf("head: %w", err)
 	}
-	baseDirs, baseOK, err := d.base.discover(d.root)
+	baseDirs, err := d.base.discover(d.root)
 	if err != nil {
 		return fmt.Errorf("base: %w", err)
-	}
-	if !headOK && !baseOK {
-		return fmt.Errorf("%s is not a folder at base %s nor at head %s", d.root, short(d.res.Base), short(d.res.Head))
 	}
 	d.res.Stats.HeadUnits, d.res.Stats.BaseUnits = len(headDirs), len(baseDirs)
 
 	// Head: every unit, with every file system question recorded.
 	d.head.prefetch(ctx, d.head.configFiles(d.root))
 	rec := newRecorder(d.head.fs)
-	headUnits, headErrs := evalUnits(ctx, d.evaluator(d.head, rec), d.root, headDirs, d.opts.Parallelism)
+	headUnits, headErrs := evalUnits(ctx, d.evaluator(rec), d.root, headDirs, d.opts.Parallelism)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -316,7 +313,7 @@ func (d *detection) run(ctx context.Context) error {
 		d.base.prefetch(ctx, d.base.configFiles(d.root))
 	}
 	d.res.Stats.BaseEvaluated = len(baseTodo)
-	baseUnits, baseErrs := evalUnits(ctx, d.evaluator(d.base, d.base.fs), d.root, baseTodo, d.opts.Parallelism)
+	baseUnits, baseErrs := evalUnits(ctx, d.evaluator(d.base.fs), d.root, baseTodo, d.opts.Parallelism)
 	if err := ctx.Err(); err != nil {
 		return err
 	}

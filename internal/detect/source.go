@@ -180,13 +180,11 @@ func (s *side) listing(name string) (string, bool) {
 
 // discover lists the unit folders under root on a side; a root that does not exist
 // there has none.
-func (s *side) discover(root string) ([]string, bool, error) {
-	st, err := s.fs.Stat(root)
-	if err != nil || !st.IsDir() {
-		return nil, false, nil
+func (s *side) discover(root string) ([]string, error) {
+	if !isFolder(s.fs, root) {
+		return nil, nil
 	}
-	dirs, err := config.Discover(s.fs, root)
-	return dirs, true, err
+	return config.Discover(s.fs, root)
 }
 
 // prefetch reads, in one pipelined git call, the blobs of the given paths (absolute).
