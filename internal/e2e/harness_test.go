@@ -54,7 +54,7 @@ const (
 
 // harness is one test's sandbox copy, state store and olechka invocations.
 type harness struct {
-	t     *testing.T
+	t     testing.TB
 	ctx   context.Context
 	sb    string // the sandbox copy
 	root  string // the tree root olechka plans (sb/dev)
@@ -65,7 +65,7 @@ type harness struct {
 	extra []string // flags added to every plan/apply
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	testenv.Tool(t, "tofu")
 	testenv.File(t, "tofurc")
@@ -91,7 +91,7 @@ func newHarness(t *testing.T) *harness {
 	return h
 }
 
-func copyDir(t *testing.T, src, dst string) {
+func copyDir(t testing.TB, src, dst string) {
 	t.Helper()
 	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -296,7 +296,7 @@ func (h *harness) plans(dir string) map[string]*artifact.Plan {
 }
 
 // waitFor polls cond until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
@@ -384,7 +384,7 @@ func descendants(pid int) []int {
 }
 
 // freePort returns a free loopback port.
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -198,6 +198,7 @@ type command struct {
 	captureOut bool // keep stdout out of the log (JSON, state with secrets)
 	retry      bool
 	detailed   bool // -detailed-exitcode: exit 2 means success with changes
+	teeOut     bool // stdout goes to the log and is kept too
 }
 
 // runner runs commands for one unit.
@@ -331,9 +332,12 @@ func (r *runner) runOnce(ctx context.Context, c command) (*result, error) {
 	var combined bytes.Buffer
 	logw := io.MultiWriter(r.log, &combined)
 	var stdout bytes.Buffer
-	if c.captureOut {
+	switch {
+	case c.captureOut:
 		cmd.Stdout = &stdout
-	} else {
+	case c.teeOut:
+		cmd.Stdout = io.MultiWriter(logw, &stdout)
+	default:
 		cmd.Stdout = logw
 	}
 	cmd.Stderr = logw

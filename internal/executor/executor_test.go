@@ -212,11 +212,18 @@ func TestRealTofu(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The module came with its siblings (modules//storage), plus generated files.
-	for _, f := range []string{"main.tf", "backend.tf", "versions_root.tf", "../network/main.tf", "terragrunt.hcl"} {
+	// The module sits where modules//storage puts it, with the unit's files and the
+	// generated ones; modules it does not call are left out.
+	if w.Dir != filepath.Join(w.Root, "src", "storage") {
+		t.Errorf("working directory %s is not <root>/src/storage (modules//storage)", w.Dir)
+	}
+	for _, f := range []string{"main.tf", "variables.tf", "backend.tf", "versions_root.tf", "terragrunt.hcl"} {
 		if _, err := os.Stat(filepath.Join(w.Dir, f)); err != nil {
 			t.Errorf("working directory lacks %s: %v", f, err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(w.Dir, "..", "network")); !os.IsNotExist(err) {
+		t.Errorf("an unused sibling module was copied: %v", err)
 	}
 	if err := w.Init(ctx); err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
@@ -225,8 +232,8 @@ func TestRealTofu(t *testing.T) {
 	if err != nil || st.Exists {
 		t.Fatalf("state before apply: %+v, %v", st, err)
 	}
-	changes, err := w.Plan(ctx, "tfplan", false)
-	if err != nil || !changes {
+	changes, text, err := w.Plan(ctx, "tfplan", false)
+	if err != nil || !changes || !bytes.Contains(text, []byte("Plan: 3 to add")) {
 		t.Fatalf("plan: changes=%v err=%v\n%s", changes, err, log.String())
 	}
 	js, err := w.ShowJSON(ctx, "tfplan")
@@ -253,6 +260,11 @@ func TestRealTofu(t *testing.T) {
 	pv, err := w.ProviderVersions()
 	if err != nil || pv["registry.opentofu.org/hashicorp/time"] != "0.14.2" || pv["registry.opentofu.org/hashicorp/local"] != "1.4.0" {
 		t.Errorf("provider versions = %v, %v", pv, err)
+	}
+	// After apply, the plan shows no changes and no refresh progress lines.
+	changes, text, err = w.Plan(ctx, "tfplan2", false)
+	if err != nil || changes || bytes.Contains(text, []byte("Refreshing state")) || !bytes.Contains(text, []byte("No changes.")) {
+		t.Errorf("second plan: changes=%v err=%v\n%s", changes, err, text)
 	}
 	holder, err := w.LockHolder(ctx)
 	if err != nil || holder != nil {

@@ -210,18 +210,33 @@ func parseState(b []byte) (*State, error) {
 	return s, nil
 }
 
-// Plan saves a plan to planFile (relative to the working directory, or absolute) and
-// reports whether it changes anything. destroy plans the destruction of everything.
-func (w *Workdir) Plan(ctx context.Context, planFile string, destroy bool) (bool, error) {
+// Plan saves a plan to planFile (relative to the working directory, or absolute),
+// reports whether it changes anything, and returns the readable plan (the tool's output
+// without its refresh progress lines, which is what `show` of the saved plan prints).
+// destroy plans the destruction of everything.
+func (w *Workdir) Plan(ctx context.Context, planFile string, destroy bool) (bool, []byte, error) {
 	args := []string{"-input=false", "-no-color", w.lockTimeout(), "-detailed-exitcode", "-out=" + planFile}
 	if destroy {
 		args = append(args, "-destroy")
 	}
-	res, err := w.doCmd(ctx, "plan", args, false, command{retry: true, detailed: true})
+	res, err := w.doCmd(ctx, "plan", args, false, command{retry: true, detailed: true, teeOut: true})
 	if err != nil {
-		return false, fmt.Errorf("%s: plan: %w", w.Unit, err)
+		return false, nil, fmt.Errorf("%s: plan: %w", w.Unit, err)
 	}
-	return res.exitCode == 2, nil
+	return res.exitCode == 2, readablePlan(res.stdout), nil
+}
+
+// readablePlan drops the per-resource progress lines (refreshing, reading) from plan output.
+func readablePlan(out []byte) []byte {
+	var b bytes.Buffer
+	for _, line := range strings.SplitAfter(string(out), "\n") {
+		t := strings.TrimSpace(line)
+		if strings.Contains(t, ": Refreshing state...") || strings.HasSuffix(t, ": Reading...") || strings.Contains(t, ": Read complete after ") {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.Bytes()
 }
 
 // ShowJSON returns `show -json` of a saved plan (sensitive values included: mask before
@@ -230,15 +245,6 @@ func (w *Workdir) ShowJSON(ctx context.Context, planFile string) ([]byte, error)
 	res, err := w.do(ctx, "show", []string{"-json", "-no-color", planFile}, false, true, true)
 	if err != nil {
 		return nil, fmt.Errorf("%s: show -json: %w", w.Unit, err)
-	}
-	return res.stdout, nil
-}
-
-// ShowText returns the readable plan (OpenTofu masks sensitive values there).
-func (w *Workdir) ShowText(ctx context.Context, planFile string) ([]byte, error) {
-	res, err := w.do(ctx, "show", []string{"-no-color", planFile}, false, true, true)
-	if err != nil {
-		return nil, fmt.Errorf("%s: show: %w", w.Unit, err)
 	}
 	return res.stdout, nil
 }

@@ -109,7 +109,7 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 		if st, err := os.Stat(modDir); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("%s: terraform.source %q: %s is not a folder", u.Path, source, modDir)
 		}
-		if err := copyTree(copyRoot, src, nil); err != nil {
+		if err := copyModule(u, modDir, copyRoot, src); err != nil {
 			return nil, fmt.Errorf("%s: copying module source %s: %w", u.Path, copyRoot, err)
 		}
 		w.Dir = filepath.Join(src, filepath.FromSlash(sub))
@@ -316,6 +316,61 @@ func copyTree(src, dst string, skipDir func(path string) bool) error {
 	})
 }
 
+// copyModule copies a local module source into dst. With a "//" source the files are
+// laid out under copyRoot as in the repository, but only those OpenTofu reads: the
+// module's own (sub-folders included) and those of the local modules it calls, which
+// the evaluator listed in u.Files (they are what the unit's fingerprint covers).
+func copyModule(u *config.Unit, modDir, copyRoot, dst string) error {
+	if copyRoot == modDir {
+		return copyTree(copyRoot, dst, nil)
+	}
+	prefix := copyRoot + string(filepath.Separator)
+	var files []string
+	inModule := false
+	for _, f := range u.Files {
+		if !strings.HasPrefix(f, prefix) {
+			continue
+		}
+		rel := f[len(prefix):]
+		if hiddenPath(rel) {
+			continue
+		}
+		files = append(files, rel)
+		if strings.HasPrefix(f, modDir+string(filepath.Separator)) {
+			inModule = true
+		}
+	}
+	if !inModule {
+		// The evaluator did not list the module's files: copy the whole tree.
+		return copyTree(copyRoot, dst, nil)
+	}
+	made := map[string]bool{}
+	for _, rel := range files {
+		target := filepath.Join(dst, rel)
+		if d := filepath.Dir(target); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return err
+			}
+			made[d] = true
+		}
+		if err := copyFile(filepath.Join(copyRoot, rel), target); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hiddenPath reports a path with a hidden element (or local state), which copies leave out.
+func hiddenPath(rel string) bool {
+	parts := strings.Split(filepath.ToSlash(rel), "/")
+	for i, p := range parts {
+		if skipCopy(p, i < len(parts)-1) {
+			return true
+		}
+	}
+	return false
+}
+
 // copyUnitFiles copies the unit folder's files into dst, leaving out folders that are
 // units of their own.
 func copyUnitFiles(unitDir, dst string) error {
@@ -333,9 +388,6 @@ func copyFile(src, dst string) error {
 	defer in.Close()
 	st, err := in.Stat()
 	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
 	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, st.Mode().Perm()|0o200)

@@ -330,7 +330,7 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
 	env.Progress.Step(meta.Unit, "plan")
 	planFile := filepath.Join(dir, artifact.PlanFile)
-	changes, err := w.Plan(ctx, planFile, meta.Action == artifact.ActionDestroy)
+	changes, text, err := w.Plan(ctx, planFile, meta.Action == artifact.ActionDestroy)
 	if err != nil {
 		return nil, err
 	}
@@ -348,10 +348,6 @@ func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *
 		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
 	}
 	if err := artifact.WriteFile(filepath.Join(dir, artifact.PlanJSONFile), append(masked, '\n')); err != nil {
-		return nil, err
-	}
-	text, err := w.ShowText(ctx, planFile)
-	if err != nil {
 		return nil, err
 	}
 	if err := artifact.WriteFile(filepath.Join(dir, artifact.PlanTextFile), text); err != nil {
