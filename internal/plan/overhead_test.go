@@ -73,4 +73,3 @@ func BenchmarkUnitOverhead(b *testing.B) {
 		}
 	}
 }
-
