@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -390,5 +391,52 @@ func TestKillDuringApply(t *testing.T) {
 	svc := after.resource("terraform_data", "service")
 	if svc == nil || svc["id"] != id || after.output("image_tag") != "v2" || after.resource("time_sleep", "rollout") == nil {
 		t.Errorf("state after recovery: service %v, image %v", svc, after.output("image_tag"))
+	}
+}
+
+// TestPlanChanged: plan --changed plans only the units a change affects (through
+// olechka detect): a storage module edit reaches storage and its dependents, not the
+// network, whose state is only read.
+func TestPlanChanged(t *testing.T) {
+	h := newHarness(t)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", h.sb}, args...)...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	git("add", "-A")
+	git("commit", "-q", "-m", "sandbox")
+	h.edit("modules/storage/main.tf", `retention_days = var.retention_days`, `retention_days = var.retention_days
+    versioned      = true`)
+	plans := filepath.Join(t.TempDir(), "plans")
+	r := h.plan(plans, "--changed", "--uncommitted", h.root)
+	if r.code != 0 {
+		t.Fatalf("plan --changed: %s", r)
+	}
+	ps := h.plans(plans)
+	var got []string
+	for u := range ps {
+		got = append(got, u)
+	}
+	sort.Strings(got)
+	if strings.Join(got, " ") != strings.Join([]string{monitor, service, storage}, " ") {
+		t.Fatalf("planned %v, want storage and its dependents", got)
+	}
+	if _, err := os.Stat(filepath.Join(plans, "state-logs", filepath.FromSlash(network)+".log")); err != nil {
+		t.Errorf("the network's state was not read: %v", err)
+	}
+	// Its dependency's outputs were read from state (none yet: mocks, recorded).
+	if m := ps[storage].Metadata.Mocks(); len(m) != 1 || m[0] != "network" {
+		t.Errorf("mocks = %v", m)
+	}
+	// Nothing changed: nothing to plan.
+	git("checkout", "-q", "--", ".")
+	r = h.plan(filepath.Join(t.TempDir(), "none"), "--changed", "--uncommitted", h.root)
+	if r.code != 0 || !strings.Contains(r.stdout, "No changed units") {
+		t.Fatalf("plan --changed with no change: %s", r)
 	}
 }
