@@ -1,6 +1,12 @@
 # The account's state backend: the S3 state bucket (with its access-log bucket) and the
 # DynamoDB lock table, encrypted with the state key. `olechka bootstrap` creates them
 # first; this unit adopts them (generated import blocks) and keeps them as code.
+# Bootstrap units are applied by an administrator (docs/bootstrap.md): when the pipeline
+# sees a change here, review gates it for manual approval in every tier.
+locals {
+  approval = "manual"
+}
+
 include "root" {
   path = find_in_parent_folders("root.hcl")
 }
