@@ -21,8 +21,8 @@ func newFmtCmd(app *App) *cobra.Command {
 current folder; PATH may also be one file) in the canonical style of hclwrite, the
 formatter behind ` + "`terraform fmt`" + ` and ` + "`terragrunt hclfmt`" + `. In .tf files it also unwraps
 values that are a single interpolation ("${var.x}" becomes var.x) and legacy quoted
-variable types, as ` + "`terraform fmt`" + ` does. It skips .terragrunt-cache, .cache and hidden
-folders, and prints the name of each file it changed.
+variable types, as ` + "`terraform fmt`" + ` does. It skips .terragrunt-cache, .cache, testdata
+and hidden folders, and prints the name of each file it changed.
 
 With --check nothing is written: the files that need formatting are listed and the
 exit status is 1 if there are any. --diff prints a unified diff of each change.

@@ -41,6 +41,7 @@ func TestCheckTree(t *testing.T) {
 		".cache/bin/x.hcl":                           messy,
 		"live/dev/vpc/terraform.tfvars.json":         "{}",
 		"modules/vpc/node_modules/pkg/definitely.tf": messy,
+		"internal/x/testdata/bad.tf":                 messy,
 	})
 	fs, err := Check(root)
 	if err != nil {

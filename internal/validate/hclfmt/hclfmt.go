@@ -176,9 +176,10 @@ type File struct {
 // Changed reports whether formatting changes the file.
 func (f *File) Changed() bool { return f.Formatted != nil && !bytes.Equal(f.Src, f.Formatted) }
 
-// skipDir reports folders that are never formatted: caches and hidden folders.
+// skipDir reports folders that are never formatted: caches, hidden folders, and
+// testdata (Go's convention for fixtures, which may be malformed on purpose).
 func skipDir(name string) bool {
-	return name == ".terragrunt-cache" || name == ".cache" || name == "node_modules" ||
+	return name == ".terragrunt-cache" || name == ".cache" || name == "node_modules" || name == "testdata" ||
 		(strings.HasPrefix(name, ".") && name != "." && name != "..")
 }
 
@@ -188,7 +189,8 @@ func Formattable(name string) bool {
 }
 
 // Files lists the .hcl and .tf files under root (or root itself when it is a file),
-// sorted, skipping .terragrunt-cache, .cache and hidden folders.
+// sorted, skipping .terragrunt-cache, .cache, node_modules, testdata and hidden folders
+// (root itself is always walked, whatever its name).
 func Files(root string) ([]string, error) {
 	st, err := os.Stat(root)
 	if err != nil {

@@ -74,6 +74,14 @@ func Run(ctx context.Context, bin, dir string) ([]finding.Finding, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("tflint: %s is not a folder", dir)
 	}
+	// tflint runs in dir: a relative path to the binary must not be resolved from there
+	if strings.ContainsRune(bin, os.PathSeparator) && !filepath.IsAbs(bin) {
+		abs, err := filepath.Abs(bin)
+		if err != nil {
+			return nil, fmt.Errorf("tflint: %w", err)
+		}
+		bin = abs
+	}
 	cmd := exec.CommandContext(ctx, bin, "--format=json", "--no-color")
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer

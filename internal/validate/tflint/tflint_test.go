@@ -51,6 +51,13 @@ func TestRun(t *testing.T) {
 			}
 		})
 	}
+	// a relative path to the binary works although tflint runs in the module folder
+	wd, _ := os.Getwd()
+	if rel, err := filepath.Rel(wd, bin); err == nil && !filepath.IsAbs(rel) {
+		if fs, err := Run(ctx, "./"+rel, "testdata/issues"); err != nil || len(fs) != 4 {
+			t.Errorf("relative binary %s: %v %v", rel, fs, err)
+		}
+	}
 	// absolute folders give absolute paths
 	abs, _ := filepath.Abs("testdata/issues")
 	fs, err := Run(ctx, bin, abs)
