@@ -8,9 +8,13 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/validate/hclfmt"
 	"github.com/terragrunt-olechka/olechka/internal/validate/schema"
+	"github.com/terragrunt-olechka/olechka/internal/validate/security"
+	"github.com/terragrunt-olechka/olechka/internal/validate/tflint"
 )
 
 // RunnerOptions says where the plugged-in checks find their tools.
@@ -43,13 +47,24 @@ func DefaultRunners(o RunnerOptions) Runners {
 			return s.CheckDir(dir)
 		}
 	}
-	r.TflintNote = "tflint is not wired into this olechka yet"
+	sc := security.New()
+	r.SecurityStats = func() string {
+		st := sc.Stats()
+		return fmt.Sprintf("%d trivy scans in %.2fs, %d answered from the cache, checks compiled in %.2fs", st.Scans, st.ScanTime.Seconds(), st.CacheHits, st.LoadTime.Seconds())
+	}
+	r.Security = func(ctx context.Context, dir string, inputs cty.Value) ([]finding.Finding, error) {
+		return sc.ScanModule(ctx, dir, inputs)
+	}
+	bin := o.TflintBin
+	if bin == "" {
+		bin, _ = tflint.Lookup(o.CacheDir)
+	}
+	if bin == "" {
+		r.TflintNote = "tflint not installed (make tools puts it in the cache)"
+	} else {
+		r.Tflint = func(ctx context.Context, dir string) ([]finding.Finding, error) { return tflint.Run(ctx, bin, dir) }
+	}
 	return r
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
 }
 
 // fmtParallel checks the formatting of every .hcl/.tf file under dir on all cores.

@@ -30,6 +30,7 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 	"github.com/terragrunt-olechka/olechka/internal/validate/lint"
 	"github.com/terragrunt-olechka/olechka/internal/validate/policy"
+	"github.com/terragrunt-olechka/olechka/internal/validate/security"
 )
 
 // Runners are the checks built elsewhere (fmt, schema, security, tflint), plugged into the
@@ -46,6 +47,8 @@ type Runners struct {
 	// Tflint lints a module folder; nil with TflintNote: skipped for that reason.
 	Tflint     func(ctx context.Context, moduleDir string) ([]finding.Finding, error)
 	TflintNote string
+	// SecurityStats, when set, describes the scanner's work for the check's note.
+	SecurityStats func() string
 }
 
 // Options configures a run of the stage.
@@ -605,7 +608,7 @@ func (s *stage) lint(ctx context.Context) ([]finding.Finding, string, error) {
 func (s *stage) security(ctx context.Context) ([]finding.Finding, string, error) {
 	var all []finding.Finding
 	for _, p := range s.opts.SecurityReports {
-		fs, err := ReadSecurityReport(p, s.repo)
+		fs, err := s.readSecurityReport(p)
 		if err != nil {
 			return nil, "", err
 		}
@@ -664,7 +667,38 @@ func (s *stage) security(ctx context.Context) ([]finding.Finding, string, error)
 		}
 		all = append(all, fs...)
 	}
-	return all, fmt.Sprintf("%d scans for %d units", len(keys), len(s.units)), nil
+	note := fmt.Sprintf("%d scans for %d units", len(keys), len(s.units))
+	if s.opts.Runners.SecurityStats != nil {
+		note += " (" + s.opts.Runners.SecurityStats() + ")"
+	}
+	return all, note, nil
+}
+
+// readSecurityReport ingests a SARIF, Checkov or trivy report made elsewhere; paths the
+// report gives absolute (or under the checkout) become repository-relative.
+func (s *stage) readSecurityReport(file string) ([]finding.Finding, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, fmt.Errorf("--security-report: %w", err)
+	}
+	defer f.Close()
+	fs, err := security.ParseReport(f)
+	if err != nil {
+		return nil, fmt.Errorf("--security-report %s: %w", file, err)
+	}
+	for i := range fs {
+		p := fs[i].File
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(s.repo, filepath.FromSlash(p))); err == nil {
+			continue
+		}
+		if abs := "/" + p; strings.HasPrefix(abs, s.repo+"/") {
+			fs[i].File = s.rel(abs)
+		}
+	}
+	return fs, nil
 }
 
 func unitList(units []string) string {

@@ -515,7 +515,7 @@ func TestSecurityReportsIngested(t *testing.T) {
 	checkov := filepath.Join(t.TempDir(), "checkov.json")
 	os.WriteFile(checkov, []byte(`{"check_type":"terraform","results":{"failed_checks":[{"check_id":"CKV_AWS_16","check_name":"Ensure all data stored in the RDS is securely encrypted at rest","file_path":"/modules/aurora/main.tf","repo_file_path":"/modules/aurora/main.tf","file_line_range":[3,20],"resource":"aws_rds_cluster.this","severity":"HIGH"}]}}`), 0o644)
 	r := run(t, dir, Options{Only: []string{"security"}, SecurityReports: []string{checkov}})
-	f := find(r, "security", "checkov/CKV_AWS_16")
+	f := find(r, "security", "CKV_AWS_16")
 	if f == nil || f.File != "modules/aurora/main.tf" || f.Line != 3 || f.Level != finding.Error || f.Severity != "HIGH" {
 		t.Fatalf("%v", f)
 	}
@@ -624,5 +624,49 @@ func TestFmtCheckWired(t *testing.T) {
 	r = run(t, writeTree(t, nil), Options{Only: []string{"fmt"}, Runners: DefaultRunners(RunnerOptions{})})
 	if c := r.Check(CheckFmt); c.Status != StatusPassed {
 		t.Fatalf("formatted tree: %+v\n%s", c, dump(r))
+	}
+}
+
+func TestSecurityCheckWired(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"modules/alb/lb.tf": `resource "aws_lb" "this" {
+  name                       = "x"
+  internal                   = false
+  load_balancer_type         = "application"
+  drop_invalid_header_fields = var.deletion_protection
+  subnets                    = var.subnet_ids
+}
+`,
+	})
+	r := run(t, dir, Options{Only: []string{"security"}, Runners: DefaultRunners(RunnerOptions{})})
+	var hits []finding.Finding
+	for _, f := range r.Findings {
+		if f.Check == "security" && f.File == "modules/alb/lb.tf" && f.Line > 0 && f.Severity != "" {
+			hits = append(hits, f)
+		}
+	}
+	if len(hits) == 0 {
+		t.Fatalf("trivy finds nothing in a public ALB:\n%s", dump(r))
+	}
+	if c := r.Check(CheckSecurity); !strings.HasPrefix(c.Note, "3 scans for 3 units") {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestTflintWiredOrSkipped(t *testing.T) {
+	dir := writeTree(t, nil)
+	r := run(t, dir, Options{Only: []string{"lint"}, Runners: DefaultRunners(RunnerOptions{TflintBin: filepath.Join(dir, "no-tflint")})})
+	// A named binary that is missing makes tflint fail as a finding, not a crash.
+	if f := find(r, "lint", "tflint"); f == nil || f.Level != finding.Error {
+		t.Fatalf("missing named tflint: %v\n%s", f, dump(r))
+	}
+	bin := testenv.Tool(t, "tflint")
+	r = run(t, dir, Options{Only: []string{"lint"}, Runners: DefaultRunners(RunnerOptions{TflintBin: bin})})
+	if c := r.Check(CheckLint); !strings.Contains(c.Note, "tflint ran") {
+		t.Fatalf("%+v\n%s", c, dump(r))
+	}
+	// Our fixture modules declare variables they never use: tflint's recommended preset says so.
+	if f := find(r, "lint", "terraform_unused_declarations"); f == nil || !strings.HasPrefix(f.File, "modules/") || f.Line == 0 {
+		t.Fatalf("tflint findings: %v\n%s", f, dump(r))
 	}
 }
