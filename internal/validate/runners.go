@@ -22,6 +22,8 @@ type RunnerOptions struct {
 	SchemaFile string // compact AWS schema; "" = <CacheDir>/aws-schema.json.gz
 	TflintBin  string // "" = <CacheDir>/bin/tflint, then $PATH
 	CacheDir   string // $OLECHKA_CACHE, or <repo>/.cache
+	// SecurityScanners is how many trivy scanners run side by side; 0 = GOMAXPROCS.
+	SecurityScanners int
 }
 
 // DefaultRunners wires in the fmt, schema, security and tflint checks.
@@ -47,13 +49,41 @@ func DefaultRunners(o RunnerOptions) Runners {
 			return s.CheckDir(dir)
 		}
 	}
-	sc := security.New()
-	r.SecurityStats = func() string {
-		st := sc.Stats()
-		return fmt.Sprintf("%d trivy scans in %.2fs, %d answered from the cache, checks compiled in %.2fs", st.Scans, st.ScanTime.Seconds(), st.CacheHits, st.LoadTime.Seconds())
+	// trivy's rego engine runs one scan at a time per scanner: one scanner per core.
+	n := o.SecurityScanners
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	scanners := make([]*security.Scanner, n)
+	pool := make(chan *security.Scanner, n)
+	for i := range scanners {
+		scanners[i] = security.New()
+		pool <- scanners[i]
 	}
 	r.Security = func(ctx context.Context, dir string, inputs cty.Value) ([]finding.Finding, error) {
+		var sc *security.Scanner
+		select {
+		case sc = <-pool:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		defer func() { pool <- sc }()
 		return sc.ScanModule(ctx, dir, inputs)
+	}
+	r.SecurityStats = func() string {
+		var st security.Stats
+		used := 0
+		for _, sc := range scanners {
+			s := sc.Stats()
+			if s.Scans > 0 || s.CacheHits > 0 {
+				used++
+			}
+			st.Scans += s.Scans
+			st.CacheHits += s.CacheHits
+			st.ScanTime += s.ScanTime
+			st.LoadTime = max(st.LoadTime, s.LoadTime)
+		}
+		return fmt.Sprintf("%d trivy scans on %d scanners, %.2fs scanning, %d answered from the cache, checks compiled in %.2fs", st.Scans, used, st.ScanTime.Seconds(), st.CacheHits, st.LoadTime.Seconds())
 	}
 	bin := o.TflintBin
 	if bin == "" {
