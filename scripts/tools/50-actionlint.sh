@@ -8,7 +8,7 @@ VERSION=v1.7.12
 BIN="$CACHE/bin"
 mkdir -p "$BIN"
 
-if [[ -x "$BIN/actionlint" ]] && [[ "$("$BIN/actionlint" -version 2>/dev/null | head -n1)" == "$VERSION" ]]; then
+if [[ -x "$BIN/actionlint" ]] && [[ "$("$BIN/actionlint" -version 2>/dev/null | sed -n 1p)" == "$VERSION" ]]; then
   echo "actionlint $VERSION: cached"
 else
   echo "actionlint $VERSION: building from the Go module proxy"
