@@ -5,9 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/validate/security"
 )
@@ -18,20 +21,41 @@ import (
 // suppression is still needed: it silences a finding of at least one unit.
 func TestSecurityChecks(t *testing.T) {
 	tree := renderTree(t)
-	scanner := security.New()
-	ctx := context.Background()
-	suppressed := map[string]bool{} // file:rule of the notes
-	scanned := 0
+	var us []*config.Unit
 	for _, u := range tree.Units {
-		if !platformUnit(u) {
-			continue
+		if platformUnit(u) {
+			us = append(us, u)
 		}
-		findings, err := scanner.ScanModule(ctx, sourceDir(t, u), u.Config.Inputs)
-		if err != nil {
-			t.Fatalf("%s: %v", u.Path, err)
+	}
+	if len(us) < 52 {
+		t.Errorf("%d platform units, want 52", len(us))
+	}
+	dirs := make([]string, len(us))
+	for i, u := range us {
+		dirs[i] = sourceDir(t, u)
+	}
+	// trivy serializes the scans of one scanner: one scanner per core.
+	results := make([][]finding.Finding, len(us))
+	errs := make([]error, len(us))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			scanner := security.New()
+			for i := w; i < len(us); i += workers {
+				results[i], errs[i] = scanner.ScanModule(context.Background(), dirs[i], us[i].Config.Inputs)
+			}
+		}(w)
+	}
+	wg.Wait()
+	suppressed := map[string]bool{} // file:rule of the notes
+	for i, u := range us {
+		if errs[i] != nil {
+			t.Fatalf("%s: %v", u.Path, errs[i])
 		}
-		scanned++
-		for _, f := range findings {
+		for _, f := range results[i] {
 			switch {
 			case f.Rule == security.RuleNoReason:
 				t.Errorf("%s: %s", u.Path, f)
@@ -43,9 +67,6 @@ func TestSecurityChecks(t *testing.T) {
 				t.Logf("%s: accepted %s finding: %s", u.Path, f.Severity, f)
 			}
 		}
-	}
-	if scanned < 52 {
-		t.Errorf("scanned %d units, want the platform's 52", scanned)
 	}
 	// Every inline suppression in the platform's modules silences something.
 	re := regexp.MustCompile(`trivy:ignore:AVD-([A-Z]+-[0-9]+)`)
