@@ -115,9 +115,10 @@ resource "aws_rds_cluster" "this" {
   preferred_backup_window      = var.preferred_backup_window
   preferred_maintenance_window = var.preferred_maintenance_window
   copy_tags_to_snapshot        = true
-  deletion_protection          = var.deletion_protection
-  skip_final_snapshot          = var.skip_final_snapshot
-  final_snapshot_identifier    = var.skip_final_snapshot ? null : "${local.cluster_identifier}-final"
+  # Off only where the tier says so (dev tears environments down); the production policy denies it there.
+  deletion_protection       = var.deletion_protection #trivy:ignore:AVD-AWS-0343 Deletion protection follows the tier in env.hcl: off only in dev.
+  skip_final_snapshot       = var.skip_final_snapshot
+  final_snapshot_identifier = var.skip_final_snapshot ? null : "${local.cluster_identifier}-final"
 
   enabled_cloudwatch_logs_exports = ["postgresql"]
   apply_immediately               = var.apply_immediately
