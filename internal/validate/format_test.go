@@ -214,6 +214,11 @@ func TestJSONRoundTrip(t *testing.T) {
 	if len(back.Findings) != 5 || back.Cost.Monthly != 520 || back.Check("schema").Status != StatusSkipped {
 		t.Fatalf("%+v", back)
 	}
+	b.Reset()
+	Write(&b, "json", &Result{Findings: []finding.Finding{}}, WriteOptions{})
+	if !strings.Contains(b.String(), `"findings": []`) {
+		t.Fatalf("no findings is an empty list, not null:\n%s", b.String())
+	}
 	if err := Write(&b, "xml", sampleResult(), WriteOptions{}); err == nil {
 		t.Fatal("unknown format")
 	}

@@ -165,7 +165,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 	}
 
-	res := &Result{Root: s.rel(root)}
+	res := &Result{Root: s.rel(root), Findings: []finding.Finding{}}
 	evalStart := time.Now()
 	needTree := checks[CheckLint] || checks[CheckPolicy] || checks[CheckSecurity] || checks[CheckCost] || checks[CheckSchema]
 	var evalFindings []finding.Finding
