@@ -294,6 +294,9 @@ func TestGoodTreePasses(t *testing.T) {
 	if r.Failed(finding.Warning) {
 		t.Fatalf("the good tree must pass even --fail-on warn:\n%s", dump(r))
 	}
+	if b, _ := json.Marshal(r); !strings.Contains(string(b), `"findings":[]`) {
+		t.Fatalf("no findings is an empty JSON list: %s", b)
+	}
 	for _, name := range []string{CheckLint, CheckPolicy, CheckCost} {
 		if c := r.Check(name); c == nil || c.Status != StatusPassed {
 			t.Errorf("%s: %+v", name, c)
