@@ -176,7 +176,20 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("validate: evaluating %s: %w", root, err)
 		}
 		for _, e := range s.tree.Errors {
-			evalFindings = append(evalFindings, lint.EvalError(e, "", s.rel)...)
+			// Errors other than HCL diagnostics start with the unit's path.
+			unitFile := ""
+			if p, _, ok := strings.Cut(e.Error(), ": "); ok {
+				if f := filepath.Join(root, filepath.FromSlash(p), config.UnitFile); fileExists(f) {
+					unitFile = f
+				}
+			}
+			fs := lint.EvalError(e, unitFile, s.rel)
+			for i := range fs {
+				if fs[i].Unit == "" && unitFile != "" {
+					fs[i].Unit = filepath.ToSlash(filepath.Dir(s.relTo(root, unitFile)))
+				}
+			}
+			evalFindings = append(evalFindings, fs...)
 		}
 		res.Units = len(s.tree.Units)
 		s.prepareUnits()
@@ -358,6 +371,18 @@ func dedupe(fs []finding.Finding) []finding.Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
+
+func (s *stage) relTo(base, p string) string {
+	if r, err := filepath.Rel(base, p); err == nil {
+		return r
+	}
+	return p
 }
 
 func gitRoot(dir string) string {

@@ -673,3 +673,17 @@ func TestTflintWiredOrSkipped(t *testing.T) {
 		t.Fatalf("tflint findings: %v\n%s", f, dump(r))
 	}
 }
+
+func TestMissingModuleSourceIsLocated(t *testing.T) {
+	dir := writeTree(t, map[string]string{"modules/alb/main.tf": ""})
+	r := run(t, dir, Options{Only: []string{"lint"}})
+	var f *finding.Finding
+	for i := range r.Findings {
+		if r.Findings[i].Rule == "config" {
+			f = &r.Findings[i]
+		}
+	}
+	if f == nil || f.File != "live/production/eu-central-1/alb/terragrunt.hcl" || f.Unit != "production/eu-central-1/alb" || f.Level != finding.Error {
+		t.Fatalf("%v\n%s", f, dump(r))
+	}
+}
