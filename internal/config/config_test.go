@@ -142,8 +142,8 @@ inputs = {
   instance_count        = local.env.locals.tier == "production" ? 3 : 1
 }
 `,
-	"live/production/account.hcl":           `locals { account_id = "333333333333" }`,
-	"live/production/env.hcl":               "locals {\n  environment = \"production\"\n  tier = \"production\"\n  backup_retention_days = 30\n}\n",
+	"live/production/account.hcl":             `locals { account_id = "333333333333" }`,
+	"live/production/env.hcl":                 "locals {\n  environment = \"production\"\n  tier = \"production\"\n  backup_retention_days = 30\n}\n",
 	"live/production/eu-central-1/region.hcl": `locals { aws_region = "eu-central-1" }`,
 	"live/production/eu-central-1/vpc/terragrunt.hcl": `
 include "root" {
@@ -177,8 +177,8 @@ inputs = {
   name       = "aurora-${include.envcommon.locals.env.locals.environment}"
 }
 `,
-	"modules/vpc/main.tf":    "variable \"cidr\" {}\n",
-	"modules/aurora/main.tf": "variable \"vpc_id\" {}\nmodule \"params\" {\n  source = \"./params\"\n}\n",
+	"modules/vpc/main.tf":           "variable \"cidr\" {}\n",
+	"modules/aurora/main.tf":        "variable \"vpc_id\" {}\nmodule \"params\" {\n  source = \"./params\"\n}\n",
 	"modules/aurora/params/main.tf": "output \"family\" {\n  value = \"aurora-postgresql16\"\n}\n",
 	"modules/unused/main.tf":        "# not read by any unit\n",
 }
@@ -775,19 +775,19 @@ func TestOfflineAndDisabledFunctions(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"broken/terragrunt.hcl":  "inputs = {\n  a = \n",
-		"missing/terragrunt.hcl": "include {\n  path = \"../nope.hcl\"\n}\n",
-		"nested/terragrunt.hcl":  "include {\n  path = \"../mid.hcl\"\n}\n",
-		"mid.hcl":                "include {\n  path = \"root.hcl\"\n}\n",
-		"root.hcl":               "inputs = {}\n",
-		"selfinc/terragrunt.hcl": "include {\n  path = \"terragrunt.hcl\"\n}\n",
-		"readcycle/terragrunt.hcl": "locals {\n  a = read_terragrunt_config(\"../r1.hcl\")\n}\n",
-		"r1.hcl":                 "locals {\n  b = read_terragrunt_config(\"r2.hcl\")\n}\n",
-		"r2.hcl":                 "locals {\n  c = read_terragrunt_config(\"r1.hcl\")\n}\n",
+		"broken/terragrunt.hcl":      "inputs = {\n  a = \n",
+		"missing/terragrunt.hcl":     "include {\n  path = \"../nope.hcl\"\n}\n",
+		"nested/terragrunt.hcl":      "include {\n  path = \"../mid.hcl\"\n}\n",
+		"mid.hcl":                    "include {\n  path = \"root.hcl\"\n}\n",
+		"root.hcl":                   "inputs = {}\n",
+		"selfinc/terragrunt.hcl":     "include {\n  path = \"terragrunt.hcl\"\n}\n",
+		"readcycle/terragrunt.hcl":   "locals {\n  a = read_terragrunt_config(\"../r1.hcl\")\n}\n",
+		"r1.hcl":                     "locals {\n  b = read_terragrunt_config(\"r2.hcl\")\n}\n",
+		"r2.hcl":                     "locals {\n  c = read_terragrunt_config(\"r1.hcl\")\n}\n",
 		"unsupported/terragrunt.hcl": "foo = 1\nbar {\n}\n",
-		"badmerge/terragrunt.hcl": "include {\n  path = \"../root.hcl\"\n  merge_strategy = \"wide\"\n}\n",
-		"notobject/terragrunt.hcl": "inputs = \"x\"\n",
-		"good/terragrunt.hcl":    "inputs = { ok = true }\n",
+		"badmerge/terragrunt.hcl":    "include {\n  path = \"../root.hcl\"\n  merge_strategy = \"wide\"\n}\n",
+		"notobject/terragrunt.hcl":   "inputs = \"x\"\n",
+		"good/terragrunt.hcl":        "inputs = { ok = true }\n",
 	})
 	cases := map[string][]string{
 		"broken":      {"broken/terragrunt.hcl:2:7:", "Invalid expression"},
