@@ -654,6 +654,21 @@ func TestSecurityCheckWired(t *testing.T) {
 	if c := r.Check(CheckSecurity); !strings.HasPrefix(c.Note, "3 scans for 3 units") {
 		t.Fatalf("%+v", c)
 	}
+	// An internal ALB that drops invalid headers passes.
+	dir = writeTree(t, map[string]string{
+		"modules/alb/lb.tf": `resource "aws_lb" "this" {
+  name                       = "x"
+  internal                   = true
+  load_balancer_type         = "application"
+  drop_invalid_header_fields = var.deletion_protection
+  subnets                    = var.subnet_ids
+}
+`,
+	})
+	r = run(t, dir, Options{Only: []string{"security"}, Runners: DefaultRunners(RunnerOptions{})})
+	if c := r.Check(CheckSecurity); c.Status != StatusPassed {
+		t.Fatalf("clean ALB: %+v\n%s", c, dump(r))
+	}
 }
 
 func TestTflintWiredOrSkipped(t *testing.T) {
