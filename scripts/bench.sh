@@ -37,5 +37,7 @@ if "$work/olechka" detect --help 2>/dev/null | grep -q -- --base; then
 	measure "detect (one-file change)" "$work/olechka" detect --base HEAD~1 --head HEAD --format json live
 fi
 if "$work/olechka" validate --help 2>/dev/null | grep -q -- --only; then
-	measure "validate fmt,lint,policy" "$work/olechka" validate --only fmt,lint,policy live
+	# The generated tree breaks the project's policies (no tags): findings are expected,
+	# exit 1 is fine here, only the time counts.
+	measure "validate fmt,lint,policy" sh -c '"$0" "$@"; [ $? -le 1 ]' "$work/olechka" validate --only fmt,lint,policy live
 fi
