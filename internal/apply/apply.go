@@ -101,6 +101,12 @@ type run struct {
 
 // Run applies the plans under opts.Plans.
 func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
+	// OpenTofu runs in each unit's working directory: every path it gets is absolute.
+	abs, err := filepath.Abs(opts.Plans)
+	if err != nil {
+		return nil, err
+	}
+	opts.Plans = abs
 	plans, err := artifact.ReadDir(opts.Plans)
 	if err != nil {
 		return nil, err

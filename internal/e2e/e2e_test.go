@@ -440,3 +440,19 @@ func TestPlanChanged(t *testing.T) {
 		t.Fatalf("plan --changed with no change: %s", r)
 	}
 }
+
+// TestRelativePlanFolder: --out and --plans may be relative to the current folder
+// (OpenTofu itself runs elsewhere, in each unit's working directory).
+func TestRelativePlanFolder(t *testing.T) {
+	h := newHarness(t)
+	t.Chdir(t.TempDir())
+	if r := h.plan("plans", append([]string{"--root", h.root}, h.unitDirs([]string{network})...)...); r.code != 0 {
+		t.Fatalf("plan --out plans: %s", r)
+	}
+	if r := h.apply("plans"); r.code != 0 {
+		t.Fatalf("apply --plans plans: %s", r)
+	}
+	if h.state(network) == nil {
+		t.Error("nothing applied")
+	}
+}

@@ -62,6 +62,12 @@ func (r *Result) Failed() int {
 // opts.Out. The error is for problems that stop the whole run (a broken tree, a cycle,
 // an unknown unit); a unit's failure is in its UnitResult.
 func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
+	// OpenTofu runs in each unit's working directory: every path it gets is absolute.
+	absOut, err := filepath.Abs(opts.Out)
+	if err != nil {
+		return nil, err
+	}
+	opts.Out = absOut
 	tree, err := env.Tree(ctx)
 	if err != nil {
 		return nil, err
@@ -162,7 +168,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 				recordSkip(env, opts.Out, res, r, destroy[r.ID], sg.waves[r.ID], run)
 			}
 			if _, ok := external[r.ID]; ok && r.Status == schedule.Failed {
-				env.Progress.Done(r.ID, "state read failed", r.Err.Error())
+				env.Progress.Aside(r.ID, "state read failed: "+r.Err.Error())
 			}
 		},
 	})
@@ -244,7 +250,7 @@ func StateJob(ctx context.Context, env *Env, outputs *Outputs, u *config.Unit, l
 		return err
 	}
 	outputs.Set(u.Dir, st)
-	env.Progress.Done(u.Path, "state read", "")
+	env.Progress.Aside(u.Path, "state read")
 	return nil
 }
 
@@ -262,7 +268,10 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 	}
 	defer log.Close()
 	var w *executor.Workdir
+	ph := &phases{last: start}
 	defer func() {
+		ph.mark("artifacts", w)
+		logf(log, "olechka's own time: %s (OpenTofu: %s)", ph, toolTime(w).Round(time.Millisecond))
 		res.Duration = time.Since(start)
 		meta.Duration = artifact.Duration(res.Duration)
 		if w != nil {
@@ -300,11 +309,13 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 	if mocks := (&meta).Mocks(); len(mocks) > 0 {
 		logf(log, "planned with mock_outputs of: %s", strings.Join(mocks, ", "))
 	}
+	ph.mark("evaluate", w)
 	env.Progress.Step(meta.Unit, "prepare")
 	w, err = env.Exec.Prepare(ctx, u, log)
 	if err != nil {
 		return err
 	}
+	ph.mark("prepare", w)
 	env.Progress.Step(meta.Unit, "init")
 	if err := w.Init(ctx); err != nil {
 		return err
@@ -374,3 +385,27 @@ func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *
 	}
 	return s, nil
 }
+
+// phases splits a job's own time (wall time minus the tool's) into named parts, for the
+// unit's log.
+type phases struct {
+	last     time.Time
+	lastTool time.Duration
+	parts    []string
+}
+
+func toolTime(w *executor.Workdir) time.Duration {
+	if w == nil {
+		return 0
+	}
+	return w.ToolTime()
+}
+
+func (p *phases) mark(name string, w *executor.Workdir) {
+	now, tool := time.Now(), toolTime(w)
+	own := now.Sub(p.last) - (tool - p.lastTool)
+	p.parts = append(p.parts, fmt.Sprintf("%s %.1fms", name, float64(own.Microseconds())/1000))
+	p.last, p.lastTool = now, tool
+}
+
+func (p *phases) String() string { return strings.Join(p.parts, ", ") }

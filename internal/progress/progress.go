@@ -111,6 +111,25 @@ func (r *Reporter) Done(unit, status, detail string) {
 	fmt.Fprintln(r.w, line)
 }
 
+// Aside records that unit finished a side job (reading a dependency's state) that does
+// not count towards the total.
+func (r *Reporter) Aside(unit, status string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.running, unit)
+	line := fmt.Sprintf("%s  %-40s %s", r.elapsed(), unit, status)
+	if r.tty {
+		r.clear()
+		fmt.Fprintln(r.w, line)
+		r.redraw()
+		return
+	}
+	fmt.Fprintln(r.w, line)
+}
+
 // Printf prints a line of its own (above the status line on a terminal).
 func (r *Reporter) Printf(format string, args ...any) {
 	if r == nil {

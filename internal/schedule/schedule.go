@@ -203,12 +203,12 @@ func Run(ctx context.Context, jobs []Job, opts Options) (map[string]*Result, err
 
 func skipErr(dep Result, cause string) error {
 	if dep.Status == Failed {
-		return fmt.Errorf("skipped: dependency %s failed", dep.ID)
+		return fmt.Errorf("dependency %s failed", dep.ID)
 	}
 	if cause == "" {
-		return fmt.Errorf("skipped: dependency %s did not run", dep.ID)
+		return fmt.Errorf("dependency %s did not run", dep.ID)
 	}
-	return fmt.Errorf("skipped: dependency %s was skipped (%s failed)", dep.ID, cause)
+	return fmt.Errorf("dependency %s was skipped (%s failed)", dep.ID, cause)
 }
 
 // runJob runs a job, turning a panic into a failure.
