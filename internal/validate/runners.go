@@ -54,18 +54,31 @@ func DefaultRunners(o RunnerOptions) Runners {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	scanners := make([]*security.Scanner, n)
+	// Scanners are made on demand (each compiles trivy's checks, a few seconds of CPU):
+	// a second one only when two scans are wanted at once.
+	var (
+		mu       sync.Mutex
+		scanners []*security.Scanner
+	)
 	pool := make(chan *security.Scanner, n)
-	for i := range scanners {
-		scanners[i] = security.New()
-		pool <- scanners[i]
-	}
 	r.Security = func(ctx context.Context, dir string, inputs cty.Value) ([]finding.Finding, error) {
 		var sc *security.Scanner
 		select {
 		case sc = <-pool:
-		case <-ctx.Done():
-			return nil, ctx.Err()
+		default:
+			mu.Lock()
+			if len(scanners) < n {
+				sc = security.New()
+				scanners = append(scanners, sc)
+			}
+			mu.Unlock()
+			if sc == nil {
+				select {
+				case sc = <-pool:
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
 		}
 		defer func() { pool <- sc }()
 		return sc.ScanModule(ctx, dir, inputs)
@@ -73,6 +86,8 @@ func DefaultRunners(o RunnerOptions) Runners {
 	r.SecurityStats = func() string {
 		var st security.Stats
 		used := 0
+		mu.Lock()
+		defer mu.Unlock()
 		for _, sc := range scanners {
 			s := sc.Stats()
 			if s.Scans > 0 || s.CacheHits > 0 {
@@ -83,7 +98,7 @@ func DefaultRunners(o RunnerOptions) Runners {
 			st.ScanTime += s.ScanTime
 			st.LoadTime = max(st.LoadTime, s.LoadTime)
 		}
-		return fmt.Sprintf("%d trivy scans on %d scanners, %.2fs scanning, %d answered from the cache, checks compiled in %.2fs", st.Scans, used, st.ScanTime.Seconds(), st.CacheHits, st.LoadTime.Seconds())
+		return fmt.Sprintf("%d trivy scans on %d scanner(s), %.2fs scanning, %d answered from the cache, checks compiled in %.2fs", st.Scans, used, st.ScanTime.Seconds(), st.CacheHits, st.LoadTime.Seconds())
 	}
 	bin := o.TflintBin
 	if bin == "" {

@@ -398,11 +398,19 @@ func gitRoot(dir string) string {
 	}
 }
 
+// securityParallelFrom is the number of scans from which security runs on every core.
+const securityParallelFrom = 200
+
 // forEach runs f for i in [0, n) on the stage's workers.
 func (s *stage) forEach(ctx context.Context, n int, f func(i int)) {
+	s.forEachN(ctx, n, s.par, f)
+}
+
+// forEachN runs f for i in [0, n) on at most workers goroutines.
+func (s *stage) forEachN(ctx context.Context, n, workers int, f func(i int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < s.par && w < n; w++ {
+	for w := 0; w < workers && w < n; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -672,7 +680,12 @@ func (s *stage) security(ctx context.Context) ([]finding.Finding, string, error)
 	sort.Strings(keys)
 	out := make([][]finding.Finding, len(keys))
 	errs := make([]error, len(keys))
-	s.forEach(ctx, len(keys), func(i int) {
+	// A scan takes milliseconds, readying a scanner seconds: few scans run on one.
+	workers := s.par
+	if len(keys) < securityParallelFrom {
+		workers = 1
+	}
+	s.forEachN(ctx, len(keys), workers, func(i int) {
 		j := jobs[keys[i]]
 		fs, err := s.opts.Runners.Security(ctx, j.dir, j.inputs)
 		for k := range fs {
