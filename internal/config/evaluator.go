@@ -191,6 +191,24 @@ func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
 	if err != nil {
 		return nil, err
 	}
+	units, errs := e.Units(ctx, root, dirs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	t := &Tree{Root: root}
+	for i := range dirs {
+		if errs[i] != nil {
+			t.Errors = append(t.Errors, errs[i])
+			continue
+		}
+		t.Units = append(t.Units, units[i])
+	}
+	return t, nil
+}
+
+// Units evaluates the units in dirs (absolute folders) in parallel, bounded by
+// Options.Parallelism; units and errors line up with dirs. Paths are relative to root.
+func (e *Evaluator) Units(ctx context.Context, root string, dirs []string) ([]*Unit, []error) {
 	units := make([]*Unit, len(dirs))
 	errs := make([]error, len(dirs))
 	n := e.opts.Parallelism
@@ -216,18 +234,7 @@ func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
 	}
 	close(next)
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	t := &Tree{Root: root}
-	for i := range dirs {
-		if errs[i] != nil {
-			t.Errors = append(t.Errors, errs[i])
-			continue
-		}
-		t.Units = append(t.Units, units[i])
-	}
-	return t, nil
+	return units, errs
 }
 
 // Unit evaluates the unit in dir; its Path is relative to root.

@@ -560,3 +560,9 @@ func globMatch(pattern, name string) bool {
 	}
 	return false
 }
+
+// Functions returns the part of OpenTofu's function library that needs no file system,
+// for evaluating module expressions (variable validations, cost mappings) outside a unit.
+func Functions() map[string]function.Function {
+	return stdFunctions()
+}

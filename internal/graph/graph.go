@@ -78,6 +78,20 @@ func (g *Graph) Waves() ([][]string, error) {
 	if err := g.cycles(); err != nil {
 		return nil, err
 	}
+	return g.layers(g.deps), nil
+}
+
+// ReverseWaves returns the destroy order: every node before the nodes it depends on.
+func (g *Graph) ReverseWaves() ([][]string, error) {
+	if err := g.cycles(); err != nil {
+		return nil, err
+	}
+	return g.layers(g.dependents), nil
+}
+
+// layers puts each node one layer after the deepest of the nodes it points to in
+// edges. The graph must be acyclic.
+func (g *Graph) layers(edges map[string][]string) [][]string {
 	level := map[string]int{}
 	var depth func(n string) int
 	depth = func(n string) int {
@@ -85,10 +99,8 @@ func (g *Graph) Waves() ([][]string, error) {
 			return l
 		}
 		l := 0
-		for _, d := range g.deps[n] {
-			if dl := depth(d) + 1; dl > l {
-				l = dl
-			}
+		for _, d := range edges[n] {
+			l = max(l, depth(d)+1)
 		}
 		level[n] = l
 		return l
@@ -101,38 +113,7 @@ func (g *Graph) Waves() ([][]string, error) {
 		}
 		waves[l] = append(waves[l], n)
 	}
-	return waves, nil
-}
-
-// ReverseWaves returns the destroy order: every node before the nodes it depends on.
-func (g *Graph) ReverseWaves() ([][]string, error) {
-	if err := g.cycles(); err != nil {
-		return nil, err
-	}
-	level := map[string]int{}
-	var height func(n string) int
-	height = func(n string) int {
-		if l, ok := level[n]; ok {
-			return l
-		}
-		l := 0
-		for _, d := range g.dependents[n] {
-			if dl := height(d) + 1; dl > l {
-				l = dl
-			}
-		}
-		level[n] = l
-		return l
-	}
-	var waves [][]string
-	for _, n := range g.nodes {
-		l := height(n)
-		for len(waves) <= l {
-			waves = append(waves, nil)
-		}
-		waves[l] = append(waves[l], n)
-	}
-	return waves, nil
+	return waves
 }
 
 // WaveOf returns each node's apply wave.
@@ -151,32 +132,17 @@ func (g *Graph) WaveOf() (map[string]int, error) {
 }
 
 // Dependents returns every node that depends on n, directly or not, sorted.
-func (g *Graph) Dependents(n string) []string {
-	seen := map[string]bool{}
-	var walk func(string)
-	walk = func(x string) {
-		for _, d := range g.dependents[x] {
-			if !seen[d] {
-				seen[d] = true
-				walk(d)
-			}
-		}
-	}
-	walk(n)
-	out := make([]string, 0, len(seen))
-	for d := range seen {
-		out = append(out, d)
-	}
-	sort.Strings(out)
-	return out
-}
+func (g *Graph) Dependents(n string) []string { return reach(g.dependents, n) }
 
 // Dependencies returns every node n depends on, directly or not, sorted.
-func (g *Graph) Dependencies(n string) []string {
+func (g *Graph) Dependencies(n string) []string { return reach(g.deps, n) }
+
+// reach returns the nodes reachable from n through edges, sorted.
+func reach(edges map[string][]string, n string) []string {
 	seen := map[string]bool{}
 	var walk func(string)
 	walk = func(x string) {
-		for _, d := range g.deps[x] {
+		for _, d := range edges[x] {
 			if !seen[d] {
 				seen[d] = true
 				walk(d)
