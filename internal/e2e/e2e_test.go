@@ -264,7 +264,7 @@ func TestFailingUnitSkipsDependents(t *testing.T) {
 // lockContention: while one apply holds a unit's lock, a second apply of the same unit
 // waits --lock-timeout and fails naming the holder.
 func lockContention(t *testing.T, h *harness) {
-	h.addSlowUnit("25s")
+	h.addSlowUnit("12s")
 	slow := h.unitDirs([]string{slowUnit})
 	p1, p2 := filepath.Join(t.TempDir(), "p1"), filepath.Join(t.TempDir(), "p2")
 	for _, p := range []string{p1, p2} {
