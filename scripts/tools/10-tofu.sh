@@ -30,7 +30,7 @@ else
     -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
     -o "$BIN/.tofu.tmp" github.com/opentofu/opentofu/cmd/tofu)
   mv -f "$BIN/.tofu.tmp" "$BIN/tofu"
-  got="$("$BIN/tofu" version | head -n1)"
+  got="$("$BIN/tofu" version 2>/dev/null | head -n1)"
   if [[ "$got" != "OpenTofu v$TOFU_VERSION" ]]; then
     echo "built tofu reports '$got', want 'OpenTofu v$TOFU_VERSION'" >&2
     exit 1
