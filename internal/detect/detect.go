@@ -265,7 +265,7 @@ func (d *detection) run(ctx context.Context) error {
 	// Head: every unit, with every file system question recorded.
 	d.head.prefetch(ctx, d.head.configFiles(d.root))
 	rec := newRecorder(d.head.fs)
-	headUnits, headErrs := evalUnits(ctx, d.evaluator(rec), d.root, headDirs, d.opts.Parallelism)
+	headUnits, headErrs := d.evaluator(rec).Units(ctx, d.root, headDirs)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -313,7 +313,7 @@ func (d *detection) run(ctx context.Context) error {
 		d.base.prefetch(ctx, d.base.configFiles(d.root))
 	}
 	d.res.Stats.BaseEvaluated = len(baseTodo)
-	baseUnits, baseErrs := evalUnits(ctx, d.evaluator(d.base.fs), d.root, baseTodo, d.opts.Parallelism)
+	baseUnits, baseErrs := d.evaluator(d.base.fs).Units(ctx, d.root, baseTodo)
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -231,35 +230,4 @@ func (s *side) configFiles(root string) []string {
 		}
 	}
 	return out
-}
-
-// evalUnits evaluates the units in dirs (paths relative to root), in parallel; units
-// and errors line up with dirs.
-func evalUnits(ctx context.Context, e *config.Evaluator, root string, dirs []string, parallelism int) ([]*config.Unit, []error) {
-	units := make([]*config.Unit, len(dirs))
-	errs := make([]error, len(dirs))
-	n := parallelism
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				units[i], errs[i] = e.Unit(ctx, root, dirs[i])
-			}
-		}()
-	}
-	for i := range dirs {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return units, errs
 }
