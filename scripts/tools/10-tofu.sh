@@ -20,7 +20,8 @@ GOOS_GOARCH="$(go env GOOS)_$(go env GOARCH)"
 mkdir -p "$BIN" "$MIRROR"
 
 # --- OpenTofu ---------------------------------------------------------------------------------
-if [[ -x "$BIN/tofu" ]] && [[ "$("$BIN/tofu" version 2>/dev/null | head -n1)" == "OpenTofu v$TOFU_VERSION" ]]; then
+# First line of `tofu version`, read whole (`| head -n1` could SIGPIPE tofu under pipefail).
+if [[ -x "$BIN/tofu" ]] && [[ "$("$BIN/tofu" version 2>/dev/null | sed -n 1p)" == "OpenTofu v$TOFU_VERSION" ]]; then
   echo "tofu v$TOFU_VERSION: cached"
 else
   echo "tofu v$TOFU_VERSION: building from the Go module proxy (several minutes when cold)"
@@ -30,7 +31,7 @@ else
     -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" \
     -o "$BIN/.tofu.tmp" github.com/opentofu/opentofu/cmd/tofu)
   mv -f "$BIN/.tofu.tmp" "$BIN/tofu"
-  got="$("$BIN/tofu" version 2>/dev/null | head -n1)"
+  got="$("$BIN/tofu" version 2>/dev/null | sed -n 1p)"
   if [[ "$got" != "OpenTofu v$TOFU_VERSION" ]]; then
     echo "built tofu reports '$got', want 'OpenTofu v$TOFU_VERSION'" >&2
     exit 1
