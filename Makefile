@@ -16,8 +16,9 @@ lint:
 test: tools lint
 	go test -count=1 ./...
 
-demo:
-	go run ./cmd/olechka graph live
+# The whole pipeline on examples/sandbox: embedded state server, real OpenTofu from .cache/.
+demo: tools
+	go run ./cmd/olechka pipeline --local --auto-approve
 
 bench:
 	bash scripts/bench.sh

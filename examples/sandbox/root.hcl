@@ -72,4 +72,10 @@ inputs = {
   tier           = local.env.locals.tier
   aws_account_id = local.account.locals.account_id
   aws_region     = local.region.locals.aws_region
+  tags = {
+    environment = local.env.locals.environment
+    service     = "ai-tools"
+    managed-by  = "olechka"
+    repository  = "terragrunt-olechka"
+  }
 }

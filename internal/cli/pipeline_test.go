@@ -108,9 +108,8 @@ func TestPipelineLocalEndToEnd(t *testing.T) {
 		"PATH":                   os.Getenv("PATH"),
 		"HOME":                   os.Getenv("HOME"),
 	}
-	// The sandbox's modules are not AWS resources: the AWS policies (tags, KMS keys) and
-	// the AWS schema do not apply to them.
-	args := []string{"pipeline", "--local", "--out", out, "--work-dir", work, "--only", "fmt,lint,security,cost", tree}
+	// Every check runs: the sandbox passes the project's policies as the live tree does.
+	args := []string{"pipeline", "--local", "--out", out, "--work-dir", work, tree}
 	runPipe := func(stdin string, extra ...string) (string, int) {
 		t.Helper()
 		var stdout, stderr bytes.Buffer

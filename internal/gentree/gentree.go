@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
 )
 
 // Component is one kind of unit in every region.
@@ -102,7 +104,8 @@ func (w *writer) file(p, content string) {
 		w.err = err
 		return
 	}
-	w.err = os.WriteFile(p, []byte(content), 0o644)
+	// Written as `tofu fmt` / `terragrunt hclfmt` would, so the tree is fmt-clean.
+	w.err = os.WriteFile(p, hclwrite.Format([]byte(content)), 0o644)
 }
 
 const rootHCL = `locals {

@@ -10,6 +10,8 @@ terraform {
 inputs = {
   name           = "ai-tools-data"
   retention_days = local.env.locals.tier == "production" ? 90 : 7
+  # The sandbox has no KMS: a stand-in alias for the customer-managed data key.
+  kms_key_id = "alias/ai-tools-${local.env.locals.environment}-data"
   # Where local_file writes the bucket manifest; empty writes nothing.
   manifest_dir = get_env("OLECHKA_SANDBOX_OUT", "")
 }

@@ -23,3 +23,9 @@ variable "alarm_names" {
   type        = set(string)
   default     = []
 }
+
+variable "tags" {
+  description = "Tags every resource carries (in AWS: default_tags and resource tags)."
+  type        = map(string)
+  default     = {}
+}

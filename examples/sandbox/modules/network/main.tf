@@ -2,6 +2,7 @@
 # its id (known only after apply, like a real VPC id) names the resources.
 resource "terraform_data" "vpc" {
   input = {
+    tags        = var.tags
     name        = "${var.name}-${var.environment}"
     cidr_block  = var.cidr_block
     aws_region  = var.aws_region

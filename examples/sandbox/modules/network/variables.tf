@@ -43,3 +43,9 @@ variable "az_count" {
     error_message = "az_count must be between 1 and 3."
   }
 }
+
+variable "tags" {
+  description = "Tags every resource carries (in AWS: default_tags and resource tags)."
+  type        = map(string)
+  default     = {}
+}

@@ -3,6 +3,7 @@
 # fail on purpose.
 resource "terraform_data" "service" {
   input = {
+    tags          = var.tags
     name          = "${var.name}-${var.environment}"
     vpc_id        = var.vpc_id
     subnet_ids    = var.subnet_ids

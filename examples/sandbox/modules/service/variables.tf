@@ -70,3 +70,9 @@ variable "fail_plan" {
   type        = string
   default     = ""
 }
+
+variable "tags" {
+  description = "Tags every resource carries (in AWS: default_tags and resource tags)."
+  type        = map(string)
+  default     = {}
+}

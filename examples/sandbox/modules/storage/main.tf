@@ -2,6 +2,8 @@
 # it was created, and local_file optionally writes a manifest on disk.
 resource "terraform_data" "bucket" {
   input = {
+    tags           = var.tags
+    kms_key_id     = var.kms_key_id
     name           = "${var.name}-${var.environment}"
     vpc_id         = var.vpc_id
     retention_days = var.retention_days

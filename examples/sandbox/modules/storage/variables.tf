@@ -34,3 +34,19 @@ variable "manifest_dir" {
   type        = string
   default     = ""
 }
+
+variable "tags" {
+  description = "Tags every resource carries (in AWS: default_tags and resource tags)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "kms_key_id" {
+  description = "Customer-managed KMS key the bucket is encrypted with (the sandbox records it)."
+  type        = string
+
+  validation {
+    condition     = length(var.kms_key_id) > 0
+    error_message = "kms_key_id must name a customer-managed key."
+  }
+}
