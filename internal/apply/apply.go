@@ -402,7 +402,7 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 		step = "destroy"
 	}
 	r.env.Progress.Step(m.Unit, step)
-	if err := w.Apply(ctx, p.File(artifact.PlanFile)); err != nil {
+	if err := w.Apply(ctx, p.File(artifact.PlanFile), m.Action == artifact.ActionDestroy); err != nil {
 		var le *executor.LockError
 		if errors.As(err, &le) {
 			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: olechka unlock %s",

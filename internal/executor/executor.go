@@ -199,6 +199,7 @@ type command struct {
 	retry      bool
 	detailed   bool // -detailed-exitcode: exit 2 means success with changes
 	teeOut     bool // stdout goes to the log and is kept too
+	destroy    bool // apply of a destroy plan (hooks listing "destroy" run too)
 }
 
 // runner runs commands for one unit.
@@ -272,6 +273,9 @@ func errorSummary(out string) string {
 		if !strings.HasPrefix(l, "Error: ") {
 			continue
 		}
+		// In a box, lines without the box's edge are other output that landed in
+		// between (stdout and stderr are separate streams).
+		boxed := strings.HasPrefix(strings.TrimSpace(lines[i]), "│")
 		summary := strings.TrimPrefix(l, "Error: ")
 		var loc string
 		var para, last []string
@@ -279,6 +283,9 @@ func errorSummary(out string) string {
 			raw := lines[j]
 			if strings.HasPrefix(strings.TrimSpace(raw), "╵") || strings.HasPrefix(strings.TrimSpace(raw), "Error: ") {
 				break
+			}
+			if boxed && !strings.HasPrefix(strings.TrimSpace(raw), "│") {
+				continue
 			}
 			t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(raw), "│"))
 			if m := diagLocation.FindStringSubmatch(t); m != nil && loc == "" {
@@ -330,7 +337,8 @@ func (r *runner) runOnce(ctx context.Context, c command) (*result, error) {
 	// once (twice would make tofu exit without saving state).
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var combined bytes.Buffer
-	logw := io.MultiWriter(r.log, &combined)
+	// With stdout kept apart from stderr the two are copied by separate goroutines.
+	logw := &lockedWriter{w: io.MultiWriter(r.log, &combined)}
 	var stdout bytes.Buffer
 	switch {
 	case c.captureOut:
@@ -402,4 +410,16 @@ func (e *Executor) workPath(unit string) string {
 		unit = "_root"
 	}
 	return filepath.Join(e.opts.WorkRoot, filepath.FromSlash(unit))
+}
+
+// lockedWriter serialises writes from concurrent copies (a command's stdout and stderr).
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -240,7 +240,7 @@ func TestRealTofu(t *testing.T) {
 	if err != nil || !bytes.Contains(js, []byte(`"resource_changes"`)) {
 		t.Fatalf("show -json: %v %.200s", err, js)
 	}
-	if err := w.Apply(ctx, "tfplan"); err != nil {
+	if err := w.Apply(ctx, "tfplan", false); err != nil {
 		t.Fatalf("%v\n%s", err, log.String())
 	}
 	st, err = w.StatePull(ctx)

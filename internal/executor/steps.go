@@ -19,8 +19,8 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// ToolTime is the time spent running the tool in this working directory so far (the
-// rest of a unit's time is olechka's own).
+// ToolTime is the time spent running the tool (and the unit's hooks) in this working
+// directory so far (the rest of a unit's time is olechka's own).
 func (w *Workdir) ToolTime() time.Duration { return w.r.toolTime }
 
 // LockFile is the provider dependency lock file's name.
@@ -99,7 +99,9 @@ func (w *Workdir) doCmd(ctx context.Context, name string, args []string, savedPl
 	}
 	env := append(append([]string{}, w.env...), xenv...)
 	c.args, c.env, c.dir = full, env, w.Dir
-	return w.r.run(ctx, c)
+	return w.withHooks(ctx, w.hookNames(name, c.destroy), env, func() (*result, error) {
+		return w.r.run(ctx, c)
+	})
 }
 
 // RestoreLockFile puts a saved provider lock file into the working directory; the next
@@ -250,9 +252,10 @@ func (w *Workdir) ShowJSON(ctx context.Context, planFile string) ([]byte, error)
 }
 
 // Apply applies a saved plan exactly. It is not retried: a half-applied plan is stale.
-func (w *Workdir) Apply(ctx context.Context, planFile string) error {
+// destroy says the plan is a destroy plan: hooks listing "destroy" run around it too.
+func (w *Workdir) Apply(ctx context.Context, planFile string, destroy bool) error {
 	args := []string{"-input=false", "-no-color", w.lockTimeout(), planFile}
-	if _, err := w.do(ctx, "apply", args, true, false, false); err != nil {
+	if _, err := w.doCmd(ctx, "apply", args, true, command{destroy: destroy}); err != nil {
 		return fmt.Errorf("%s: apply: %w", w.Unit, err)
 	}
 	return nil

@@ -40,6 +40,7 @@ type Workdir struct {
 	env              []string // base env + TF_VAR_ inputs
 	backendArgs      []string
 	lockfileReadonly bool
+	stateOnly        bool // prepared for state operations only: no inputs, no hooks
 }
 
 // Prepare builds the unit's working directory from its evaluated configuration: the
@@ -62,7 +63,7 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, err
 	}
-	w := &Workdir{Unit: u.Path, Root: root, e: e, cfg: cfg}
+	w := &Workdir{Unit: u.Path, Root: root, e: e, cfg: cfg, stateOnly: skipInputs}
 	w.r = &runner{e: e, log: log, attempts: e.opts.RetryAttempts, wait: e.opts.RetryWait}
 	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
 		w.r.attempts = int(*cfg.RetryMaxAttempts)
