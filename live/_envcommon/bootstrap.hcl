@@ -2,12 +2,17 @@
 # backend and the GitHub OIDC roles, one of each per account, in the account's
 # state_region (account.hcl). They are applied by an administrator, in order, after
 # `olechka bootstrap` made the bucket, table and key the state itself needs
-# (docs/bootstrap.md). A unit includes this file with expose = true and takes
+# (docs/bootstrap.md). The component files in bootstrap/ read this file and take
 # locals.<component>.source and locals.<component>.inputs.
 locals {
+  # Read (read_terragrunt_config) by a component file for the unit that includes it:
+  # get_original_terragrunt_dir() is that unit's folder, live/<env>/<region>/<unit>.
+  region_dir = dirname(get_original_terragrunt_dir())
+  env_dir    = dirname(local.region_dir)
+
   modules = "${dirname(dirname(find_in_parent_folders("root.hcl")))}/modules"
-  account = read_terragrunt_config(find_in_parent_folders("account.hcl")).locals
-  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  account = read_terragrunt_config("${local.env_dir}/account.hcl").locals
+  env     = read_terragrunt_config("${local.env_dir}/env.hcl").locals
 
   # The repository whose workflows assume the roles (root.hcl's repository, owner/name).
   github_repository = "terragrunt-olechka/olechka"

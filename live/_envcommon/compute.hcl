@@ -1,9 +1,15 @@
 # Compute components (spec box "Compute"): ECR repositories, the ECS cluster and the two
-# Fargate services, api (behind the load balancer) and worker. A unit includes this file
-# with expose = true and takes locals.<component>.source and locals.<component>.inputs.
+# Fargate services, api (behind the load balancer) and worker. Per component, the module
+# source and the inputs that follow from the tier; the component files in compute/ read
+# this file and add the dependency blocks and the inputs they feed.
 locals {
+  # Read (read_terragrunt_config) by a component file for the unit that includes it:
+  # get_original_terragrunt_dir() is that unit's folder, live/<env>/<region>/<unit>.
+  region_dir = dirname(get_original_terragrunt_dir())
+  env_dir    = dirname(local.region_dir)
+
   modules = "${dirname(dirname(find_in_parent_folders("root.hcl")))}/modules"
-  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
+  env     = read_terragrunt_config("${local.env_dir}/env.hcl").locals
 
   ecr = {
     source = "${local.modules}/ecr"

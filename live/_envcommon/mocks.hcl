@@ -1,11 +1,17 @@
 # Mock outputs of every component, used by dependency blocks while the dependency has no
 # state yet (init, validate, plan of a fresh environment). Shaped like the modules'
-# outputs, with values in this unit's account and region that are obviously fake. A plan
-# built on mocks is recorded as such, and apply refuses it once real outputs differ.
+# outputs, with values in the reading unit's account and region that are obviously fake.
+# A plan built on mocks is recorded as such, and apply refuses it once real outputs differ.
+# The component files (and production's replication units) read this file.
 locals {
-  account = read_terragrunt_config(find_in_parent_folders("account.hcl")).locals
-  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  region  = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+  # Read (read_terragrunt_config) by a component file for the unit that includes it:
+  # get_original_terragrunt_dir() is that unit's folder, live/<env>/<region>/<unit>.
+  region_dir = dirname(get_original_terragrunt_dir())
+  env_dir    = dirname(local.region_dir)
+
+  account = read_terragrunt_config("${local.env_dir}/account.hcl").locals
+  env     = read_terragrunt_config("${local.env_dir}/env.hcl").locals
+  region  = read_terragrunt_config("${local.region_dir}/region.hcl").locals
 
   id   = local.account.aws_account_id
   r    = local.region.aws_region

@@ -1,14 +1,19 @@
 # Monitoring components (spec box "Monitoring" and "Key Metrics and Monitoring"): alarms,
 # the alarm topic with email and Slack routes, dashboards, X-Ray. Thresholds, recipients
-# and retention are the tier's, from env.hcl's monitoring object. A unit includes this
-# file with expose = true and takes locals.observability.source and .inputs (plus the
-# mock outputs of the ECS services, which mocks.hcl does not carry).
+# and retention are the tier's, from env.hcl's monitoring object. The component file
+# monitoring/observability.hcl reads this file and takes locals.observability.source and
+# .inputs (plus the mock outputs of the ECS services, which mocks.hcl does not carry).
 locals {
+  # Read (read_terragrunt_config) by a component file for the unit that includes it:
+  # get_original_terragrunt_dir() is that unit's folder, live/<env>/<region>/<unit>.
+  region_dir = dirname(get_original_terragrunt_dir())
+  env_dir    = dirname(local.region_dir)
+
   repo    = dirname(dirname(find_in_parent_folders("root.hcl")))
   modules = "${local.repo}/modules"
-  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  account = read_terragrunt_config(find_in_parent_folders("account.hcl")).locals
-  region  = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+  env     = read_terragrunt_config("${local.env_dir}/env.hcl").locals
+  account = read_terragrunt_config("${local.env_dir}/account.hcl").locals
+  region  = read_terragrunt_config("${local.region_dir}/region.hcl").locals
   m       = local.env.monitoring
 
   # The forwarder's deployment zip, built before plan/apply by the unit's before_hook

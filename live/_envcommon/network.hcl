@@ -1,11 +1,17 @@
 # Network components (spec box "Network"): the VPC and the application load balancer.
-# A unit includes this file with expose = true and takes locals.<component>.source and
-# locals.<component>.inputs; outputs of its dependencies are merged in by the unit.
+# Per component, the module source and the inputs that follow from the account, the tier
+# and the region; the component files in network/ read this file and add the dependency
+# blocks and the inputs they feed.
 locals {
+  # Read (read_terragrunt_config) by a component file for the unit that includes it:
+  # get_original_terragrunt_dir() is that unit's folder, live/<env>/<region>/<unit>.
+  region_dir = dirname(get_original_terragrunt_dir())
+  env_dir    = dirname(local.region_dir)
+
   modules = "${dirname(dirname(find_in_parent_folders("root.hcl")))}/modules"
-  account = read_terragrunt_config(find_in_parent_folders("account.hcl")).locals
-  env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  region  = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals
+  account = read_terragrunt_config("${local.env_dir}/account.hcl").locals
+  env     = read_terragrunt_config("${local.env_dir}/env.hcl").locals
+  region  = read_terragrunt_config("${local.region_dir}/region.hcl").locals
   replica = local.region.stack == "replica"
 
   vpc = {

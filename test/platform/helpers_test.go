@@ -4,9 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/testenv"
@@ -100,6 +104,39 @@ func units(t testing.TB, tree *config.Tree, env string) map[string]*config.Unit 
 		}
 	}
 	return out
+}
+
+// envLocals returns the locals of the env.hcl of the unit's env (live/<env>/env.hcl),
+// which the unit must have read. env.hcl holds literal values only.
+func envLocals(t testing.TB, u *config.Unit) cty.Value {
+	t.Helper()
+	env, _ := envRegion(u)
+	p := filepath.Join(repoRoot(t), "live", env, "env.hcl")
+	if !slices.Contains(u.Files, p) {
+		t.Fatalf("%s does not read %s", u.Path, p)
+	}
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", p, diags)
+	}
+	vals := map[string]cty.Value{}
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "locals" {
+			continue
+		}
+		for name, a := range b.Body.Attributes {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() {
+				t.Fatalf("%s: local %s is not a literal value: %v", p, name, diags)
+			}
+			vals[name] = v
+		}
+	}
+	return cty.ObjectVal(vals)
 }
 
 // moduleCache loads each module folder once per test.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 // tier is what the spec's "Environment-Specific Configuration" diagram promises for one
@@ -71,24 +72,29 @@ func TestTierInvariants(t *testing.T) {
 
 func checkApproval(t *testing.T, u *config.Unit, want string) {
 	t.Helper()
-	if got := str(attr(u.Config.Locals, "env", "approval")); got != want {
+	env := envLocals(t, u)
+	if got := str(attr(env, "approval")); got != want {
 		t.Errorf("%s: env.hcl approval = %q, want %q", u.Path, got, want)
 	}
-	if num(attr(u.Config.Locals, "env", "monthly_budget_usd")) <= 0 {
+	// What review decides from: the unit's rendered configuration and the env.hcl it read.
+	if got, _, _ := review.Approval(u); got != want {
+		t.Errorf("%s: review reads approval %q, want %q", u.Path, got, want)
+	}
+	if num(attr(env, "monthly_budget_usd")) <= 0 {
 		t.Errorf("%s: env.hcl sets no monthly_budget_usd", u.Path)
 	}
 	for _, k := range []string{"cpu_percent", "error_rate_percent", "latency_seconds"} {
-		if isNull(attr(u.Config.Locals, "env", "monitoring", k)) {
+		if isNull(attr(env, "monitoring", k)) {
 			t.Errorf("%s: env.hcl monitoring lacks %s", u.Path, k)
 		}
 	}
-	if got := num(attr(u.Config.Locals, "env", "monitoring", "cpu_percent")); got != 75 {
+	if got := num(attr(env, "monitoring", "cpu_percent")); got != 75 {
 		t.Errorf("%s: CPU alarm at %d%%, the spec says 75%%", u.Path, got)
 	}
-	if got := num(attr(u.Config.Locals, "env", "monitoring", "error_rate_percent")); got != 2 {
+	if got := num(attr(env, "monitoring", "error_rate_percent")); got != 2 {
 		t.Errorf("%s: error rate alarm at %d%%, the spec says 2%%", u.Path, got)
 	}
-	if got := num(attr(u.Config.Locals, "env", "monitoring", "latency_seconds")); got != 1 {
+	if got := num(attr(env, "monitoring", "latency_seconds")); got != 1 {
 		t.Errorf("%s: latency alarm at %ds, the spec says 1s", u.Path, got)
 	}
 }
