@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zclconf/go-cty/cty"
+
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/executor"
@@ -89,14 +91,30 @@ func (e *StaleError) Error() string {
 
 // run holds one apply run's shared state.
 type run struct {
+	env     *plan.Env // the checkout
+	opts    Options
+	results map[string]*UnitResult
+}
+
+// side is the tree a phase's units are evaluated in: the checkout, or the tree of the
+// base commit that removed units were planned from.
+type side struct {
 	env       *plan.Env
-	opts      Options
-	outputs   *plan.Outputs
 	tree      *config.Tree
+	outputs   *plan.Outputs
 	evApply   *config.Evaluator
 	evDestroy *config.Evaluator
 	evPlan    *config.Evaluator
-	results   map[string]*UnitResult
+}
+
+func newSide(env *plan.Env, tree *config.Tree) *side {
+	outputs := plan.NewOutputs()
+	return &side{
+		env: env, tree: tree, outputs: outputs,
+		evApply:   env.Evaluator("apply", outputs),
+		evDestroy: env.Evaluator("destroy", outputs),
+		evPlan:    env.Evaluator("plan", outputs),
+	}
 }
 
 // Run applies the plans under opts.Plans.
@@ -135,38 +153,64 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	outputs := plan.NewOutputs()
-	r := &run{
-		env: env, opts: opts, outputs: outputs, tree: tree,
-		evApply:   env.Evaluator("apply", outputs),
-		evDestroy: env.Evaluator("destroy", outputs),
-		evPlan:    env.Evaluator("plan", outputs),
-		results:   map[string]*UnitResult{},
-	}
+	r := &run{env: env, opts: opts, results: map[string]*UnitResult{}}
+	head := newSide(env, tree)
+	// Phases, each only once every earlier one applied: plans, destroys, then the
+	// destroys of removed units (per base commit they were planned from).
 	var creates, destroys []*artifact.Plan
+	removed := map[string][]*artifact.Plan{}
+	var bases []string
 	for _, p := range plans {
 		r.results[p.Metadata.Unit] = &UnitResult{Unit: p.Metadata.Unit, Action: p.Metadata.Action}
-		if p.Metadata.Action == artifact.ActionDestroy {
+		switch {
+		case p.Metadata.BaseCommit != "":
+			if removed[p.Metadata.BaseCommit] == nil {
+				bases = append(bases, p.Metadata.BaseCommit)
+			}
+			removed[p.Metadata.BaseCommit] = append(removed[p.Metadata.BaseCommit], p)
+		case p.Metadata.Action == artifact.ActionDestroy:
 			destroys = append(destroys, p)
-		} else {
+		default:
 			creates = append(creates, p)
 		}
 	}
-	if err := r.phase(ctx, creates, false); err != nil {
-		return nil, err
-	}
-	if len(destroys) > 0 {
+	sort.Strings(bases)
+	var done []*artifact.Plan
+	next := func(ps []*artifact.Plan, destroy bool, s func() (*side, error)) error {
+		if len(ps) == 0 {
+			return nil
+		}
 		blocked := 0
-		for _, p := range creates {
-			if s := r.results[p.Metadata.Unit].Status; s != StatusApplied && s != StatusUnchanged {
+		for _, p := range done {
+			if st := r.results[p.Metadata.Unit].Status; st != StatusApplied && st != StatusUnchanged {
 				blocked++
 			}
 		}
+		done = append(done, ps...)
 		if blocked > 0 {
-			for _, p := range destroys {
-				r.skip(p, fmt.Sprintf("not run: %d unit(s) of the apply phase did not apply, and destroys run only after every apply succeeded", blocked))
+			for _, p := range ps {
+				r.skip(p, fmt.Sprintf("not run: %d unit(s) of an earlier phase did not apply, and destroys run only after everything else applied", blocked))
 			}
-		} else if err := r.phase(ctx, destroys, true); err != nil {
+			return nil
+		}
+		sd, err := s()
+		if err != nil {
+			for _, p := range ps {
+				r.fail(p, err)
+			}
+			return nil
+		}
+		return r.phase(ctx, sd, ps, destroy)
+	}
+	headSide := func() (*side, error) { return head, nil }
+	if err := next(creates, false, headSide); err != nil {
+		return nil, err
+	}
+	if err := next(destroys, true, headSide); err != nil {
+		return nil, err
+	}
+	for _, b := range bases {
+		if err := next(removed[b], true, func() (*side, error) { return r.baseSide(ctx, b) }); err != nil {
 			return nil, err
 		}
 	}
@@ -179,7 +223,7 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 }
 
 // phase applies a set of plans: in dependency order, or reverse order for destroys.
-func (r *run) phase(ctx context.Context, plans []*artifact.Plan, destroy bool) error {
+func (r *run) phase(ctx context.Context, sd *side, plans []*artifact.Plan, destroy bool) error {
 	set := map[string]*artifact.Plan{}
 	for _, p := range plans {
 		set[p.Metadata.Unit] = p
@@ -208,13 +252,13 @@ func (r *run) phase(ctx context.Context, plans []*artifact.Plan, destroy bool) e
 	for _, p := range plans {
 		p := p
 		jobs = append(jobs, schedule.Job{ID: p.Metadata.Unit, Deps: deps[p.Metadata.Unit], Run: func(ctx context.Context) error {
-			return r.applyJob(ctx, p)
+			return r.applyJob(ctx, sd, p)
 		}})
 	}
 	for d := range stateJobs {
 		d := d
 		jobs = append(jobs, schedule.Job{ID: "state:" + d, Run: func(ctx context.Context) error {
-			return r.stateJob(ctx, d)
+			return r.stateJob(ctx, sd, d)
 		}})
 	}
 	_, err := schedule.Run(ctx, jobs, schedule.Options{
@@ -248,26 +292,60 @@ func (r *run) skip(p *artifact.Plan, reason string) {
 	r.env.Progress.Done(p.Metadata.Unit, StatusSkipped, reason)
 }
 
-// unitFor finds a unit of the tree by path (or evaluates one outside the root).
-func (r *run) unitFor(ctx context.Context, path string) (*config.Unit, error) {
-	if u := r.tree.Unit(path); u != nil {
+// fail records a unit that could not run.
+func (r *run) fail(p *artifact.Plan, err error) {
+	res := r.results[p.Metadata.Unit]
+	res.Status, res.Err = StatusFailed, err
+	_ = artifact.WriteApplyResult(p.Dir, &artifact.ApplyResult{Unit: p.Metadata.Unit, Status: StatusFailed, Error: err.Error(), StartedAt: r.env.Time()})
+	r.env.Progress.Done(p.Metadata.Unit, StatusFailed, err.Error())
+}
+
+// baseSide writes out the tree of the commit removed units were planned from (unless
+// plan left it in the work root) and evaluates it.
+func (r *run) baseSide(ctx context.Context, commit string) (*side, error) {
+	benv, err := r.env.AtCommit(ctx, commit)
+	if err != nil {
+		return nil, fmt.Errorf("the destroy was planned from commit %s: %w", commit, err)
+	}
+	ev := config.NewEvaluator(config.Options{RepoRoot: benv.RepoRoot, Getenv: benv.Getenv, AllowRunCmd: benv.AllowRunCmd,
+		Outputs: func(string) (cty.Value, bool) { return cty.DynamicVal, true }, Command: "destroy"})
+	tree, err := ev.Tree(ctx, benv.Root)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
+	}
+	return newSide(benv, tree), nil
+}
+
+// unitFor finds a unit of the side's tree by path (or evaluates one outside the root).
+func (s *side) unitFor(ctx context.Context, path string) (*config.Unit, error) {
+	if u := s.tree.Unit(path); u != nil {
 		return u, nil
 	}
-	return plan.EvalOutside(ctx, r.env, path)
+	if at := s.env.At(); at != "" {
+		// A unit that does not evaluate at the base commit: say why.
+		if err := s.tree.Err(); err != nil {
+			return nil, fmt.Errorf("%s does not evaluate at %s:\n%w", path, short(at), err)
+		}
+	}
+	return plan.EvalOutside(ctx, s.env, path)
 }
 
 // stateJob reads the state of a dependency that is not applied in this phase.
-func (r *run) stateJob(ctx context.Context, path string) error {
-	u, err := r.unitFor(ctx, path)
+func (r *run) stateJob(ctx context.Context, sd *side, path string) error {
+	u, err := sd.unitFor(ctx, path)
 	if err != nil {
 		return err
 	}
-	logPath := filepath.Join(r.opts.Plans, "state-logs", filepath.FromSlash(strings.ReplaceAll(path, "..", "__"))+".log")
-	return plan.StateJob(ctx, r.env, r.outputs, u, logPath)
+	logs := filepath.Join(r.opts.Plans, "state-logs")
+	if sd.env.At() != "" {
+		logs = filepath.Join(logs, "base")
+	}
+	logPath := filepath.Join(logs, filepath.FromSlash(strings.ReplaceAll(path, "..", "__"))+".log")
+	return plan.StateJob(ctx, sd.env, sd.outputs, u, logPath)
 }
 
 // applyJob checks and applies one plan.
-func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
+func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err error) {
 	m := p.Metadata
 	res := r.results[m.Unit]
 	start := time.Now()
@@ -317,7 +395,7 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 		}
 		return errors.New(res.Reason)
 	}
-	graphUnit, err := r.unitFor(ctx, m.Unit)
+	graphUnit, err := sd.unitFor(ctx, m.Unit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}
@@ -325,15 +403,15 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 
 	// 1. The configuration and the dependency outputs, as they are now.
 	r.env.Progress.Step(m.Unit, "check")
-	ev := r.evApply
+	ev := sd.evApply
 	if m.Action == artifact.ActionDestroy {
-		ev = r.evDestroy
+		ev = sd.evDestroy
 	}
-	u, evalErr := ev.Unit(ctx, r.env.Root, graphUnit.Dir)
+	u, evalErr := ev.Unit(ctx, sd.env.Root, graphUnit.Dir)
 	if evalErr != nil {
 		reasons = append(reasons, "the unit no longer evaluates for "+m.Action+": "+oneLine(evalErr.Error()))
 	} else if u.Fingerprint != m.Fingerprint {
-		now, err := plan.DependencyUses(r.env.Root, u, r.outputs)
+		now, err := plan.DependencyUses(sd.env.Root, u, sd.outputs)
 		if err != nil {
 			return err
 		}
@@ -351,9 +429,9 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 		forState = graphUnit
 	}
 	if u != nil {
-		w, err = r.env.Exec.Prepare(ctx, forState, log)
+		w, err = sd.env.Exec.Prepare(ctx, forState, log)
 	} else {
-		w, err = r.env.Exec.PrepareForState(ctx, forState, log)
+		w, err = sd.env.Exec.PrepareForState(ctx, forState, log)
 	}
 	if err != nil {
 		return err
@@ -372,7 +450,7 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 	}
 	// A plan this folder already applied: the state is what that apply left.
 	if a := p.Applied; a != nil && (a.Status == StatusApplied || a.Status == StatusUnchanged) && a.StateAfter.Exists && plan.StateRef(st) == a.StateAfter {
-		r.outputs.Set(graphUnit.Dir, st)
+		sd.outputs.Set(graphUnit.Dir, st)
 		res.Status, res.Reason = StatusUnchanged, "already applied by an earlier olechka apply of this plan"
 		ar.StateAfter = a.StateAfter
 		return nil
@@ -384,13 +462,13 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 	if len(reasons) > 0 {
 		fmt.Fprintf(log, "# olechka: the plan is stale:\n#   - %s\n", strings.Join(reasons, "\n#   - "))
 		if r.opts.ReplanStale {
-			return r.replan(ctx, p, graphUnit, log, reasons)
+			return r.replan(ctx, sd, p, graphUnit, log, reasons)
 		}
-		r.outputs.Set(graphUnit.Dir, st)
+		sd.outputs.Set(graphUnit.Dir, st)
 		return &StaleError{Unit: m.Unit, Reasons: reasons}
 	}
 	if !m.HasChanges {
-		r.outputs.Set(graphUnit.Dir, st)
+		sd.outputs.Set(graphUnit.Dir, st)
 		res.Status = StatusUnchanged
 		ar.StateAfter = plan.StateRef(st)
 		return nil
@@ -414,34 +492,34 @@ func (r *run) applyJob(ctx context.Context, p *artifact.Plan) (err error) {
 	if err != nil {
 		return err
 	}
-	r.outputs.Set(graphUnit.Dir, after)
+	sd.outputs.Set(graphUnit.Dir, after)
 	ar.StateAfter = plan.StateRef(after)
 	res.Status = StatusApplied
 	return nil
 }
 
 // replan re-plans a stale unit into its artifact folder for a new review.
-func (r *run) replan(ctx context.Context, p *artifact.Plan, graphUnit *config.Unit, log *os.File, reasons []string) error {
+func (r *run) replan(ctx context.Context, sd *side, p *artifact.Plan, graphUnit *config.Unit, log *os.File, reasons []string) error {
 	m := p.Metadata
 	res := r.results[m.Unit]
 	r.env.Progress.Step(m.Unit, "re-plan")
-	ev := r.evPlan
+	ev := sd.evPlan
 	if m.Action == artifact.ActionDestroy {
-		ev = r.env.Evaluator("destroy", r.outputs)
+		ev = sd.evDestroy
 	}
-	u, err := ev.Unit(ctx, r.env.Root, graphUnit.Dir)
+	u, err := ev.Unit(ctx, sd.env.Root, graphUnit.Dir)
 	if err != nil {
 		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
 	}
 	meta := artifact.Metadata{
-		Unit: m.Unit, Root: m.Root, Action: m.Action, Commit: r.env.Commit, CreatedAt: r.env.Time(),
+		Unit: m.Unit, Root: m.Root, Action: m.Action, Commit: r.env.Commit, BaseCommit: m.BaseCommit, CreatedAt: r.env.Time(),
 		Fingerprint: u.Fingerprint, Env: u.Env, Region: u.Region, Tier: u.Tier, AccountID: u.AccountID,
 		Wave: m.Wave, DependsOn: m.DependsOn, Tools: r.env.Tools(),
 	}
-	if meta.Dependencies, err = plan.DependencyUses(r.env.Root, u, r.outputs); err != nil {
+	if meta.Dependencies, err = plan.DependencyUses(sd.env.Root, u, sd.outputs); err != nil {
 		return err
 	}
-	w, err := r.env.Exec.Prepare(ctx, u, log)
+	w, err := sd.env.Exec.Prepare(ctx, u, log)
 	if err != nil {
 		return err
 	}
@@ -452,23 +530,23 @@ func (r *run) replan(ctx context.Context, p *artifact.Plan, graphUnit *config.Un
 	if err != nil {
 		return err
 	}
-	r.outputs.Set(graphUnit.Dir, st)
+	sd.outputs.Set(graphUnit.Dir, st)
 	meta.State = plan.StateRef(st)
 	start := time.Now()
-	s, err := plan.Into(ctx, r.env, w, p.Dir, &meta)
+	sum, err := plan.Into(ctx, sd.env, w, p.Dir, &meta)
 	if err != nil {
 		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
 	}
 	meta.Duration = artifact.Duration(time.Since(start))
 	_ = artifact.WriteMetadata(p.Dir, &meta)
-	if !s.HasChanges {
+	if !sum.HasChanges {
 		// Nothing to review: the unit already matches its configuration.
 		res.Status = StatusUnchanged
 		res.Reason = "stale (" + strings.Join(reasons, "; ") + "); re-planned: no changes"
 		return nil
 	}
 	res.Status = StatusReplanned
-	res.Reason = "stale (" + strings.Join(reasons, "; ") + "); re-planned for review: " + s.Line()
+	res.Reason = "stale (" + strings.Join(reasons, "; ") + "); re-planned for review: " + sum.Line()
 	return errors.New(res.Reason)
 }
 

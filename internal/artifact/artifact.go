@@ -66,7 +66,10 @@ type Run struct {
 	CreatedAt time.Time  `json:"created_at"`
 	Units     []string   `json:"units"`           // unit paths, sorted
 	Waves     [][]string `json:"waves,omitempty"` // apply order of Units
-	Tools     Tools      `json:"tools"`
+	// Base is the commit the destroys of removed units were planned from (olechka plan
+	// --changed); empty when there are none.
+	Base  string `json:"base,omitempty"`
+	Tools Tools  `json:"tools"`
 }
 
 // Metadata is what apply needs to decide whether a plan still applies, and what review
@@ -79,10 +82,13 @@ type Metadata struct {
 	Status  string `json:"status"`
 	Error   string `json:"error,omitempty"`
 	// SkippedBecause names the failed or skipped dependency that kept this unit from planning.
-	SkippedBecause string    `json:"skipped_because,omitempty"`
-	Commit         string    `json:"commit,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	Duration       Duration  `json:"duration"`
+	SkippedBecause string `json:"skipped_because,omitempty"`
+	Commit         string `json:"commit,omitempty"`
+	// BaseCommit is set for a unit removed at Commit: its destroy (Action "destroy") was
+	// planned from its configuration at this commit, which apply evaluates it at again.
+	BaseCommit string    `json:"base_commit,omitempty"`
+	CreatedAt  time.Time `json:"created_at"`
+	Duration   Duration  `json:"duration"`
 	// ToolDuration is the part of Duration spent in OpenTofu; the rest is olechka's.
 	ToolDuration Duration `json:"tool_duration"`
 	// Fingerprint is the unit's config fingerprint (internal/config) at plan time.

@@ -24,7 +24,9 @@ func newApplyCmd(app *App) *cobra.Command {
 		Short: "Apply exactly the reviewed plans, in dependency order, with state locked",
 		Long: `apply applies the plans olechka plan saved in DIR (all of them, or the named units):
 units in dependency order (at most --parallelism at once), destroy plans afterwards in
-reverse order. OpenTofu locks each unit's state (S3 lockfile or DynamoDB table) and
+reverse order, and last the destroys of units removed since the base commit (planned by
+plan --changed from that commit's configuration, which apply writes out again under
+--work-dir when it is not there). OpenTofu locks each unit's state (S3 lockfile or DynamoDB table) and
 waits up to --lock-timeout for a held lock, then fails naming the holder.
 
 Before applying a unit, apply checks that its plan still applies. It refuses, saying

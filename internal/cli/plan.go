@@ -252,7 +252,9 @@ A unit that fails skips its dependents; the others go on (--fail-fast stops all)
 
 Which units:
   --all PATH        every unit under PATH (the tree root)
-  --changed [PATH]  the units olechka detect finds changed (--base, --head, --uncommitted)
+  --changed [PATH]  the units olechka detect finds changed (--base, --head, --uncommitted);
+                    units removed since the base get a destroy plan made from the base
+                    commit's configuration (its tree written out under --work-dir)
   UNIT...           these unit folders; the tree root is --root (default: the current folder)
 --destroy plans their destruction instead.
 
@@ -284,7 +286,8 @@ changes), 1 when a unit failed or was skipped.`,
 			if all && changed {
 				return errors.New("--all and --changed cannot be used together")
 			}
-			var units, destroyUnits []string
+			var units, destroyUnits, removed []string
+			var baseCommit string
 			switch {
 			case all || changed:
 				if len(args) > 1 {
@@ -312,7 +315,6 @@ changes), 1 when a unit failed or was skipped.`,
 				for _, w := range res.Warnings {
 					fmt.Fprintln(app.Stderr, "warning:", w)
 				}
-				var removed []string
 				for _, a := range res.Units {
 					if a.Action == detect.ActionDestroy {
 						removed = append(removed, a.Path)
@@ -320,11 +322,9 @@ changes), 1 when a unit failed or was skipped.`,
 					}
 					units = append(units, a.Path)
 				}
-				if len(removed) > 0 {
-					fmt.Fprintf(app.Stderr, "warning: %d removed unit(s) need a destroy plan from the base commit's configuration, which olechka plan does not make yet: %s\n",
-						len(removed), strings.Join(removed, ", "))
-				}
-				if len(units) == 0 {
+				// Removed units are destroyed from the base commit's configuration.
+				baseCommit = res.Base
+				if len(units) == 0 && len(removed) == 0 {
 					fmt.Fprintln(app.Stdout, "No changed units to plan.")
 					return nil
 				}
@@ -335,18 +335,18 @@ changes), 1 when a unit failed or was skipped.`,
 					return errors.New("--destroy with --all is refused: name the units to destroy")
 				}
 			}
-			prog := newProgress(app, len(units)+len(destroyUnits))
+			prog := newProgress(app, len(units)+len(destroyUnits)+len(removed))
 			defer prog.Close()
 			s, err := newSession(ctx, app, &f, root, prog)
 			if err != nil {
 				return err
 			}
 			defer s.cleanup()
-			if len(units) == 0 && len(destroyUnits) == 0 && !all {
+			if len(units) == 0 && len(destroyUnits) == 0 && len(removed) == 0 && !all {
 				return errors.New("nothing to plan")
 			}
-			res, err := plan.Run(ctx, s.env, plan.Options{Units: units, Destroy: destroyUnits, Out: out,
-				Parallelism: f.parallelism, FailFast: f.failFast})
+			res, err := plan.Run(ctx, s.env, plan.Options{Units: units, Destroy: destroyUnits, Removed: removed, Base: baseCommit,
+				Out: out, Parallelism: f.parallelism, FailFast: f.failFast})
 			if err != nil {
 				return &ExitError{Code: 1, Err: err}
 			}

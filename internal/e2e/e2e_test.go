@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -399,14 +398,7 @@ func TestKillDuringApply(t *testing.T) {
 // network, whose state is only read.
 func TestPlanChanged(t *testing.T) {
 	h := newHarness(t)
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-C", h.sb}, args...)...)
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	git := func(args ...string) { t.Helper(); h.git(args...) }
 	git("init", "-q", "-b", "main")
 	git("add", "-A")
 	git("commit", "-q", "-m", "sandbox")
@@ -455,4 +447,108 @@ func TestRelativePlanFolder(t *testing.T) {
 	if h.state(network) == nil {
 		t.Error("nothing applied")
 	}
+}
+
+// TestDestroyRemovedUnits: units deleted in a commit are destroyed from the base
+// commit's configuration. A chain of two units (service <- monitoring, the service
+// depending on units that stay) is deployed, then both are deleted in a commit; plan
+// --changed makes two destroy plans from the base commit's tree, and apply (with that
+// tree gone from the work area, so it is written out again) empties their states,
+// dependents first. A second set of plans made before that apply is then stale.
+func TestDestroyRemovedUnits(t *testing.T) {
+	h := newHarness(t)
+	h.deploy()
+	h.git("init", "-q", "-b", "main")
+	h.git("add", "-A")
+	h.git("commit", "-q", "-m", "sandbox")
+	base := h.git("rev-parse", "HEAD")
+	for _, u := range []string{service, monitor} {
+		if st := h.state(u); st == nil || len(st.Resources) == 0 {
+			t.Fatalf("%s is not deployed", u)
+		}
+	}
+	h.git("rm", "-q", "-r", devRoot+"/"+service, devRoot+"/"+monitor)
+	h.git("commit", "-q", "-m", "remove the service and its monitoring")
+
+	plans, again := filepath.Join(t.TempDir(), "plans"), filepath.Join(t.TempDir(), "again")
+	for _, dir := range []string{plans, again} {
+		r := h.plan(dir, "--changed", "--base", base, h.root)
+		if r.code != 0 {
+			t.Fatalf("plan --changed: %s", r)
+		}
+	}
+	ps := h.plans(plans)
+	if len(ps) != 2 || ps[service] == nil || ps[monitor] == nil {
+		t.Fatalf("plans for %v, want the two removed units", keys(ps))
+	}
+	for u, p := range ps {
+		m := p.Metadata
+		if m.Action != artifact.ActionDestroy || m.BaseCommit != base || m.Status != artifact.StatusPlanned || !m.State.Exists {
+			t.Errorf("%s metadata: %+v", u, m)
+		}
+		if p.Summary == nil || p.Summary.Destroy == 0 || p.Summary.Add != 0 {
+			t.Errorf("%s summary: %+v", u, p.Summary)
+		}
+	}
+	if d := ps[monitor].Metadata.Dependencies; len(d) != 1 || d[0].Mocked || d[0].Unit != service {
+		t.Errorf("monitoring's destroy used %+v, want the service's real outputs", d)
+	}
+	if w := ps[monitor].Metadata.Wave; w >= ps[service].Metadata.Wave {
+		t.Errorf("waves: monitoring %d, service %d; dependents are destroyed first", w, ps[service].Metadata.Wave)
+	}
+	run, err := artifact.ReadRun(plans)
+	if err != nil || run.Base != base || len(run.Units) != 2 {
+		t.Errorf("run.json: %+v %v", run, err)
+	}
+	// The service's dependencies that stay had their state read in the base tree.
+	if _, err := os.Stat(filepath.Join(plans, "state-logs", "base", filepath.FromSlash(storage)+".log")); err != nil {
+		t.Errorf("storage's state was not read for the service's destroy: %v", err)
+	}
+
+	// Apply, with the base tree gone: it is written out again from the recorded commit.
+	if err := os.RemoveAll(filepath.Join(h.work, ".base")); err != nil {
+		t.Fatal(err)
+	}
+	r := h.apply(plans)
+	if r.code != 0 {
+		t.Fatalf("apply: %s", r)
+	}
+	if _, err := os.Stat(filepath.Join(h.work, ".base", base, "tree", devRoot, filepath.FromSlash(service), "terragrunt.hcl")); err != nil {
+		t.Errorf("the base tree was not written out again: %v", err)
+	}
+	ps = h.plans(plans)
+	for _, u := range []string{service, monitor} {
+		if a := ps[u].Applied; a == nil || a.Status != apply.StatusApplied {
+			t.Errorf("%s: %+v", u, a)
+		}
+		if st := h.state(u); st == nil || len(st.Resources) != 0 {
+			t.Errorf("%s: state %+v, want an empty one", u, st)
+		}
+	}
+	if !ps[monitor].Applied.StartedAt.Before(ps[service].Applied.StartedAt) {
+		t.Errorf("destroy order: monitoring at %s, service at %s; want monitoring first", ps[monitor].Applied.StartedAt, ps[service].Applied.StartedAt)
+	}
+	for _, u := range []string{network, storage} {
+		if st := h.state(u); st == nil || len(st.Resources) == 0 {
+			t.Errorf("%s, which stays, lost its resources", u)
+		}
+	}
+
+	// The second set of plans was made before that apply: stale, nothing applied.
+	r = h.apply(again)
+	if r.code != 3 || !strings.Contains(r.stdout, "state changed since the plan") {
+		t.Fatalf("apply of stale destroy plans: %s", r)
+	}
+	if a := h.plans(again)[monitor].Applied; a == nil || a.Status != apply.StatusRefused {
+		t.Errorf("monitoring: %+v", a)
+	}
+}
+
+func keys(m map[string]*artifact.Plan) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

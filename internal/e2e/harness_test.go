@@ -116,6 +116,18 @@ func copyDir(t testing.TB, src, dst string) {
 	}
 }
 
+// git runs git in the sandbox copy and returns its output.
+func (h *harness) git(args ...string) string {
+	h.t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", h.sb}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		h.t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
 // write puts a file into the sandbox copy.
 func (h *harness) write(rel, content string) {
 	h.t.Helper()

@@ -57,7 +57,7 @@ type Executor struct {
 	version string // e.g. "1.10.6"
 
 	serialInit bool
-	initMu     sync.Mutex
+	initMu     *sync.Mutex // shared with Sub executors
 }
 
 // New finds the binary and asks it for its version.
@@ -84,7 +84,7 @@ func New(ctx context.Context, opts Options) (*Executor, error) {
 	if opts.WorkRoot == "" {
 		return nil, errors.New("executor: WorkRoot is required")
 	}
-	e := &Executor{opts: opts, path: path}
+	e := &Executor{opts: opts, path: path, initMu: &sync.Mutex{}}
 	cmd := exec.CommandContext(ctx, path, "version")
 	cmd.Env = e.baseEnv()
 	out, err := cmd.Output()
@@ -137,6 +137,18 @@ func (e *Executor) LockTimeout() time.Duration { return e.opts.LockTimeout }
 
 // Path is the binary's path.
 func (e *Executor) Path() string { return e.path }
+
+// WorkRoot is the folder holding the units' working directories.
+func (e *Executor) WorkRoot() string { return e.opts.WorkRoot }
+
+// Sub returns an executor like e whose units' working directories live under workRoot
+// (e.g. units evaluated from another commit's tree, whose paths may be those of units
+// planned at the same time).
+func (e *Executor) Sub(workRoot string) *Executor {
+	s := *e
+	s.opts.WorkRoot = workRoot
+	return &s
+}
 
 // baseEnv is the environment every command gets.
 func (e *Executor) baseEnv() []string {

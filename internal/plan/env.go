@@ -40,6 +40,20 @@ type Env struct {
 	Commit      string             // commit being planned, recorded in artifacts
 	// Now returns the current time (tests pin it); nil: time.Now.
 	Now func() time.Time
+
+	at string // the commit whose written-out tree Root is in (AtCommit); "" for the checkout
+}
+
+// At is the commit whose written-out tree this Env's Root lies in (see AtCommit); ""
+// for the checkout.
+func (e *Env) At() string { return e.at }
+
+// label names a unit in progress lines: units of another commit's tree say so.
+func (e *Env) label(unit string) string {
+	if e.at == "" {
+		return unit
+	}
+	return unit + " (at " + short(e.at) + ")"
 }
 
 // Time returns the current time in UTC (Env.Now when set).

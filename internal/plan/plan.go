@@ -23,6 +23,12 @@ type Options struct {
 	Units []string
 	// Destroy lists unit paths to plan for destruction (plan -destroy) instead.
 	Destroy []string
+	// Removed lists units removed since Base (unit paths relative to the tree root as
+	// it was at Base): their destruction is planned from Base's configuration, written
+	// out under the work root (see Env.AtCommit); apply destroys them after everything
+	// else, in reverse dependency order.
+	Removed []string
+	Base    string
 	// Out is the plan folder the artifacts go to.
 	Out         string
 	Parallelism int
@@ -79,7 +85,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	}
 	set := map[string]bool{}
 	switch {
-	case len(opts.Units) == 0 && len(opts.Destroy) == 0:
+	case len(opts.Units) == 0 && len(opts.Destroy) == 0 && len(opts.Removed) == 0:
 		for _, u := range tree.Units {
 			if u.Config.Skip != nil && *u.Config.Skip {
 				env.Progress.Printf("%s: skip = true, not planned\n", u.Path)
@@ -95,80 +101,77 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 			set[p] = true
 		}
 	}
-	if len(set) == 0 {
+	if len(set) == 0 && len(opts.Removed) == 0 {
 		return nil, fmt.Errorf("no units under %s", env.Root)
 	}
-	sg, err := newSubgraph(full, set)
+	head, err := newSide(ctx, env, tree, full, set, "")
 	if err != nil {
 		return nil, err
 	}
-	// Dependencies outside the set: their state is read (init + state pull), not planned.
-	external := map[string]*config.Unit{}
-	for n, deps := range sg.external {
-		for _, d := range deps {
-			if _, ok := external[d]; ok {
-				continue
-			}
-			u := tree.Unit(d)
-			if u == nil {
-				u, err = EvalOutside(ctx, env, d)
-				if err != nil {
-					return nil, fmt.Errorf("%s depends on %s: %w", n, d, err)
-				}
-			}
-			external[d] = u
+	var base *side
+	if len(opts.Removed) > 0 {
+		if base, err = removedSide(ctx, env, opts); err != nil {
+			return nil, err
 		}
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, err
 	}
-	run := &artifact.Run{Commit: env.Commit, Root: env.RootRel(), CreatedAt: env.now().UTC(), Waves: sg.order, Tools: env.Tools()}
+	run := &artifact.Run{Commit: env.Commit, Root: env.RootRel(), CreatedAt: env.now().UTC(), Waves: head.sg.order, Tools: env.Tools()}
 	for n := range set {
 		run.Units = append(run.Units, n)
+	}
+	if base != nil {
+		run.Base = base.commit
+		for n := range base.set {
+			run.Units = append(run.Units, n)
+		}
+		// Destroys run last, dependents first.
+		for i := len(base.sg.order) - 1; i >= 0; i-- {
+			run.Waves = append(run.Waves, base.sg.order[i])
+		}
 	}
 	sort.Strings(run.Units)
 	if err := artifact.WriteRun(opts.Out, run); err != nil {
 		return nil, err
 	}
 
-	outputs := NewOutputs()
-	ev := env.Evaluator("plan", outputs)
-	evDestroy := env.Evaluator("destroy", outputs)
 	results := map[string]*UnitResult{}
+	metas := map[string]artifact.Metadata{}
 	var jobs []schedule.Job
 	for n := range set {
-		u := tree.Unit(n)
-		deps := append(append([]string{}, sg.g.Deps(n)...), sg.external[n]...)
 		action := artifact.ActionPlan
-		e := ev
 		if destroy[n] {
-			action, e = artifact.ActionDestroy, evDestroy
+			action = artifact.ActionDestroy
 		}
-		res := &UnitResult{Unit: n}
-		results[n] = res
-		meta := artifact.Metadata{
-			Unit: n, Root: run.Root, Action: action, Commit: env.Commit, Wave: sg.waves[n],
-			DependsOn: deps, Tools: env.Tools(),
-		}
-		sort.Strings(meta.DependsOn)
-		jobs = append(jobs, schedule.Job{ID: n, Deps: deps, Run: func(ctx context.Context) error {
-			return planJob(ctx, env, e, outputs, u, meta, opts.Out, res)
-		}})
+		jobs = append(jobs, head.planJob(env, n, action, head.sg.waves[n], run, opts.Out, results, metas))
 	}
-	for p, u := range external {
-		jobs = append(jobs, schedule.Job{ID: p, Run: func(ctx context.Context) error {
-			return StateJob(ctx, env, outputs, u, filepath.Join(opts.Out, "state-logs", filepath.FromSlash(safePath(p))+".log"))
-		}})
+	jobs = append(jobs, head.stateJobs(opts.Out)...)
+	if base != nil {
+		nwaves := len(base.sg.order)
+		for n := range base.set {
+			// Waves after the head's, in reverse order of the base graph.
+			wave := len(head.sg.order) + nwaves - 1 - base.sg.waves[n]
+			jobs = append(jobs, base.planJob(env, n, artifact.ActionDestroy, wave, run, opts.Out, results, metas))
+		}
+		jobs = append(jobs, base.stateJobs(opts.Out)...)
 	}
 	sres, err := schedule.Run(ctx, jobs, schedule.Options{
 		Parallelism: opts.Parallelism,
 		FailFast:    opts.FailFast,
 		OnDone: func(r schedule.Result) {
 			if res, ok := results[r.ID]; ok && r.Status == schedule.Skipped {
-				recordSkip(env, opts.Out, res, r, destroy[r.ID], sg.waves[r.ID], run)
+				recordSkip(env, opts.Out, res, r, metas[r.ID])
 			}
-			if _, ok := external[r.ID]; ok && r.Status == schedule.Failed {
-				env.Progress.Aside(r.ID, "state read failed: "+r.Err.Error())
+			if r.Status == schedule.Failed {
+				for _, s := range []*side{head, base} {
+					if s == nil {
+						continue
+					}
+					if p := strings.TrimPrefix(r.ID, s.prefix); strings.HasPrefix(r.ID, s.prefix) && s.external[p] != nil {
+						env.Progress.Aside(s.env.label(p), "state read failed: "+r.Err.Error())
+					}
+				}
 			}
 		},
 	})
@@ -185,6 +188,133 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		out.Units = append(out.Units, *res)
 	}
 	return out, nil
+}
+
+// side is one tree the run plans units of: the checkout, or a base commit's tree for
+// units removed since.
+type side struct {
+	env       *Env
+	tree      *config.Tree
+	set       map[string]bool
+	sg        *subgraph
+	external  map[string]*config.Unit // dependencies outside the set: their state is read
+	outputs   *Outputs
+	evPlan    *config.Evaluator
+	evDestroy *config.Evaluator
+	commit    string // base commit; "" for the checkout
+	prefix    string // job ID prefix of state reads ("" for the checkout)
+}
+
+func newSide(ctx context.Context, env *Env, tree *config.Tree, full *graph.Graph, set map[string]bool, commit string) (*side, error) {
+	sg, err := newSubgraph(full, set)
+	if err != nil {
+		return nil, err
+	}
+	s := &side{env: env, tree: tree, set: set, sg: sg, external: map[string]*config.Unit{}, outputs: NewOutputs(), commit: commit}
+	if commit != "" {
+		s.prefix = "base:"
+	}
+	s.evPlan = env.Evaluator("plan", s.outputs)
+	s.evDestroy = env.Evaluator("destroy", s.outputs)
+	// Dependencies outside the set: their state is read (init + state pull), not planned.
+	for n, deps := range sg.external {
+		for _, d := range deps {
+			if _, ok := s.external[d]; ok {
+				continue
+			}
+			u := tree.Unit(d)
+			if u == nil {
+				u, err = EvalOutside(ctx, env, d)
+				if err != nil {
+					return nil, fmt.Errorf("%s depends on %s: %w", n, d, err)
+				}
+			}
+			s.external[d] = u
+		}
+	}
+	return s, nil
+}
+
+// removedSide prepares the destroys of units removed since opts.Base: the base
+// commit's tree written out and evaluated.
+func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
+	benv, err := env.AtCommit(ctx, opts.Base)
+	if err != nil {
+		return nil, fmt.Errorf("units removed since %s: %w", opts.Base, err)
+	}
+	commit := benv.At()
+	tree, err := benv.baseTree(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
+	}
+	set := map[string]bool{}
+	for _, p := range opts.Removed {
+		u := tree.Unit(p)
+		if u == nil {
+			msg := fmt.Sprintf("removed unit %s does not evaluate at %s (its destroy is planned from there)", p, short(commit))
+			if err := tree.Err(); err != nil {
+				return nil, fmt.Errorf("%s:\n%w", msg, err)
+			}
+			return nil, errors.New(msg)
+		}
+		if u.Config.Skip != nil && *u.Config.Skip {
+			env.Progress.Printf("%s: removed, but skip = true at %s: no destroy planned\n", p, short(commit))
+			continue
+		}
+		set[p] = true
+	}
+	if len(set) == 0 {
+		return nil, nil
+	}
+	return newSide(ctx, benv, tree, graph.FromTree(tree), set, commit)
+}
+
+func short(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// planJob is the job planning unit n of this side.
+func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, out string, results map[string]*UnitResult, metas map[string]artifact.Metadata) schedule.Job {
+	u := s.tree.Unit(n)
+	deps := append([]string{}, s.sg.g.Deps(n)...)
+	dependsOn := append([]string{}, deps...)
+	for _, d := range s.sg.external[n] {
+		deps = append(deps, s.prefix+d)
+		dependsOn = append(dependsOn, d)
+	}
+	sort.Strings(dependsOn)
+	ev := s.evPlan
+	if action == artifact.ActionDestroy {
+		ev = s.evDestroy
+	}
+	res := &UnitResult{Unit: n}
+	results[n] = res
+	meta := artifact.Metadata{
+		Unit: n, Root: run.Root, Action: action, Commit: env.Commit, BaseCommit: s.commit, Wave: wave,
+		DependsOn: dependsOn, Tools: env.Tools(),
+	}
+	metas[n] = meta
+	return schedule.Job{ID: n, Deps: deps, Run: func(ctx context.Context) error {
+		return planJob(ctx, s.env, ev, s.outputs, u, meta, out, res)
+	}}
+}
+
+// stateJobs read the state of the dependencies outside the set.
+func (s *side) stateJobs(out string) []schedule.Job {
+	var jobs []schedule.Job
+	logs := filepath.Join(out, "state-logs")
+	if s.commit != "" {
+		logs = filepath.Join(logs, "base")
+	}
+	for p, u := range s.external {
+		jobs = append(jobs, schedule.Job{ID: s.prefix + p, Run: func(ctx context.Context) error {
+			return StateJob(ctx, s.env, s.outputs, u, filepath.Join(logs, filepath.FromSlash(safePath(p))+".log"))
+		}})
+	}
+	return jobs
 }
 
 // safePath maps a unit path that may climb out of the root ("../x") into a file name.
@@ -205,20 +335,15 @@ func EvalOutside(ctx context.Context, env *Env, rel string) (*config.Unit, error
 }
 
 // recordSkip writes the metadata of a unit skipped because a dependency failed.
-func recordSkip(env *Env, out string, res *UnitResult, r schedule.Result, destroy bool, wave int, run *artifact.Run) {
+func recordSkip(env *Env, out string, res *UnitResult, r schedule.Result, m artifact.Metadata) {
 	res.Status = artifact.StatusSkipped
 	res.Err = r.Err
-	action := artifact.ActionPlan
-	if destroy {
-		action = artifact.ActionDestroy
-	}
-	m := &artifact.Metadata{Unit: res.Unit, Root: run.Root, Action: action, Status: artifact.StatusSkipped,
-		SkippedBecause: r.Cause, Commit: env.Commit, CreatedAt: env.now().UTC(), Wave: wave, Tools: env.Tools()}
+	m.Status, m.SkippedBecause, m.CreatedAt = artifact.StatusSkipped, strings.TrimPrefix(r.Cause, "base:"), env.now().UTC()
 	if r.Err != nil {
 		m.Error = r.Err.Error()
 	}
 	if dir, err := artifact.NewUnitDir(out, res.Unit); err == nil {
-		_ = artifact.WriteMetadata(dir, m)
+		_ = artifact.WriteMetadata(dir, &m)
 	}
 	env.Progress.Done(res.Unit, "skipped", errString(r.Err))
 }
@@ -237,7 +362,7 @@ func StateJob(ctx context.Context, env *Env, outputs *Outputs, u *config.Unit, l
 		return err
 	}
 	defer log.Close()
-	env.Progress.Step(u.Path, "read state")
+	env.Progress.Step(env.label(u.Path), "read state")
 	w, err := env.Exec.PrepareForState(ctx, u, log)
 	if err != nil {
 		return err
@@ -250,7 +375,7 @@ func StateJob(ctx context.Context, env *Env, outputs *Outputs, u *config.Unit, l
 		return err
 	}
 	outputs.Set(u.Dir, st)
-	env.Progress.Aside(u.Path, "state read")
+	env.Progress.Aside(env.label(u.Path), "state read")
 	return nil
 }
 
