@@ -1,57 +1,7 @@
-# ElastiCache (Valkey) replication group: encrypted at rest and in transit, AUTH token, multi-AZ by tier.
 include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "storage" {
-  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/storage.hcl"
-  expose         = true
-  merge_strategy = "no_merge"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/storage/elasticache.hcl"
 }
-
-include "mocks" {
-  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/mocks.hcl"
-  expose         = true
-  merge_strategy = "no_merge"
-}
-
-locals {
-  env   = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  mocks = include.mocks.locals
-}
-
-terraform {
-  source = include.storage.locals.elasticache.source
-}
-
-# Terragrunt refuses to destroy this unit where the tier protects its data.
-prevent_destroy = local.env.deletion_protection
-
-dependency "vpc" {
-  config_path                             = "../vpc"
-  mock_outputs                            = local.mocks.vpc
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
-}
-
-dependency "kms" {
-  config_path                             = "../kms"
-  mock_outputs                            = local.mocks.kms
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
-}
-
-dependency "secrets" {
-  config_path                             = "../secrets"
-  mock_outputs                            = local.mocks.secrets
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
-}
-
-inputs = merge(include.storage.locals.elasticache.inputs, {
-  vpc_id                = dependency.vpc.outputs.vpc_id
-  subnet_ids            = dependency.vpc.outputs.database_subnet_ids
-  kms_key_arn           = dependency.kms.outputs.key_arns["elasticache"]
-  logs_kms_key_arn      = dependency.kms.outputs.key_arns["logs"]
-  auth_token_secret_arn = dependency.secrets.outputs.secret_arns["elasticache-auth-token"]
-})

@@ -1,62 +1,7 @@
-# Aurora Global Database secondary: a read-only replica of eu-central-1's cluster, promotable on failover.
 include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "storage" {
-  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/storage.hcl"
-  expose         = true
-  merge_strategy = "no_merge"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/storage/aurora-global-secondary.hcl"
 }
-
-include "mocks" {
-  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/mocks.hcl"
-  expose         = true
-  merge_strategy = "no_merge"
-}
-
-locals {
-  env   = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  mocks = include.mocks.locals
-}
-
-terraform {
-  source = include.storage.locals.aurora.source
-}
-
-# Terragrunt refuses to destroy this unit where the tier protects its data.
-prevent_destroy = local.env.deletion_protection
-
-dependency "vpc" {
-  config_path                             = "../vpc"
-  mock_outputs                            = local.mocks.vpc
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
-}
-
-dependency "kms" {
-  config_path                             = "../kms"
-  mock_outputs                            = local.mocks.kms
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
-}
-
-dependency "primary_aurora" {
-  config_path                             = "../../eu-central-1/aurora"
-  mock_outputs                            = local.mocks.aurora
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
-}
-
-inputs = merge(include.storage.locals.aurora.inputs, {
-  vpc_id              = dependency.vpc.outputs.vpc_id
-  subnet_ids          = dependency.vpc.outputs.database_subnet_ids
-  availability_zones  = dependency.vpc.outputs.availability_zones
-  kms_key_arn         = dependency.kms.outputs.key_arns["aurora"]
-  secrets_kms_key_arn = dependency.kms.outputs.key_arns["secrets"]
-  logs_kms_key_arn    = dependency.kms.outputs.key_arns["logs"]
-  global_cluster = {
-    role       = include.storage.locals.aurora.global_role
-    identifier = dependency.primary_aurora.outputs.global_cluster_identifier
-  }
-})

@@ -1,59 +1,35 @@
-# S3 buckets of the service: versioned, SSE-KMS, private, TLS-only, with lifecycle rules.
 include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "storage" {
-  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/storage.hcl"
-  expose         = true
-  merge_strategy = "no_merge"
+include "envcommon" {
+  path = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/storage/s3.hcl"
 }
 
-include "mocks" {
-  path           = "${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/mocks.hcl"
-  expose         = true
-  merge_strategy = "no_merge"
-}
-
+# Production replicates every bucket to its twin in the replica region (env.hcl
+# replica_region), encrypted there with the replica region's key.
 locals {
   env   = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
-  mocks = include.mocks.locals
-}
-
-terraform {
-  source = include.storage.locals.s3.source
-}
-
-# Terragrunt refuses to destroy this unit where the tier protects its data.
-prevent_destroy = local.env.deletion_protection
-
-dependency "kms" {
-  config_path                             = "../kms"
-  mock_outputs                            = local.mocks.kms
-  mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
-  mock_outputs_merge_strategy_with_state  = "shallow"
+  mocks = read_terragrunt_config("${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/mocks.hcl").locals
 }
 
 dependency "replica_s3" {
-  config_path                             = "../../ap-southeast-1/s3"
+  config_path                             = "../../${local.env.replica_region}/s3"
   mock_outputs                            = local.mocks.s3
   mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
   mock_outputs_merge_strategy_with_state  = "shallow"
 }
 
 dependency "replica_kms" {
-  config_path                             = "../../ap-southeast-1/kms"
+  config_path                             = "../../${local.env.replica_region}/kms"
   mock_outputs                            = local.mocks.kms
   mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
   mock_outputs_merge_strategy_with_state  = "shallow"
 }
 
-inputs = merge(include.storage.locals.s3.inputs, {
-  kms_key_arn = dependency.kms.outputs.key_arns["s3"]
-
-  # Every bucket replicates to its twin in the replica region.
+inputs = {
   replication = {
     destination_bucket_arns = dependency.replica_s3.outputs.bucket_arns
     destination_kms_key_arn = dependency.replica_kms.outputs.key_arns["s3"]
   }
-})
+}
