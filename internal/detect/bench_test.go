@@ -54,17 +54,17 @@ func BenchmarkDetectFull(b *testing.B) {
 // BenchmarkDetectEnvFile: one env's env.hcl edited (22 units of 1,012 affected).
 func BenchmarkDetectEnvFile(b *testing.B) {
 	benchDetect(b, func(r *repo) {
-		r.edit("live/production/env.hcl", "backup_retention_days = 30", "backup_retention_days = 35")
+		r.editRe("live/production/env.hcl", `(backup_retention_days\s*=\s*)30`, "${1}35")
 	}, 22, false)
 }
 
 // BenchmarkDetectRoot: root.hcl edited, so every unit is affected.
 func BenchmarkDetectRoot(b *testing.B) {
 	benchDetect(b, func(r *repo) {
-		r.edit("live/root.hcl", `dynamodb_table = "terraform-locks"`, `dynamodb_table = "tofu-locks"`)
+		r.edit("live/root.hcl", `"terraform-locks"`, `"tofu-locks"`)
 	}, 1012, false)
 }
 
 func editOneUnit(r *repo) {
-	r.edit("live/production/eu-central-1/aurora/terragrunt.hcl", `name = "ai-tools-aurora"`, `name = "ai-tools-db"`)
+	r.edit("live/production/eu-central-1/aurora/terragrunt.hcl", `"ai-tools-aurora"`, `"ai-tools-db"`)
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -231,6 +232,17 @@ func (r *repo) edit(rel, old, new string) {
 		r.t.Fatalf("%s does not contain %q", rel, old)
 	}
 	r.write(rel, strings.Replace(s, old, new, 1))
+}
+
+// editRe replaces the matches of a regular expression, failing when there is none.
+func (r *repo) editRe(rel, expr, repl string) {
+	r.t.Helper()
+	s := r.read(rel)
+	re := regexp.MustCompile(expr)
+	if !re.MatchString(s) {
+		r.t.Fatalf("%s does not match %s", rel, expr)
+	}
+	r.write(rel, re.ReplaceAllString(s, repl))
 }
 
 func (r *repo) remove(rel string) {
