@@ -28,7 +28,8 @@ func load(t *testing.T, name string) *tfmodule.Module {
 	return m
 }
 
-// ourFiles are the HCL files we own: the modules, the _envcommon files and the units.
+// ourFiles are the HCL files we own: the modules, the _envcommon files (domain and
+// component files) and the units.
 func ourFiles(t *testing.T) []string {
 	root := testenv.RepoRoot(t)
 	var files []string
@@ -40,6 +41,13 @@ func ourFiles(t *testing.T) []string {
 		files = append(files, fs...)
 	}
 	files = append(files, filepath.Join(root, "live", "_envcommon", "bootstrap.hcl"), filepath.Join(root, "live", "_envcommon", "monitoring.hcl"))
+	for _, domain := range []string{"bootstrap", "monitoring"} {
+		fs, err := filepath.Glob(filepath.Join(root, "live", "_envcommon", domain, "*.hcl"))
+		if err != nil || len(fs) == 0 {
+			t.Fatalf("live/_envcommon/%s: no component files (%v)", domain, err)
+		}
+		files = append(files, fs...)
+	}
 	for _, u := range wantUnits {
 		files = append(files, filepath.Join(root, "live", u, "terragrunt.hcl"))
 	}
