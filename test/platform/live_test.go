@@ -2,10 +2,14 @@ package platform
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
@@ -232,6 +236,51 @@ func TestDependencies(t *testing.T) {
 					t.Errorf("%s is not applied before %s", p(before), p("ecs-api"))
 				}
 			}
+		}
+	}
+}
+
+// TestUnitsIncludeTheirComponent: tier and region differences come from env.hcl and
+// region.hcl, not from copies of the wiring. Every unit includes a component file under
+// live/_envcommon/<domain>/ that holds its module source, dependency blocks and inputs;
+// only production's replication units declare dependency blocks of their own (the
+// replica region's keys and buckets do not exist in other tiers).
+func TestUnitsIncludeTheirComponent(t *testing.T) {
+	tree := renderTree(t)
+	envcommon := filepath.Join(repoRoot(t), "live", "_envcommon")
+	ownDeps := map[string]string{
+		"production/ap-southeast-1/kms":   "primary_kms",
+		"production/eu-central-1/s3":      "replica_kms replica_s3",
+		"production/eu-central-1/secrets": "replica_kms",
+	}
+	for _, u := range tree.Units {
+		components := 0
+		for _, f := range u.Files {
+			if filepath.Dir(filepath.Dir(f)) == envcommon {
+				components++
+			}
+		}
+		if components == 0 {
+			t.Errorf("%s: includes no component file of live/_envcommon/<domain>/", u.Path)
+		}
+		p := filepath.Join(u.Dir, config.UnitFile)
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", p, diags)
+		}
+		var deps []string
+		for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+			if b.Type == "dependency" && len(b.Labels) == 1 {
+				deps = append(deps, b.Labels[0])
+			}
+		}
+		sort.Strings(deps)
+		if got := strings.Join(deps, " "); got != ownDeps[u.Path] {
+			t.Errorf("%s declares dependency blocks %q itself, want %q: shared wiring belongs in its component file", u.Path, got, ownDeps[u.Path])
 		}
 	}
 }
