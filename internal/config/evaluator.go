@@ -82,12 +82,20 @@ func NewEvaluator(opts Options) *Evaluator {
 	}
 	return &Evaluator{
 		opts:    opts,
-		base:    &hcl.EvalContext{Functions: stdFunctions()},
+		base:    baseContext(),
 		parsed:  map[string]*parsedFile{},
 		reads:   map[string]*readResult{},
 		sources: map[string]*sourceHash{},
 		cmds:    map[string]*cmdResult{},
 	}
+}
+
+// baseContext holds the functions every scope shares: OpenTofu's library and
+// Terragrunt's functions that depend on nothing.
+func baseContext() *hcl.EvalContext {
+	fns := stdFunctions()
+	staticTerragruntFunctions(fns)
+	return &hcl.EvalContext{Functions: fns}
 }
 
 // FS returns the file system the evaluator reads.

@@ -188,14 +188,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 			return cty.StringVal(""), nil
 		},
 	})
-	fns["get_platform"] = strFunc(func() (string, error) { return runtime.GOOS, nil })
-	fns["get_terraform_commands_that_need_vars"] = listFunc("apply", "console", "destroy", "import", "plan", "push", "refresh")
-	fns["get_terraform_commands_that_need_locking"] = listFunc("apply", "destroy", "import", "init", "plan", "refresh", "taint", "untaint")
-	fns["get_terraform_commands_that_need_input"] = listFunc("apply", "import", "init", "plan", "refresh")
-	fns["get_terraform_commands_that_need_parallelism"] = listFunc("apply", "plan", "destroy")
 	fns["get_terraform_command"] = strFunc(func() (string, error) { return e.opts.Command, nil })
-	fns["get_terraform_cli_args"] = listFunc()
-	fns["get_terragrunt_source_cli_flag"] = strFunc(func() (string, error) { return "", nil })
 	offline := func(fn, value, env string) function.Function {
 		return strFunc(func() (string, error) {
 			if value != "" {
@@ -211,13 +204,6 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 	fns["get_aws_caller_identity_arn"] = offline("get_aws_caller_identity_arn", e.opts.AWSCallerARN, "OLECHKA_AWS_CALLER_ARN")
 	fns["get_aws_caller_identity_user_id"] = offline("get_aws_caller_identity_user_id", "", "OLECHKA_AWS_CALLER_USER_ID")
 	fns["get_aws_account_alias"] = offline("get_aws_account_alias", "", "OLECHKA_AWS_ACCOUNT_ALIAS")
-	fns["sops_decrypt_file"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-			return cty.NilVal, fmt.Errorf("sops_decrypt_file is not supported by olechka: secrets are not decrypted while rendering")
-		},
-	})
 	fns["run_cmd"] = function.New(&function.Spec{
 		VarParam: &function.Parameter{Name: "args", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
@@ -241,6 +227,25 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 		},
 	})
 	fns["read_terragrunt_config"] = s.readTerragruntConfigFunc(s.stack)
+}
+
+// staticTerragruntFunctions are Terragrunt's functions that depend on nothing: they
+// live in the evaluator's base context, built once.
+func staticTerragruntFunctions(fns map[string]function.Function) {
+	fns["get_terraform_commands_that_need_vars"] = listFunc("apply", "console", "destroy", "import", "plan", "push", "refresh")
+	fns["get_terraform_commands_that_need_locking"] = listFunc("apply", "destroy", "import", "init", "plan", "refresh", "taint", "untaint")
+	fns["get_terraform_commands_that_need_input"] = listFunc("apply", "import", "init", "plan", "refresh")
+	fns["get_terraform_commands_that_need_parallelism"] = listFunc("apply", "plan", "destroy")
+	fns["get_terraform_cli_args"] = listFunc()
+	fns["get_platform"] = strFunc(func() (string, error) { return runtime.GOOS, nil })
+	fns["get_terragrunt_source_cli_flag"] = strFunc(func() (string, error) { return "", nil })
+	fns["sops_decrypt_file"] = function.New(&function.Spec{
+		Params: []function.Parameter{{Name: "path", Type: cty.String}},
+		Type:   function.StaticReturnType(cty.String),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return cty.NilVal, fmt.Errorf("sops_decrypt_file is not supported by olechka: secrets are not decrypted while rendering")
+		},
+	})
 }
 
 func (s *scope) abs(p string) string {

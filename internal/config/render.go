@@ -18,7 +18,7 @@ const RenderKey = "olechka"
 // Render returns the unit in the shape of `terragrunt render --json`, plus olechka's
 // facts under RenderKey: path, files read, fingerprint, source hash, mocked dependencies.
 func (u *Unit) Render() map[string]any {
-	m := renderConfig(u.Config)
+	m := renderConfig(u.Config, jsonValue)
 	files := make([]string, len(u.Files))
 	copy(files, u.Files)
 	mocked := u.MockedDependencies()
@@ -62,7 +62,24 @@ func jsonValue(v cty.Value) any {
 	return out
 }
 
-func renderConfig(c *Config) map[string]any {
+// rawJSON converts a cty value to its JSON encoding, for hashing without decoding.
+func rawJSON(v cty.Value) any {
+	if v == cty.NilVal || v.IsNull() {
+		return nil
+	}
+	if !v.IsWhollyKnown() {
+		return "(known after apply)"
+	}
+	b, err := ctyjson.Marshal(v, v.Type())
+	if err != nil {
+		return nil
+	}
+	return json.RawMessage(b)
+}
+
+// renderConfig renders c; value converts its cty values (jsonValue for plain Go
+// values, rawJSON for hashing).
+func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 	m := map[string]any{
 		"inputs":                        jsonValue(c.Inputs),
 		"locals":                        jsonValue(c.Locals),
@@ -274,7 +291,7 @@ func DeployedView(rendered map[string]any) map[string]any {
 // fingerprint hashes what the unit deploys, with the repository root abstracted away,
 // and the module source hash.
 func (e *Evaluator) fingerprint(u *Unit) (string, error) {
-	b, err := json.Marshal(DeployedView(renderConfig(u.Config)))
+	b, err := json.Marshal(DeployedView(renderConfig(u.Config, rawJSON)))
 	if err != nil {
 		return "", fmt.Errorf("fingerprint: %w", err)
 	}
