@@ -23,6 +23,7 @@ type include struct {
 	body   *hclsyntax.Body
 	locals cty.Value
 	deps   []Dependency
+	scope  *scope // the scope the included file is evaluated in
 }
 
 // scope is the context one file is evaluated in.
@@ -156,6 +157,7 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	exposed := map[string]cty.Value{}
 	for _, inc := range incs {
 		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: stack}
+		inc.scope = is
 		d := is.prepareInclude(inc, stack)
 		diags = append(diags, d...)
 		if d.HasErrors() {
@@ -210,8 +212,7 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	// file wins over every include and a later include over an earlier one.
 	incCfgs := make([]*Config, len(incs))
 	for i, inc := range incs {
-		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: stack}
-		cfg, d := is.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, stack, depVar)
+		cfg, d := inc.scope.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, stack, depVar)
 		diags = append(diags, d...)
 		incCfgs[i] = cfg
 	}
