@@ -10,6 +10,7 @@ tools:
 
 lint:
 	gofmt -l . | (! grep .) || (echo "gofmt needed on the files above"; exit 1)
+	go build ./cmd/olechka ./cmd/alarm-forwarder
 	go vet ./...
 	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 

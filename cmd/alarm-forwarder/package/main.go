@@ -48,12 +48,25 @@ func run(ctx context.Context, dir, out string) error {
 		fmt.Printf("%s unchanged (%d bytes) source_code_hash %s\n", out, zb.Len(), pack.SourceCodeHash(zb.Bytes()))
 		return nil
 	}
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, zb.Bytes(), 0o644); err != nil {
+	// A temporary file of its own, so units packaging at once never share one.
+	f, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".*.tmp")
+	if err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		return err
+	tmp := f.Name()
+	_, werr := f.Write(zb.Bytes())
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o644)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, out)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return werr
 	}
 	fmt.Printf("%s written (%d bytes) source_code_hash %s\n", out, zb.Len(), pack.SourceCodeHash(zb.Bytes()))
 	return nil
