@@ -43,17 +43,12 @@ func (u *Unit) Render() map[string]any {
 // jsonValue converts a cty value to plain Go values (map[string]any, []any,
 // json.Number, string, bool, nil).
 func jsonValue(v cty.Value) any {
-	if v == cty.NilVal || v.IsNull() {
-		return nil
+	r := rawJSON(v)
+	raw, ok := r.(json.RawMessage)
+	if !ok {
+		return r
 	}
-	if !v.IsWhollyKnown() {
-		return "(known after apply)"
-	}
-	b, err := ctyjson.Marshal(v, v.Type())
-	if err != nil {
-		return nil
-	}
-	d := json.NewDecoder(bytes.NewReader(b))
+	d := json.NewDecoder(bytes.NewReader(raw))
 	d.UseNumber()
 	var out any
 	if err := d.Decode(&out); err != nil {
@@ -62,7 +57,8 @@ func jsonValue(v cty.Value) any {
 	return out
 }
 
-// rawJSON converts a cty value to its JSON encoding, for hashing without decoding.
+// rawJSON converts a cty value to its JSON encoding, for hashing without decoding; a
+// null is nil and a value not yet known a placeholder string.
 func rawJSON(v cty.Value) any {
 	if v == cty.NilVal || v.IsNull() {
 		return nil

@@ -44,6 +44,17 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s%s: [%s %s] %s", loc, f.Level, f.Check, f.Rule, f.Message)
 }
 
+// Where names the finding's place for a reader: file:line, the file, or else the unit.
+func (f Finding) Where() string {
+	switch {
+	case f.File != "" && f.Line > 0:
+		return fmt.Sprintf("%s:%d", f.File, f.Line)
+	case f.File != "":
+		return f.File
+	}
+	return f.Unit
+}
+
 // Sort orders findings by file, line, column, check and rule, so reports are stable.
 func Sort(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {

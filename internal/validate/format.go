@@ -286,13 +286,7 @@ func WriteMarkdown(w io.Writer, r *Result) error {
 				fmt.Fprintf(&b, "\n…and %d more (see the SARIF upload or the job log).\n", len(fs)-max)
 				break
 			}
-			loc := f.File
-			if f.Line > 0 {
-				loc = fmt.Sprintf("%s:%d", f.File, f.Line)
-			}
-			if loc == "" {
-				loc = f.Unit
-			}
+			loc := f.Where()
 			rule := f.Rule
 			if f.Severity != "" {
 				rule += " (" + f.Severity + ")"

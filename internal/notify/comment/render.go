@@ -679,13 +679,7 @@ func findingBlocks(fs []finding.Finding, lim limits) []block {
 		if i == limit {
 			break
 		}
-		where := f.File
-		if f.Line > 0 {
-			where = fmt.Sprintf("%s:%d", f.File, f.Line)
-		}
-		if where == "" {
-			where = f.Unit
-		}
+		where := f.Where()
 		rule := f.Check
 		if f.Rule != "" {
 			rule += " " + f.Rule

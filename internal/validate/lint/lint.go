@@ -8,6 +8,7 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"github.com/terragrunt-olechka/olechka/internal/editdist"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -278,7 +279,7 @@ func typeString(t cty.Type) string {
 func suggest(name string, m *tfmodule.Module) string {
 	best, bestD := "", 3
 	for v := range m.Variables {
-		if d := distance(name, v); d < bestD || (d == bestD && best != "" && v < best) {
+		if d := editdist.Distance(name, v); d < bestD || (d == bestD && best != "" && v < best) {
 			best, bestD = v, d
 		}
 	}
@@ -291,7 +292,7 @@ func suggest(name string, m *tfmodule.Module) string {
 func suggestOutput(name string, m *tfmodule.Module) string {
 	best, bestD := "", 3
 	for o := range m.Outputs {
-		if d := distance(name, o); d < bestD || (d == bestD && best != "" && o < best) {
+		if d := editdist.Distance(name, o); d < bestD || (d == bestD && best != "" && o < best) {
 			best, bestD = o, d
 		}
 	}
@@ -299,27 +300,6 @@ func suggestOutput(name string, m *tfmodule.Module) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // ModuleCache loads each module folder once.

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"github.com/terragrunt-olechka/olechka/internal/editdist"
 	"os"
 	"path/filepath"
 	"testing"
@@ -56,7 +57,7 @@ inputs = merge(include.common.locals.aurora.inputs, {
 }
 
 func TestDistance(t *testing.T) {
-	if distance("instanse_class", "instance_class") != 1 || distance("", "abc") != 3 || distance("same", "same") != 0 {
+	if editdist.Distance("instanse_class", "instance_class") != 1 || editdist.Distance("", "abc") != 3 || editdist.Distance("same", "same") != 0 {
 		t.Fatal("levenshtein")
 	}
 }

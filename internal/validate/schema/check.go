@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"github.com/terragrunt-olechka/olechka/internal/editdist"
 	"os"
 	"path/filepath"
 	"sort"
@@ -398,7 +399,7 @@ func names(b *Block) []string {
 func suggest(name string, candidates []string) string {
 	best, bestD := "", 0
 	for _, c := range candidates {
-		d := levenshtein(name, c)
+		d := editdist.Distance(name, c)
 		if best == "" || d < bestD || (d == bestD && c < best) {
 			best, bestD = c, d
 		}
@@ -407,24 +408,4 @@ func suggest(name string, candidates []string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
