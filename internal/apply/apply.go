@@ -441,10 +441,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 			return err
 		}
 	}
-	if err := w.Init(ctx); err != nil {
-		return err
-	}
-	st, err := w.StatePull(ctx)
+	st, err := w.InitState(ctx)
 	if err != nil {
 		return err
 	}
@@ -523,10 +520,7 @@ func (r *run) replan(ctx context.Context, sd *side, p *artifact.Plan, graphUnit 
 	if err != nil {
 		return err
 	}
-	if err := w.Init(ctx); err != nil {
-		return err
-	}
-	st, err := w.StatePull(ctx)
+	st, err := w.InitState(ctx)
 	if err != nil {
 		return err
 	}

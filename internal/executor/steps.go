@@ -176,6 +176,15 @@ func (s *State) OutputsValue() (cty.Value, error) {
 	return cty.ObjectVal(attrs), nil
 }
 
+// InitState initialises the working directory and pulls its state: what every caller
+// that reads a unit's state (dependency outputs, staleness checks) does first.
+func (w *Workdir) InitState(ctx context.Context) (*State, error) {
+	if err := w.Init(ctx); err != nil {
+		return nil, err
+	}
+	return w.StatePull(ctx)
+}
+
 // StatePull reads the unit's remote state (after Init). No state yet is not an error.
 // The state's content (which may hold secrets) never reaches the log.
 func (w *Workdir) StatePull(ctx context.Context) (*State, error) {

@@ -367,10 +367,7 @@ func StateJob(ctx context.Context, env *Env, outputs *Outputs, u *config.Unit, l
 	if err != nil {
 		return err
 	}
-	if err := w.Init(ctx); err != nil {
-		return err
-	}
-	st, err := w.StatePull(ctx)
+	st, err := w.InitState(ctx)
 	if err != nil {
 		return err
 	}
