@@ -1,8 +1,9 @@
 package observability
 
 import (
+	"context"
+	"github.com/terragrunt-olechka/olechka/internal/validate/tflint"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -169,23 +170,17 @@ func TestVariableValidationRejectsNonsense(t *testing.T) {
 	}
 }
 
-// tflint with its bundled terraform ruleset finds nothing in our modules. tflint is a
-// tool of the validate stage; where it is not installed this test skips.
+// tflint with its bundled terraform ruleset finds nothing in our modules, run as the
+// validate stage runs it (a missing tflint skips locally and fails in CI).
 func TestTflintIsClean(t *testing.T) {
-	bin := filepath.Join(testenv.CacheDir(t), "bin", "tflint")
-	if _, err := os.Stat(bin); err != nil {
-		p, err := exec.LookPath("tflint")
-		if err != nil {
-			t.Skip("tflint is not installed (validate's tool script puts it in the cache)")
-		}
-		bin = p
-	}
+	bin := testenv.Tool(t, "tflint")
 	for _, m := range ourModules {
-		cmd := exec.Command(bin, "--chdir", moduleDir(t, m), "--format", "compact", "--no-color")
-		cmd.Env = append(os.Environ(), "TFLINT_CONFIG_FILE=/dev/null")
-		out, err := cmd.CombinedOutput()
-		if err != nil || strings.Contains(string(out), "issue(s) found") {
-			t.Errorf("tflint %s: %v\n%s", m, err, out)
+		findings, err := tflint.Run(context.Background(), bin, moduleDir(t, m))
+		if err != nil {
+			t.Fatalf("tflint %s: %v", m, err)
+		}
+		for _, f := range findings {
+			t.Errorf("%s: %s", m, f)
 		}
 	}
 }
