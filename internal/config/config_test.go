@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zclconf/go-cty/cty"
 
@@ -830,4 +831,11 @@ func TestFromFSRendersLikeDisk(t *testing.T) {
 	if disk.Fingerprint != mem.Fingerprint || !reflect.DeepEqual(disk.Files, mem.Files) {
 		t.Error("the same tree read through FromFS renders differently")
 	}
+}
+
+func TestFrozenClock(t *testing.T) {
+	root := writeTree(t, map[string]string{"u/terragrunt.hcl": "inputs = {\n  at = timestamp()\n}\n"})
+	at := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	u := mustUnit(t, config.Options{Now: func() time.Time { return at }}, root, "u")
+	wantJSON(t, u, "inputs", `{"at": "2026-11-25T12:00:00Z"}`)
 }

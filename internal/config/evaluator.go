@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -43,6 +44,9 @@ type Options struct {
 	AWSCallerARN string
 	// Parallelism bounds Tree's concurrent evaluations; 0 means GOMAXPROCS.
 	Parallelism int
+	// Now is the clock timestamp() reads; nil means the machine's. Two evaluations that
+	// are compared (detect's base and head) share one frozen clock.
+	Now func() time.Time
 }
 
 // Evaluator evaluates units. It caches parsed files, read_terragrunt_config results
@@ -82,7 +86,7 @@ func NewEvaluator(opts Options) *Evaluator {
 	}
 	return &Evaluator{
 		opts:    opts,
-		base:    baseContext(),
+		base:    baseContext(opts.Now),
 		parsed:  map[string]*parsedFile{},
 		reads:   map[string]*readResult{},
 		sources: map[string]*sourceHash{},
@@ -92,9 +96,12 @@ func NewEvaluator(opts Options) *Evaluator {
 
 // baseContext holds the functions every scope shares: OpenTofu's library and
 // Terragrunt's functions that depend on nothing.
-func baseContext() *hcl.EvalContext {
+func baseContext(now func() time.Time) *hcl.EvalContext {
 	fns := stdFunctions()
 	staticTerragruntFunctions(fns)
+	if now != nil {
+		fns["timestamp"] = timestampFunc(now)
+	}
 	return &hcl.EvalContext{Functions: fns}
 }
 

@@ -71,7 +71,7 @@ func stdFunctions() map[string]function.Function {
 		"base64sha256": base64HashFunc(func(b []byte) []byte { s := sha256.Sum256(b); return s[:] }),
 		"base64sha512": base64HashFunc(func(b []byte) []byte { s := sha512.Sum512(b); return s[:] }),
 		// date and time
-		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc, "timestamp": timestampFunc,
+		"formatdate": stdlib.FormatDateFunc, "timeadd": stdlib.TimeAddFunc, "timestamp": timestampFunc(time.Now),
 		// network
 		"cidrhost": cidrHostFunc, "cidrnetmask": cidrNetmaskFunc, "cidrsubnet": cidrSubnetFunc,
 		"cidrsubnets": cidrSubnetsFunc,
@@ -302,12 +302,15 @@ func base64HashFunc(sum func([]byte) []byte) function.Function {
 	})
 }
 
-var timestampFunc = function.New(&function.Spec{
-	Type: function.StaticReturnType(cty.String),
-	Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-		return cty.StringVal(time.Now().UTC().Format(time.RFC3339)), nil
-	},
-})
+// timestampFunc is OpenTofu's timestamp() reading the clock now.
+func timestampFunc(now func() time.Time) function.Function {
+	return function.New(&function.Spec{
+		Type: function.StaticReturnType(cty.String),
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			return cty.StringVal(now().UTC().Format(time.RFC3339)), nil
+		},
+	})
+}
 
 func pathFunc(f func(string) string) function.Function {
 	return function.New(&function.Spec{

@@ -22,6 +22,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
@@ -168,7 +169,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if head.tree != nil && len(gitsrc.Diff(base.tree, head.tree)) == 0 {
 		return res, nil // the same tree: nothing can differ
 	}
-	d := &detection{opts: opts, repo: repo, root: evalRoot, base: base, head: head, res: res}
+	started := time.Now()
+	d := &detection{opts: opts, repo: repo, root: evalRoot, base: base, head: head, res: res, now: func() time.Time { return started }}
 	if err := d.run(ctx); err != nil {
 		return nil, err
 	}
@@ -239,6 +241,7 @@ type detection struct {
 	root       string
 	base, head *side
 	res        *Result
+	now        func() time.Time // one clock for both commits: timestamp() does not differ between them
 }
 
 func (d *detection) evaluator(fsys config.FileSystem) *config.Evaluator {
@@ -248,6 +251,7 @@ func (d *detection) evaluator(fsys config.FileSystem) *config.Evaluator {
 		Getenv:      d.opts.Getenv,
 		AllowRunCmd: d.opts.AllowRunCmd,
 		Parallelism: d.opts.Parallelism,
+		Now:         d.now,
 	})
 }
 
