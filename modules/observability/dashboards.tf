@@ -19,7 +19,7 @@ locals {
       type = "alarm"
       properties = {
         title  = "Service health"
-        alarms = concat([for a in aws_cloudwatch_composite_alarm.service_health : a.arn], [for a in aws_cloudwatch_metric_alarm.alb_5xx_rate : a.arn], [for a in aws_cloudwatch_metric_alarm.alb_latency_p99 : a.arn])
+        alarms = concat([for a in aws_cloudwatch_composite_alarm.service_health : a.arn], [for a in aws_cloudwatch_metric_alarm.alb_5xx_rate : a.arn], [for k, a in aws_cloudwatch_metric_alarm.this : a.arn if k == "api-latency-p99"])
       }
     })],
     local.has_alb ? [jsonencode({

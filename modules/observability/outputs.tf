@@ -6,15 +6,15 @@ output "alarm_topic_arn" {
 output "alarm_names" {
   description = "Names of the metric alarms, by purpose."
   value = {
-    ecs_cpu                = { for k, a in aws_cloudwatch_metric_alarm.ecs_cpu : k => a.alarm_name }
-    ecs_memory             = { for k, a in aws_cloudwatch_metric_alarm.ecs_memory : k => a.alarm_name }
+    ecs_cpu                = { for k in keys(var.ecs_services) : k => local.simple_alarm_names["${k}-cpu-high"] }
+    ecs_memory             = { for k in keys(var.ecs_services) : k => local.simple_alarm_names["${k}-memory-high"] }
     alb_5xx_rate           = one(aws_cloudwatch_metric_alarm.alb_5xx_rate[*].alarm_name)
-    alb_latency_p99        = one(aws_cloudwatch_metric_alarm.alb_latency_p99[*].alarm_name)
-    unhealthy_hosts        = one(aws_cloudwatch_metric_alarm.unhealthy_hosts[*].alarm_name)
-    api_log_errors         = one(aws_cloudwatch_metric_alarm.api_log_errors[*].alarm_name)
-    aurora_cpu             = one(aws_cloudwatch_metric_alarm.aurora_cpu[*].alarm_name)
-    aurora_freeable_memory = one(aws_cloudwatch_metric_alarm.aurora_freeable_memory[*].alarm_name)
-    aurora_replica_lag     = one(aws_cloudwatch_metric_alarm.aurora_replica_lag[*].alarm_name)
+    alb_latency_p99        = lookup(local.simple_alarm_names, "api-latency-p99", null)
+    unhealthy_hosts        = lookup(local.simple_alarm_names, "api-unhealthy-hosts", null)
+    api_log_errors         = lookup(local.simple_alarm_names, "api-log-errors", null)
+    aurora_cpu             = lookup(local.simple_alarm_names, "aurora-cpu-high", null)
+    aurora_freeable_memory = lookup(local.simple_alarm_names, "aurora-freeable-memory-low", null)
+    aurora_replica_lag     = lookup(local.simple_alarm_names, "aurora-replica-lag", null)
     elasticache_cpu        = { for k, a in aws_cloudwatch_metric_alarm.elasticache_cpu : k => a.alarm_name }
     elasticache_evictions  = { for k, a in aws_cloudwatch_metric_alarm.elasticache_evictions : k => a.alarm_name }
   }

@@ -1,0 +1,384 @@
+package observability
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
+)
+
+// The alarm topic's ARN as the evaluation below sees it.
+const testTopicARN = "arn:aws:sns:eu-central-1:111111111111:ai-tools-production-alarms"
+
+// productionInputs are what a production unit passes (live/_envcommon/monitoring/
+// observability.hcl): two services, the ALB, Aurora with replicas, two cache nodes.
+func productionInputs() map[string]cty.Value {
+	svc := func(name string) cty.Value {
+		return cty.ObjectVal(map[string]cty.Value{"service_name": cty.StringVal(name), "log_group_name": cty.StringVal("/ecs/" + name)})
+	}
+	return map[string]cty.Value{
+		"environment":                 cty.StringVal("production"),
+		"tier":                        cty.StringVal("production"),
+		"aws_region":                  cty.StringVal("eu-central-1"),
+		"aws_account_id":              cty.StringVal("111111111111"),
+		"kms_key_arn":                 cty.StringVal("arn:aws:kms:eu-central-1:111111111111:key/mrk-1"),
+		"logs_kms_key_arn":            cty.StringVal("arn:aws:kms:eu-central-1:111111111111:key/mrk-2"),
+		"log_retention_days":          cty.NumberIntVal(30),
+		"ecs_cluster_name":            cty.StringVal("ai-tools-production"),
+		"ecs_services":                cty.MapVal(map[string]cty.Value{"api": svc("ai-tools-production-api"), "worker": svc("ai-tools-production-worker")}),
+		"alb_arn_suffix":              cty.StringVal("app/ai-tools-production/0123"),
+		"api_target_group_arn_suffix": cty.StringVal("targetgroup/api/4567"),
+		"aurora_cluster_identifier":   cty.StringVal("ai-tools-production"),
+		"aurora_instance_count":       cty.NumberIntVal(3),
+		"elasticache_cluster_ids":     cty.ListVal([]cty.Value{cty.StringVal("ai-tools-production-001"), cty.StringVal("ai-tools-production-002")}),
+		"notify_insufficient_data":    cty.True,
+		"slack_enabled":               cty.False,
+	}
+}
+
+// evaluated is what alarmsOf finds: every alarm by name, and the module's outputs and
+// locals that could be evaluated, as JSON.
+type evaluated struct {
+	Alarms  map[string]string
+	Outputs map[string]string
+	Locals  map[string]string
+}
+
+// alarmsOf evaluates the module in dir as a plan would for the given inputs, as far as
+// its alarms go: every aws_cloudwatch_metric_alarm and aws_cloudwatch_composite_alarm
+// instance (count and for_each expanded), by alarm name, as JSON of its non-null
+// arguments and nested blocks. Other resources are known only as far as the alarms use
+// them (the topic's ARN, the partition, the forwarder's queue).
+func alarmsOf(t *testing.T, dir string, inputs map[string]cty.Value) evaluated {
+	t.Helper()
+	m, diags := tfmodule.Load(dir)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", dir, diags)
+	}
+	vars := map[string]cty.Value{}
+	for name, v := range m.Variables {
+		val, ok := inputs[name]
+		if !ok {
+			if v.Required {
+				t.Fatalf("%s: required variable %s has no input", dir, name)
+			}
+			val = v.Default
+		}
+		conv, err := v.Convert(val)
+		if err != nil {
+			t.Fatalf("var.%s: %v", name, err)
+		}
+		vars[name] = conv
+	}
+
+	var localAttrs, outputs []*hclsyntax.Attribute
+	var metricAlarms, compositeAlarms []*hclsyntax.Block
+	p := hclparse.NewParser()
+	for _, f := range m.Files {
+		file, diags := p.ParseHCLFile(f)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", f, diags)
+		}
+		for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+			switch {
+			case b.Type == "locals":
+				for _, a := range b.Body.Attributes {
+					localAttrs = append(localAttrs, a)
+				}
+			case b.Type == "output":
+				if a, ok := b.Body.Attributes["value"]; ok {
+					a.Name = b.Labels[0]
+					outputs = append(outputs, a)
+				}
+			case b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_metric_alarm":
+				metricAlarms = append(metricAlarms, b)
+			case b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_composite_alarm":
+				compositeAlarms = append(compositeAlarms, b)
+			}
+		}
+	}
+
+	ctx := &hcl.EvalContext{
+		Functions: functions(),
+		Variables: map[string]cty.Value{
+			"var":           cty.ObjectVal(vars),
+			"data":          cty.ObjectVal(map[string]cty.Value{"aws_partition": cty.ObjectVal(map[string]cty.Value{"current": cty.ObjectVal(map[string]cty.Value{"partition": cty.StringVal("aws")})})}),
+			"aws_sns_topic": cty.ObjectVal(map[string]cty.Value{"alarms": cty.ObjectVal(map[string]cty.Value{"arn": cty.StringVal(testTopicARN)})}),
+			// The forwarder's dead-letter queue, which the forwarder's alarm watches.
+			"aws_sqs_queue": cty.ObjectVal(map[string]cty.Value{"forwarder_dlq": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("ai-tools-alarm-forwarder-dlq")})})}),
+		},
+	}
+	// Locals in passes: a local whose references are not there yet waits for the next.
+	locals := map[string]cty.Value{}
+	evalLocals := func() {
+		clear(locals)
+		for range len(localAttrs) + 1 {
+			ctx.Variables["local"] = cty.ObjectVal(locals)
+			for _, a := range localAttrs {
+				if _, done := locals[a.Name]; done {
+					continue
+				}
+				v, diags := a.Expr.Value(ctx)
+				if !diags.HasErrors() && v.IsWhollyKnown() {
+					locals[a.Name] = v
+				}
+			}
+		}
+		ctx.Variables["local"] = cty.ObjectVal(locals)
+	}
+
+	out := evaluated{Alarms: map[string]string{}, Outputs: map[string]string{}, Locals: map[string]string{}}
+	expand := func(blocks []*hclsyntax.Block) map[string]cty.Value {
+		byName := map[string]cty.Value{}
+		for _, b := range blocks {
+			var list []cty.Value
+			byKey := map[string]cty.Value{}
+			kind := "single"
+			for _, inst := range instances(t, ctx, b) {
+				attrs := evalBody(t, inst.ctx, b.Body)
+				name := attrs["alarm_name"].AsString()
+				if _, dup := out.Alarms[name]; dup {
+					t.Errorf("%s: two alarms named %s", b.Range(), name)
+				}
+				out.Alarms[name] = jsonOf(t, cty.ObjectVal(attrs))
+				attrs["arn"] = cty.StringVal("arn:aws:cloudwatch:eu-central-1:111111111111:alarm:" + name)
+				kind = inst.kind
+				list = append(list, cty.ObjectVal(attrs))
+				byKey[inst.key] = cty.ObjectVal(attrs)
+			}
+			switch {
+			case b.Body.Attributes["for_each"] != nil:
+				byName[b.Labels[1]] = cty.ObjectVal(byKey)
+			case b.Body.Attributes["count"] != nil:
+				byName[b.Labels[1]] = cty.TupleVal(list)
+			case kind == "single" && len(list) == 1:
+				byName[b.Labels[1]] = list[0]
+			}
+		}
+		return byName
+	}
+	evalLocals()
+	ctx.Variables["aws_cloudwatch_metric_alarm"] = cty.ObjectVal(expand(metricAlarms))
+	evalLocals()
+	ctx.Variables["aws_cloudwatch_composite_alarm"] = cty.ObjectVal(expand(compositeAlarms))
+	evalLocals()
+	for name, v := range locals {
+		out.Locals[name] = jsonOf(t, v)
+	}
+	for _, o := range outputs {
+		if v, diags := o.Expr.Value(ctx); !diags.HasErrors() && v.IsWhollyKnown() {
+			out.Outputs[o.Name] = jsonOf(t, v)
+		}
+	}
+	return out
+}
+
+func jsonOf(t *testing.T, v cty.Value) string {
+	t.Helper()
+	js, err := ctyjson.SimpleJSONValue{Value: v}.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(js)
+}
+
+// functions are OpenTofu's as olechka evaluates them, but lookup takes any default (null
+// too) as OpenTofu's does: the module's locals use lookup(map, key, null).
+func functions() map[string]function.Function {
+	fs := maps.Clone(tfmodule.Functions())
+	fs["lookup"] = function.New(&function.Spec{
+		Params: []function.Parameter{
+			{Name: "inputMap", Type: cty.DynamicPseudoType},
+			{Name: "key", Type: cty.String},
+			{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true},
+		},
+		Type: function.StaticReturnType(cty.DynamicPseudoType),
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			m, key := args[0], args[1]
+			if m.Type().IsObjectType() && m.Type().HasAttribute(key.AsString()) {
+				return m.GetAttr(key.AsString()), nil
+			}
+			if m.Type().IsMapType() && m.HasIndex(key).True() {
+				return m.Index(key), nil
+			}
+			return args[2], nil
+		},
+	})
+	return fs
+}
+
+// One expanded resource instance: its evaluation context, and its key (for_each) or
+// index (count) as a string.
+type instance struct {
+	ctx  *hcl.EvalContext
+	kind string
+	key  string
+}
+
+func instances(t *testing.T, ctx *hcl.EvalContext, b *hclsyntax.Block) []instance {
+	t.Helper()
+	child := func(extra map[string]cty.Value) *hcl.EvalContext {
+		c := ctx.NewChild()
+		c.Variables = extra
+		return c
+	}
+	if a, ok := b.Body.Attributes["count"]; ok {
+		v, diags := a.Expr.Value(ctx)
+		if diags.HasErrors() {
+			t.Fatalf("%s: count: %v", b.Range(), diags)
+		}
+		n, _ := v.AsBigFloat().Int64()
+		var out []instance
+		for i := range int(n) {
+			out = append(out, instance{child(map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))})}), "count", fmt.Sprint(i)})
+		}
+		return out
+	}
+	if a, ok := b.Body.Attributes["for_each"]; ok {
+		v, diags := a.Expr.Value(ctx)
+		if diags.HasErrors() {
+			t.Fatalf("%s: for_each: %v", b.Range(), diags)
+		}
+		var out []instance
+		for it := v.ElementIterator(); it.Next(); {
+			k, val := it.Element()
+			if v.Type().IsSetType() {
+				k = val
+			}
+			each := cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})
+			out = append(out, instance{child(map[string]cty.Value{"each": each}), "each", k.AsString()})
+		}
+		return out
+	}
+	return []instance{{ctx, "single", ""}}
+}
+
+// evalBody evaluates the arguments of a resource body (meta-arguments left out, nulls
+// dropped) and its nested blocks, as lists of objects under the block type's name.
+func evalBody(t *testing.T, ctx *hcl.EvalContext, body *hclsyntax.Body) map[string]cty.Value {
+	t.Helper()
+	attrs := map[string]cty.Value{}
+	for name, a := range body.Attributes {
+		if slices.Contains([]string{"count", "for_each", "depends_on", "provider"}, name) {
+			continue
+		}
+		v, diags := a.Expr.Value(ctx)
+		if diags.HasErrors() {
+			t.Fatalf("%s: %v", a.SrcRange, diags)
+		}
+		if !v.IsNull() {
+			attrs[name] = v
+		}
+	}
+	nested := map[string][]cty.Value{}
+	for _, b := range body.Blocks {
+		if b.Type == "lifecycle" {
+			continue
+		}
+		nested[b.Type] = append(nested[b.Type], cty.ObjectVal(evalBody(t, ctx, b.Body)))
+	}
+	for typ, vs := range nested {
+		attrs[typ] = cty.TupleVal(vs)
+	}
+	return attrs
+}
+
+func moduleAlarms(t *testing.T) map[string]map[string]any {
+	t.Helper()
+	raw := alarmsOf(t, moduleDir(t, "observability"), productionInputs()).Alarms
+	out := map[string]map[string]any{}
+	for name, js := range raw {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(js), &v); err != nil {
+			t.Fatal(err)
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// The alarms a production unit gets: the spec's three (CPU > 75 %, error rate > 2 % as
+// metric math, p99 latency > 1 s) and the platform's, each under its name, with its
+// threshold, dimensions and the topic as every action (INSUFFICIENT_DATA too, as asked).
+func TestProductionAlarms(t *testing.T) {
+	alarms := moduleAlarms(t)
+	type want struct {
+		metric, stat, comparison string
+		threshold                float64
+		dimensions               map[string]any
+	}
+	alb := map[string]any{"LoadBalancer": "app/ai-tools-production/0123"}
+	db := map[string]any{"DBClusterIdentifier": "ai-tools-production"}
+	wants := map[string]want{
+		"ai-tools-production-api-cpu-high":                            {"CPUUtilization", "Average", "GreaterThanThreshold", 75, map[string]any{"ClusterName": "ai-tools-production", "ServiceName": "ai-tools-production-api"}},
+		"ai-tools-production-worker-cpu-high":                         {"CPUUtilization", "Average", "GreaterThanThreshold", 75, map[string]any{"ClusterName": "ai-tools-production", "ServiceName": "ai-tools-production-worker"}},
+		"ai-tools-production-api-memory-high":                         {"MemoryUtilization", "Average", "GreaterThanThreshold", 80, map[string]any{"ClusterName": "ai-tools-production", "ServiceName": "ai-tools-production-api"}},
+		"ai-tools-production-worker-memory-high":                      {"MemoryUtilization", "Average", "GreaterThanThreshold", 80, map[string]any{"ClusterName": "ai-tools-production", "ServiceName": "ai-tools-production-worker"}},
+		"ai-tools-production-api-latency-p99":                         {"TargetResponseTime", "p99", "GreaterThanThreshold", 1, alb},
+		"ai-tools-production-api-unhealthy-hosts":                     {"UnHealthyHostCount", "Maximum", "GreaterThanThreshold", 0, map[string]any{"LoadBalancer": "app/ai-tools-production/0123", "TargetGroup": "targetgroup/api/4567"}},
+		"ai-tools-production-api-log-errors":                          {"ApiErrors", "Sum", "GreaterThanThreshold", 10, nil},
+		"ai-tools-production-aurora-cpu-high":                         {"CPUUtilization", "Average", "GreaterThanThreshold", 80, db},
+		"ai-tools-production-aurora-freeable-memory-low":              {"FreeableMemory", "Minimum", "LessThanThreshold", 268435456, db},
+		"ai-tools-production-aurora-replica-lag":                      {"AuroraReplicaLagMaximum", "Maximum", "GreaterThanThreshold", 1000, db},
+		"ai-tools-production-cache-ai-tools-production-001-cpu-high":  {"EngineCPUUtilization", "Average", "GreaterThanThreshold", 75, map[string]any{"CacheClusterId": "ai-tools-production-001"}},
+		"ai-tools-production-cache-ai-tools-production-002-cpu-high":  {"EngineCPUUtilization", "Average", "GreaterThanThreshold", 75, map[string]any{"CacheClusterId": "ai-tools-production-002"}},
+		"ai-tools-production-cache-ai-tools-production-001-evictions": {"Evictions", "Sum", "GreaterThanThreshold", 100, map[string]any{"CacheClusterId": "ai-tools-production-001"}},
+		"ai-tools-production-cache-ai-tools-production-002-evictions": {"Evictions", "Sum", "GreaterThanThreshold", 100, map[string]any{"CacheClusterId": "ai-tools-production-002"}},
+	}
+	for name, w := range wants {
+		a, ok := alarms[name]
+		if !ok {
+			t.Errorf("no alarm %s", name)
+			continue
+		}
+		stat := a["statistic"]
+		if stat == nil {
+			stat = a["extended_statistic"]
+		}
+		got := fmt.Sprint(a["metric_name"], " ", stat, " ", a["comparison_operator"], " ", a["threshold"], " ", a["dimensions"])
+		exp := fmt.Sprint(w.metric, " ", w.stat, " ", w.comparison, " ", w.threshold, " ", w.dimensions)
+		if w.dimensions == nil {
+			exp = fmt.Sprint(w.metric, " ", w.stat, " ", w.comparison, " ", w.threshold, " <nil>")
+		}
+		if got != exp {
+			t.Errorf("%s: %s, want %s", name, got, exp)
+		}
+	}
+	// The error rate is metric math over the ALB's 5xx counts and requests.
+	rate := alarms["ai-tools-production-alb-5xx-rate"]
+	if rate == nil || rate["threshold"] != 2.0 || !strings.Contains(fmt.Sprint(rate["metric_query"]), "HTTPCode_Target_5XX_Count") {
+		t.Errorf("alb-5xx-rate: %v", rate)
+	}
+	health := alarms["ai-tools-production-service-health"]
+	wantRule := `ALARM("ai-tools-production-alb-5xx-rate") OR ALARM("ai-tools-production-api-latency-p99") OR ALARM("ai-tools-production-api-unhealthy-hosts") OR ALARM("ai-tools-production-api-cpu-high")`
+	if health == nil || health["alarm_rule"] != wantRule {
+		t.Errorf("service-health rule: %v, want %s", health["alarm_rule"], wantRule)
+	}
+	for name, a := range alarms {
+		if fmt.Sprint(a["alarm_actions"]) != "["+testTopicARN+"]" || fmt.Sprint(a["ok_actions"]) != "["+testTopicARN+"]" {
+			t.Errorf("%s: actions %v / %v, want the topic", name, a["alarm_actions"], a["ok_actions"])
+		}
+		if _, composite := a["alarm_rule"]; !composite && fmt.Sprint(a["insufficient_data_actions"]) != "["+testTopicARN+"]" {
+			t.Errorf("%s: insufficient_data_actions %v, want the topic", name, a["insufficient_data_actions"])
+		}
+	}
+	if len(alarms) != len(wants)+2 {
+		names := make([]string, 0, len(alarms))
+		for n := range alarms {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		t.Errorf("%d alarms, want %d: %s", len(alarms), len(wants)+2, strings.Join(names, ", "))
+	}
+}
