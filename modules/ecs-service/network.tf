@@ -6,75 +6,64 @@ resource "aws_security_group" "this" {
   tags = merge(local.tags, { Name = local.name })
 }
 
-# Inbound: only from the load balancer, only on the container port.
-resource "aws_vpc_security_group_ingress_rule" "from_alb" {
-  count = var.load_balancer == null ? 0 : 1
-
-  security_group_id            = aws_security_group.this.id
-  description                  = "From the load balancer"
-  ip_protocol                  = "tcp"
-  from_port                    = var.container_port
-  to_port                      = var.container_port
-  referenced_security_group_id = var.load_balancer.security_group_id
+# The connections inside the VPC, by peer: the load balancer reaches the tasks on the
+# container port, the tasks reach the database and the cache on their ports. Each is an
+# egress rule on the sender's security group and an ingress rule on the receiver's (so
+# the peers' modules need not know their clients); a null peer has none.
+locals {
+  connections = {
+    for k, c in {
+      load_balancer = {
+        enabled             = var.load_balancer != null
+        from                = try(var.load_balancer.security_group_id, null)
+        to                  = aws_security_group.this.id
+        port                = var.container_port
+        egress_description  = "To ${local.name} tasks"
+        ingress_description = "From the load balancer"
+      }
+      database = {
+        enabled             = var.database != null
+        from                = aws_security_group.this.id
+        to                  = try(var.database.security_group_id, null)
+        port                = try(var.database.port, null)
+        egress_description  = "To Aurora"
+        ingress_description = "From ${local.name} tasks"
+      }
+      cache = {
+        enabled             = var.cache != null
+        from                = aws_security_group.this.id
+        to                  = try(var.cache.security_group_id, null)
+        port                = try(var.cache.port, null)
+        egress_description  = "To ElastiCache"
+        ingress_description = "From ${local.name} tasks"
+      }
+    } : k => c if c.enabled
+  }
 }
 
-resource "aws_vpc_security_group_egress_rule" "alb_to_tasks" {
-  count = var.load_balancer == null ? 0 : 1
+resource "aws_vpc_security_group_egress_rule" "connection" {
+  for_each = local.connections
 
-  security_group_id            = var.load_balancer.security_group_id
-  description                  = "To ${local.name} tasks"
+  security_group_id            = each.value.from
+  description                  = each.value.egress_description
   ip_protocol                  = "tcp"
-  from_port                    = var.container_port
-  to_port                      = var.container_port
-  referenced_security_group_id = aws_security_group.this.id
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.to
 }
 
-# Outbound: the database and the cache on their ports (and their security groups accept
-# the tasks), HTTPS to AWS APIs and, where allowed, third-party APIs through NAT.
-resource "aws_vpc_security_group_egress_rule" "database" {
-  count = var.database == null ? 0 : 1
+resource "aws_vpc_security_group_ingress_rule" "connection" {
+  for_each = local.connections
 
-  security_group_id            = aws_security_group.this.id
-  description                  = "To Aurora"
+  security_group_id            = each.value.to
+  description                  = each.value.ingress_description
   ip_protocol                  = "tcp"
-  from_port                    = var.database.port
-  to_port                      = var.database.port
-  referenced_security_group_id = var.database.security_group_id
+  from_port                    = each.value.port
+  to_port                      = each.value.port
+  referenced_security_group_id = each.value.from
 }
 
-resource "aws_vpc_security_group_ingress_rule" "database" {
-  count = var.database == null ? 0 : 1
-
-  security_group_id            = var.database.security_group_id
-  description                  = "From ${local.name} tasks"
-  ip_protocol                  = "tcp"
-  from_port                    = var.database.port
-  to_port                      = var.database.port
-  referenced_security_group_id = aws_security_group.this.id
-}
-
-resource "aws_vpc_security_group_egress_rule" "cache" {
-  count = var.cache == null ? 0 : 1
-
-  security_group_id            = aws_security_group.this.id
-  description                  = "To ElastiCache"
-  ip_protocol                  = "tcp"
-  from_port                    = var.cache.port
-  to_port                      = var.cache.port
-  referenced_security_group_id = var.cache.security_group_id
-}
-
-resource "aws_vpc_security_group_ingress_rule" "cache" {
-  count = var.cache == null ? 0 : 1
-
-  security_group_id            = var.cache.security_group_id
-  description                  = "From ${local.name} tasks"
-  ip_protocol                  = "tcp"
-  from_port                    = var.cache.port
-  to_port                      = var.cache.port
-  referenced_security_group_id = aws_security_group.this.id
-}
-
+# Outbound besides: HTTPS to AWS APIs and, where allowed, third-party APIs through NAT.
 resource "aws_vpc_security_group_egress_rule" "vpc_https" {
   security_group_id = aws_security_group.this.id
   description       = "HTTPS to interface VPC endpoints (ECR, Logs, Secrets Manager)"
@@ -107,4 +96,36 @@ resource "aws_vpc_security_group_egress_rule" "internet_https" {
   from_port         = 443
   to_port           = 443
   cidr_ipv4         = "0.0.0.0/0"
+}
+
+# Addresses of the connection rules before they became for_each instances: an existing
+# state moves instead of replacing the rules.
+moved {
+  from = aws_vpc_security_group_ingress_rule.from_alb[0]
+  to   = aws_vpc_security_group_ingress_rule.connection["load_balancer"]
+}
+
+moved {
+  from = aws_vpc_security_group_egress_rule.alb_to_tasks[0]
+  to   = aws_vpc_security_group_egress_rule.connection["load_balancer"]
+}
+
+moved {
+  from = aws_vpc_security_group_egress_rule.database[0]
+  to   = aws_vpc_security_group_egress_rule.connection["database"]
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.database[0]
+  to   = aws_vpc_security_group_ingress_rule.connection["database"]
+}
+
+moved {
+  from = aws_vpc_security_group_egress_rule.cache[0]
+  to   = aws_vpc_security_group_egress_rule.connection["cache"]
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.cache[0]
+  to   = aws_vpc_security_group_ingress_rule.connection["cache"]
 }

@@ -47,20 +47,52 @@ func productionInputs() map[string]cty.Value {
 	}
 }
 
-// evaluated is what alarmsOf finds: every alarm by name, and the module's outputs and
-// locals that could be evaluated, as JSON.
+// evaluated is what evalModule finds: every instance of the asked resource types by its
+// label, and the module's outputs and locals that could be evaluated, as JSON.
 type evaluated struct {
-	Alarms  map[string]string
-	Outputs map[string]string
-	Locals  map[string]string
+	Resources map[string]string
+	Outputs   map[string]string
+	Locals    map[string]string
 }
 
-// alarmsOf evaluates the module in dir as a plan would for the given inputs, as far as
-// its alarms go: every aws_cloudwatch_metric_alarm and aws_cloudwatch_composite_alarm
-// instance (count and for_each expanded), by alarm name, as JSON of its non-null
-// arguments and nested blocks. Other resources are known only as far as the alarms use
-// them (the topic's ARN, the partition, the forwarder's queue).
+// evalSpec says what evalModule expands and what it takes as given.
+type evalSpec struct {
+	// types are the resource types to expand, in order: later ones may use earlier ones.
+	types []string
+	// known are the values of other resources and data sources the expanded ones use,
+	// by first name segment (aws_sns_topic, data).
+	known map[string]cty.Value
+	// label names an instance from its type and evaluated arguments; labels are unique.
+	label func(typ string, attrs map[string]cty.Value) string
+	// extra adds computed attributes to an instance as others see it (an ARN, an id).
+	extra func(typ string, attrs map[string]cty.Value)
+}
+
+// alarmsOf evaluates the observability module in dir as a plan would for the given
+// inputs, as far as its alarms go: every aws_cloudwatch_metric_alarm and
+// aws_cloudwatch_composite_alarm instance, by alarm name.
 func alarmsOf(t *testing.T, dir string, inputs map[string]cty.Value) evaluated {
+	t.Helper()
+	return evalModule(t, dir, inputs, evalSpec{
+		types: []string{"aws_cloudwatch_metric_alarm", "aws_cloudwatch_composite_alarm"},
+		known: map[string]cty.Value{
+			"data":          cty.ObjectVal(map[string]cty.Value{"aws_partition": cty.ObjectVal(map[string]cty.Value{"current": cty.ObjectVal(map[string]cty.Value{"partition": cty.StringVal("aws")})})}),
+			"aws_sns_topic": cty.ObjectVal(map[string]cty.Value{"alarms": cty.ObjectVal(map[string]cty.Value{"arn": cty.StringVal(testTopicARN)})}),
+			// The forwarder's dead-letter queue, which the forwarder's alarm watches.
+			"aws_sqs_queue": cty.ObjectVal(map[string]cty.Value{"forwarder_dlq": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("ai-tools-alarm-forwarder-dlq")})})}),
+		},
+		label: func(_ string, attrs map[string]cty.Value) string { return attrs["alarm_name"].AsString() },
+		extra: func(_ string, attrs map[string]cty.Value) {
+			attrs["arn"] = cty.StringVal("arn:aws:cloudwatch:eu-central-1:111111111111:alarm:" + attrs["alarm_name"].AsString())
+		},
+	})
+}
+
+// evalModule evaluates the module in dir as a plan would for the given inputs, as far
+// as the spec's resource types go: their instances (count and for_each expanded), each
+// as JSON of its non-null arguments and nested blocks, under its label. Locals are
+// evaluated in passes, as far as what is known allows.
+func evalModule(t *testing.T, dir string, inputs map[string]cty.Value, spec evalSpec) evaluated {
 	t.Helper()
 	m, diags := tfmodule.Load(dir)
 	if diags.HasErrors() {
@@ -83,7 +115,7 @@ func alarmsOf(t *testing.T, dir string, inputs map[string]cty.Value) evaluated {
 	}
 
 	var localAttrs, outputs []*hclsyntax.Attribute
-	var metricAlarms, compositeAlarms []*hclsyntax.Block
+	blocks := map[string][]*hclsyntax.Block{}
 	p := hclparse.NewParser()
 	for _, f := range m.Files {
 		file, diags := p.ParseHCLFile(f)
@@ -101,24 +133,14 @@ func alarmsOf(t *testing.T, dir string, inputs map[string]cty.Value) evaluated {
 					a.Name = b.Labels[0]
 					outputs = append(outputs, a)
 				}
-			case b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_metric_alarm":
-				metricAlarms = append(metricAlarms, b)
-			case b.Type == "resource" && b.Labels[0] == "aws_cloudwatch_composite_alarm":
-				compositeAlarms = append(compositeAlarms, b)
+			case b.Type == "resource" && slices.Contains(spec.types, b.Labels[0]):
+				blocks[b.Labels[0]] = append(blocks[b.Labels[0]], b)
 			}
 		}
 	}
 
-	ctx := &hcl.EvalContext{
-		Functions: functions(),
-		Variables: map[string]cty.Value{
-			"var":           cty.ObjectVal(vars),
-			"data":          cty.ObjectVal(map[string]cty.Value{"aws_partition": cty.ObjectVal(map[string]cty.Value{"current": cty.ObjectVal(map[string]cty.Value{"partition": cty.StringVal("aws")})})}),
-			"aws_sns_topic": cty.ObjectVal(map[string]cty.Value{"alarms": cty.ObjectVal(map[string]cty.Value{"arn": cty.StringVal(testTopicARN)})}),
-			// The forwarder's dead-letter queue, which the forwarder's alarm watches.
-			"aws_sqs_queue": cty.ObjectVal(map[string]cty.Value{"forwarder_dlq": cty.TupleVal([]cty.Value{cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal("ai-tools-alarm-forwarder-dlq")})})}),
-		},
-	}
+	ctx := &hcl.EvalContext{Functions: functions(), Variables: maps.Clone(spec.known)}
+	ctx.Variables["var"] = cty.ObjectVal(vars)
 	// Locals in passes: a local whose references are not there yet waits for the next.
 	locals := map[string]cty.Value{}
 	evalLocals := func() {
@@ -138,22 +160,23 @@ func alarmsOf(t *testing.T, dir string, inputs map[string]cty.Value) evaluated {
 		ctx.Variables["local"] = cty.ObjectVal(locals)
 	}
 
-	out := evaluated{Alarms: map[string]string{}, Outputs: map[string]string{}, Locals: map[string]string{}}
-	expand := func(blocks []*hclsyntax.Block) map[string]cty.Value {
+	out := evaluated{Resources: map[string]string{}, Outputs: map[string]string{}, Locals: map[string]string{}}
+	evalLocals()
+	for _, typ := range spec.types {
 		byName := map[string]cty.Value{}
-		for _, b := range blocks {
+		for _, b := range blocks[typ] {
 			var list []cty.Value
 			byKey := map[string]cty.Value{}
-			kind := "single"
 			for _, inst := range instances(t, ctx, b) {
 				attrs := evalBody(t, inst.ctx, b.Body)
-				name := attrs["alarm_name"].AsString()
-				if _, dup := out.Alarms[name]; dup {
-					t.Errorf("%s: two alarms named %s", b.Range(), name)
+				label := spec.label(typ, attrs)
+				if _, dup := out.Resources[label]; dup {
+					t.Errorf("%s: two instances labelled %s", b.Range(), label)
 				}
-				out.Alarms[name] = jsonOf(t, cty.ObjectVal(attrs))
-				attrs["arn"] = cty.StringVal("arn:aws:cloudwatch:eu-central-1:111111111111:alarm:" + name)
-				kind = inst.kind
+				out.Resources[label] = jsonOf(t, cty.ObjectVal(attrs))
+				if spec.extra != nil {
+					spec.extra(typ, attrs)
+				}
 				list = append(list, cty.ObjectVal(attrs))
 				byKey[inst.key] = cty.ObjectVal(attrs)
 			}
@@ -162,17 +185,13 @@ func alarmsOf(t *testing.T, dir string, inputs map[string]cty.Value) evaluated {
 				byName[b.Labels[1]] = cty.ObjectVal(byKey)
 			case b.Body.Attributes["count"] != nil:
 				byName[b.Labels[1]] = cty.TupleVal(list)
-			case kind == "single" && len(list) == 1:
+			default:
 				byName[b.Labels[1]] = list[0]
 			}
 		}
-		return byName
+		ctx.Variables[typ] = cty.ObjectVal(byName)
+		evalLocals()
 	}
-	evalLocals()
-	ctx.Variables["aws_cloudwatch_metric_alarm"] = cty.ObjectVal(expand(metricAlarms))
-	evalLocals()
-	ctx.Variables["aws_cloudwatch_composite_alarm"] = cty.ObjectVal(expand(compositeAlarms))
-	evalLocals()
 	for name, v := range locals {
 		out.Locals[name] = jsonOf(t, v)
 	}
@@ -221,9 +240,8 @@ func functions() map[string]function.Function {
 // One expanded resource instance: its evaluation context, and its key (for_each) or
 // index (count) as a string.
 type instance struct {
-	ctx  *hcl.EvalContext
-	kind string
-	key  string
+	ctx *hcl.EvalContext
+	key string
 }
 
 func instances(t *testing.T, ctx *hcl.EvalContext, b *hclsyntax.Block) []instance {
@@ -241,7 +259,7 @@ func instances(t *testing.T, ctx *hcl.EvalContext, b *hclsyntax.Block) []instanc
 		n, _ := v.AsBigFloat().Int64()
 		var out []instance
 		for i := range int(n) {
-			out = append(out, instance{child(map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))})}), "count", fmt.Sprint(i)})
+			out = append(out, instance{child(map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(int64(i))})}), fmt.Sprint(i)})
 		}
 		return out
 	}
@@ -257,11 +275,11 @@ func instances(t *testing.T, ctx *hcl.EvalContext, b *hclsyntax.Block) []instanc
 				k = val
 			}
 			each := cty.ObjectVal(map[string]cty.Value{"key": k, "value": val})
-			out = append(out, instance{child(map[string]cty.Value{"each": each}), "each", k.AsString()})
+			out = append(out, instance{child(map[string]cty.Value{"each": each}), k.AsString()})
 		}
 		return out
 	}
-	return []instance{{ctx, "single", ""}}
+	return []instance{{ctx, ""}}
 }
 
 // evalBody evaluates the arguments of a resource body (meta-arguments left out, nulls
@@ -296,7 +314,7 @@ func evalBody(t *testing.T, ctx *hcl.EvalContext, body *hclsyntax.Body) map[stri
 
 func moduleAlarms(t *testing.T) map[string]map[string]any {
 	t.Helper()
-	raw := alarmsOf(t, moduleDir(t, "observability"), productionInputs()).Alarms
+	raw := alarmsOf(t, moduleDir(t, "observability"), productionInputs()).Resources
 	out := map[string]map[string]any{}
 	for name, js := range raw {
 		var v map[string]any
