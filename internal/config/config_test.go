@@ -839,3 +839,21 @@ func TestFrozenClock(t *testing.T) {
 	u := mustUnit(t, config.Options{Now: func() time.Time { return at }}, root, "u")
 	wantJSON(t, u, "inputs", `{"at": "2026-11-25T12:00:00Z"}`)
 }
+
+func TestLookupAsOpenTofu(t *testing.T) {
+	root := writeTree(t, map[string]string{"u/terragrunt.hcl": `
+locals {
+  m = { a = "x", n = 1 }
+}
+inputs = {
+  found    = lookup(local.m, "a", "d")
+  fallback = lookup(local.m, "zz", 42)
+  null_def = lookup(local.m, "zz", null) == null
+  mapped   = lookup(tomap({ k = "v" }), "k")
+}
+`, "bad/terragrunt.hcl": "inputs = {\n  x = lookup({ a = 1 }, \"b\")\n}\n"})
+	u := mustUnit(t, config.Options{}, root, "u")
+	wantJSON(t, u, "inputs", `{"found": "x", "fallback": 42, "null_def": true, "mapped": "v"}`)
+	_, err := evalUnit(t, config.Options{}, root, "bad")
+	wantErr(t, err, "bad/terragrunt.hcl:2:", `lookup failed to find key "b"`)
+}

@@ -51,7 +51,7 @@ func stdFunctions() map[string]function.Function {
 		"coalescelist": stdlib.CoalesceListFunc, "compact": stdlib.CompactFunc,
 		"concat": stdlib.ConcatFunc, "contains": stdlib.ContainsFunc, "distinct": stdlib.DistinctFunc,
 		"element": stdlib.ElementFunc, "flatten": stdlib.FlattenFunc, "index": stdlib.IndexFunc,
-		"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": stdlib.LookupFunc,
+		"keys": stdlib.KeysFunc, "length": lengthFunc, "lookup": lookupFunc,
 		"merge": stdlib.MergeFunc, "range": stdlib.RangeFunc, "reverse": stdlib.ReverseListFunc,
 		"setintersection": stdlib.SetIntersectionFunc, "setproduct": stdlib.SetProductFunc,
 		"setsubtract": stdlib.SetSubtractFunc, "setunion": stdlib.SetUnionFunc,
@@ -135,6 +135,42 @@ var lengthFunc = function.New(&function.Spec{
 			return cty.NumberIntVal(int64(len(v.Type().TupleElementTypes()))), nil
 		}
 		return v.Length(), nil
+	},
+})
+
+// lookupFunc is OpenTofu's lookup: a map's or object's element, or the default, which
+// may be of any type, null included.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
+		{Name: "key", Type: cty.String},
+	},
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true, AllowUnknown: true},
+	Type:     function.StaticReturnType(cty.DynamicPseudoType),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		if len(args) > 3 {
+			return cty.NilVal, fmt.Errorf("lookup takes a map, a key and at most one default")
+		}
+		m, key := args[0], args[1].AsString()
+		t := m.Type()
+		if !t.IsObjectType() && !t.IsMapType() {
+			return cty.NilVal, fmt.Errorf("lookup's first argument must be a map or an object, not %s", t.FriendlyName())
+		}
+		if !m.IsKnown() {
+			return cty.DynamicVal, nil
+		}
+		if !m.IsNull() {
+			if t.IsObjectType() && t.HasAttribute(key) {
+				return m.GetAttr(key), nil
+			}
+			if t.IsMapType() && m.HasIndex(cty.StringVal(key)).True() {
+				return m.Index(cty.StringVal(key)), nil
+			}
+		}
+		if len(args) == 3 {
+			return args[2], nil
+		}
+		return cty.NilVal, fmt.Errorf("lookup failed to find key %q", key)
 	},
 })
 

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
-	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
@@ -139,7 +138,7 @@ func evalModule(t *testing.T, dir string, inputs map[string]cty.Value, spec eval
 		}
 	}
 
-	ctx := &hcl.EvalContext{Functions: functions(), Variables: maps.Clone(spec.known)}
+	ctx := &hcl.EvalContext{Functions: tfmodule.Functions(), Variables: maps.Clone(spec.known)}
 	ctx.Variables["var"] = cty.ObjectVal(vars)
 	// Locals in passes: a local whose references are not there yet waits for the next.
 	locals := map[string]cty.Value{}
@@ -210,31 +209,6 @@ func jsonOf(t *testing.T, v cty.Value) string {
 		t.Fatal(err)
 	}
 	return string(js)
-}
-
-// functions are OpenTofu's as olechka evaluates them, but lookup takes any default (null
-// too) as OpenTofu's does: the module's locals use lookup(map, key, null).
-func functions() map[string]function.Function {
-	fs := maps.Clone(tfmodule.Functions())
-	fs["lookup"] = function.New(&function.Spec{
-		Params: []function.Parameter{
-			{Name: "inputMap", Type: cty.DynamicPseudoType},
-			{Name: "key", Type: cty.String},
-			{Name: "default", Type: cty.DynamicPseudoType, AllowNull: true, AllowDynamicType: true},
-		},
-		Type: function.StaticReturnType(cty.DynamicPseudoType),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			m, key := args[0], args[1]
-			if m.Type().IsObjectType() && m.Type().HasAttribute(key.AsString()) {
-				return m.GetAttr(key.AsString()), nil
-			}
-			if m.Type().IsMapType() && m.HasIndex(key).True() {
-				return m.Index(key), nil
-			}
-			return args[2], nil
-		},
-	})
-	return fs
 }
 
 // One expanded resource instance: its evaluation context, and its key (for_each) or
