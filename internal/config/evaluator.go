@@ -273,12 +273,12 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 			u, err = nil, fmt.Errorf("%s: internal error while evaluating: %v\n%s", path, r, debug.Stack())
 		}
 	}()
-	ue := &unitEval{e: e, ctx: ctx, dir: dir, files: map[string]bool{}}
+	ue := &unitEval{e: e, ctx: ctx, dir: dir, files: map[string]bool{}, reads: map[string]cty.Value{}}
 	cfg, _, diags := ue.evalConfigFile(filepath.Join(dir, UnitFile), dir, nil)
 	if diags.HasErrors() {
 		return nil, &Error{Path: path, Diags: diags}
 	}
-	u = &Unit{Dir: dir, Path: path, Config: cfg}
+	u = &Unit{Dir: dir, Path: path, Config: cfg, ReadConfigs: ue.reads}
 	if src, ok := cfg.Terraform.LocalSourceDir(); ok {
 		sh, err := e.sourceHash(src)
 		if err != nil {
@@ -323,8 +323,9 @@ func inputString(v cty.Value, keys ...string) string {
 type unitEval struct {
 	e     *Evaluator
 	ctx   context.Context
-	dir   string          // the unit's folder (get_original_terragrunt_dir)
-	files map[string]bool // files read
+	dir   string               // the unit's folder (get_original_terragrunt_dir)
+	files map[string]bool      // files read
+	reads map[string]cty.Value // read_terragrunt_config results by path
 }
 
 func (u *unitEval) read(path string) {

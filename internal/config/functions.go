@@ -368,6 +368,7 @@ type readResult struct {
 	once      sync.Once
 	value     cty.Value
 	files     []string
+	reads     map[string]cty.Value // the files it read with read_terragrunt_config in turn
 	diags     hcl.Diagnostics
 	dependent bool
 }
@@ -392,6 +393,7 @@ func (s *scope) readTerragruntConfigFunc(stack []string) function.Function {
 			if diags.HasErrors() {
 				return cty.NilVal, fmt.Errorf("reading %s: %s", p, diagsString(diags))
 			}
+			s.u.reads[p] = v
 			return v, nil
 		},
 	})
@@ -418,8 +420,9 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	}
 	e.mu.Unlock()
 	r.once.Do(func() {
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, files: map[string]bool{}}
+		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, files: map[string]bool{}, reads: map[string]cty.Value{}}
 		cfg, fs, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
+		r.reads = sub.reads
 		r.diags = diags
 		if fs != nil {
 			r.dependent = *fs.dependent
@@ -433,7 +436,7 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	})
 	if r.dependent {
 		// Evaluated for another unit: evaluate again for this one, uncached.
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, files: s.u.files}
+		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, files: s.u.files, reads: s.u.reads}
 		cfg, _, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		if diags.HasErrors() {
 			return cty.NilVal, diags
@@ -442,6 +445,9 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	}
 	for _, f := range r.files {
 		s.u.read(f)
+	}
+	for q, v := range r.reads {
+		s.u.reads[q] = v
 	}
 	return r.value, r.diags
 }

@@ -18,6 +18,10 @@ type Unit struct {
 	// read through read_terragrunt_config, read_tfvars_file, file(), mark_as_read, and
 	// the files of a local module source. Absolute paths, sorted.
 	Files []string
+	// ReadConfigs holds what read_terragrunt_config returned for each file the unit
+	// read with it (locals, inputs, ...), keyed by absolute path: how tooling learns a
+	// unit's env.hcl settings without evaluating the file again.
+	ReadConfigs map[string]cty.Value
 	// SourceDir is the local module folder, when terraform.source is a local path.
 	SourceDir string
 	// SourceHash is a content hash of the local module source (and the local modules it

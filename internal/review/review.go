@@ -15,13 +15,10 @@ package review
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
@@ -396,62 +393,47 @@ func Groups(ds []Decision) []ApplyGroup {
 
 // Approval reads a unit's approval setting from its rendered configuration: the
 // "approval" key of its inputs, of its locals, or of an object nested in them (e.g.
-// locals.env_vars.locals.approval when env.hcl is read with read_terragrunt_config).
+// locals.env_vars.locals.approval when env.hcl is read with read_terragrunt_config),
+// else the locals of the nearest env.hcl the unit read with read_terragrunt_config.
 // Environment names come the same way from github_environment and
 // github_approval_environment.
 func Approval(u *config.Unit) (approval, environment, approvalEnvironment string) {
 	if u == nil || u.Config == nil {
 		return "", "", ""
 	}
-	envFile := envHCLLocals(u.Files)
+	envLocals := nearestEnvLocals(u.ReadConfigs)
 	get := func(key string) string {
 		for _, v := range []cty.Value{u.Config.Inputs, u.Config.Locals} {
 			if s, ok := find(v, key, 0); ok {
 				return s
 			}
 		}
-		return envFile[key]
+		if v, ok := envLocals[key]; ok && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
+			return v.AsString()
+		}
+		return ""
 	}
 	return get("approval"), get("github_environment"), get("github_approval_environment")
 }
 
-// envHCLLocals reads the literal string locals of the nearest env.hcl the unit read:
-// the fallback when the unit exposes none of env.hcl's locals.
-func envHCLLocals(files []string) map[string]string {
+// nearestEnvLocals returns the locals of the deepest env.hcl among the files a unit
+// read with read_terragrunt_config, as the evaluator evaluated them.
+func nearestEnvLocals(reads map[string]cty.Value) map[string]cty.Value {
 	best := ""
-	for _, f := range files {
-		if filepath.Base(f) == "env.hcl" && len(f) > len(best) {
-			best = f
+	for p := range reads {
+		if filepath.Base(p) == "env.hcl" && len(p) > len(best) {
+			best = p
 		}
 	}
-	out := map[string]string{}
-	if best == "" {
-		return out
+	v, ok := reads[best]
+	if !ok || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("locals") {
+		return nil
 	}
-	src, err := os.ReadFile(best)
-	if err != nil {
-		return out
+	l := v.GetAttr("locals")
+	if l.IsNull() || !l.IsKnown() || !(l.Type().IsObjectType() || l.Type().IsMapType()) {
+		return nil
 	}
-	f, diags := hclsyntax.ParseConfig(src, best, hcl.InitialPos)
-	if diags.HasErrors() {
-		return out
-	}
-	body, ok := f.Body.(*hclsyntax.Body)
-	if !ok {
-		return out
-	}
-	for _, b := range body.Blocks {
-		if b.Type != "locals" {
-			continue
-		}
-		for name, a := range b.Body.Attributes {
-			v, diags := a.Expr.Value(nil)
-			if !diags.HasErrors() && v.IsKnown() && !v.IsNull() && v.Type() == cty.String {
-				out[name] = v.AsString()
-			}
-		}
-	}
-	return out
+	return l.AsValueMap()
 }
 
 // find looks for a string attribute named key in v, breadth first, up to depth 3.

@@ -168,10 +168,21 @@ func TestApprovalFromConfig(t *testing.T) {
 
 func TestApprovalFromEnvHCLFile(t *testing.T) {
 	dir := t.TempDir()
-	env := filepath.Join(dir, "production", "env.hcl")
-	os.MkdirAll(filepath.Dir(env), 0o755)
-	os.WriteFile(env, []byte("locals {\n  tier = \"production\"\n  approval = \"manual\"\n  github_approval_environment = \"prod-gate\"\n  computed = upper(\"x\")\n}\n"), 0o644)
-	u := &config.Unit{Files: []string{filepath.Join(dir, "root.hcl"), env}, Config: &config.Config{Inputs: cty.EmptyObjectVal, Locals: cty.EmptyObjectVal}}
+	files := map[string]string{
+		"root.hcl":                    "locals {\n  env = read_terragrunt_config(find_in_parent_folders(\"env.hcl\"))\n}\n",
+		"production/env.hcl":          "locals {\n  tier = \"production\"\n  approval = lower(\"MANUAL\")\n  github_approval_environment = \"prod-gate\"\n}\n",
+		"production/u/terragrunt.hcl": "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\n",
+	}
+	for p, c := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, p)), 0o755)
+		os.WriteFile(filepath.Join(dir, p), []byte(c), 0o644)
+	}
+	u, err := config.NewEvaluator(config.Options{}).Unit(context.Background(), dir, filepath.Join(dir, "production/u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The unit's own render exposes none of env.hcl's locals (they sit in root.hcl's):
+	// the evaluated env.hcl, computed values included, answers.
 	a, e, ae := Approval(u)
 	if a != "manual" || e != "" || ae != "prod-gate" {
 		t.Errorf("Approval = %q %q %q", a, e, ae)
