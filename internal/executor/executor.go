@@ -199,7 +199,11 @@ var defaultRetryable = []string{
 type result struct {
 	exitCode int
 	stdout   []byte // only when captured
-	output   string // combined stderr (+ stdout when not captured), for error analysis
+	output   string // combined stderr (+ stdout when not captured), for retries and error hooks
+	// diagnostics is what the tool wrote to stderr, where OpenTofu puts its error
+	// boxes and lock errors (the combined output when stderr was empty): parsed alone,
+	// stdout lines cannot land inside a box.
+	diagnostics string
 }
 
 // command describes one tool invocation.
@@ -360,7 +364,8 @@ func (r *runner) runOnce(ctx context.Context, c command) (*result, error) {
 	default:
 		cmd.Stdout = logw
 	}
-	cmd.Stderr = logw
+	var stderr bytes.Buffer
+	cmd.Stderr = io.MultiWriter(logw, &stderr)
 	if err := cmd.Start(); err != nil {
 		return &result{exitCode: -1}, fmt.Errorf("starting %s: %w", r.e.path, err)
 	}
@@ -380,7 +385,10 @@ func (r *runner) runOnce(ctx context.Context, c command) (*result, error) {
 			err = <-done
 		}
 	}
-	res := &result{stdout: stdout.Bytes(), output: combined.String()}
+	res := &result{stdout: stdout.Bytes(), output: combined.String(), diagnostics: stderr.String()}
+	if strings.TrimSpace(res.diagnostics) == "" {
+		res.diagnostics = res.output
+	}
 	took := time.Since(start)
 	r.toolTime += took
 	fmt.Fprintf(r.log, "# %.1fs", took.Seconds())
@@ -400,10 +408,10 @@ func (r *runner) runOnce(ctx context.Context, c command) (*result, error) {
 		if ctx.Err() != nil {
 			return res, fmt.Errorf("%s %s interrupted: %w", r.e.name, c.args[0], ctx.Err())
 		}
-		if li := parseLockError(res.output); li != nil {
+		if li := parseLockError(res.diagnostics); li != nil {
 			return res, li
 		}
-		return res, &ExitError{Args: display, ExitCode: res.exitCode, Output: tail(res.output, 4000)}
+		return res, &ExitError{Args: display, ExitCode: res.exitCode, Output: tail(res.diagnostics, 4000)}
 	}
 	fmt.Fprintln(r.log)
 	return res, nil
