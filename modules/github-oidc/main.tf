@@ -111,6 +111,14 @@ data "aws_iam_policy_document" "state_read" {
     resources = local.lock_tables
   }
 
+  # Modules generate passwords with Secrets Manager's random generator at plan time
+  # (aurora, elasticache): a generator, not a read of any stored secret.
+  statement {
+    sid       = "RandomPasswords"
+    actions   = ["secretsmanager:GetRandomPassword"]
+    resources = ["*"]
+  }
+
   statement {
     sid       = "StateKeyDecrypt"
     actions   = ["kms:Decrypt", "kms:DescribeKey"]

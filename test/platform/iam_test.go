@@ -388,6 +388,7 @@ func TestPlanRoleIAM(t *testing.T) {
 		{"read AWS's public AMI parameter", iamRequest{"ssm:GetParameter", "arn:aws:ssm:" + region + "::parameter/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended", nil}, "allow"},
 		{"decrypt with the secrets key", iamRequest{"kms:Decrypt", "arn:aws:kms:" + region + ":" + acct + ":key/2222", map[string][]string{"kms:ResourceAliases": {"alias/ai-tools-production-secrets"}}}, "deny"},
 		{"decrypt with an unaliased key", iamRequest{"kms:Decrypt", "arn:aws:kms:" + region + ":" + acct + ":key/3333", nil}, "deny"},
+		{"generate a random password (aurora, elasticache)", iamRequest{"secretsmanager:GetRandomPassword", "*", nil}, "allow"},
 		{"describe a secret (metadata, no value)", iamRequest{"secretsmanager:DescribeSecret", "arn:aws:secretsmanager:" + region + ":" + acct + ":secret:x", nil}, "allow"},
 	}
 	for _, tc := range cases {
@@ -501,4 +502,39 @@ func TestRoleTrust(t *testing.T) {
 	}
 	sort.Strings(sids)
 	t.Logf("plan guard statements: %v", sids)
+}
+
+// TestNoModuleReadsSecretValues: no platform module reads a stored secret value with a
+// data source, which the plan role may not do (issue 14: the ElastiCache auth token and
+// the Aurora master password were read at plan time).
+func TestNoModuleReadsSecretValues(t *testing.T) {
+	readers := map[string]bool{
+		"aws_secretsmanager_secret_version":  true,
+		"aws_secretsmanager_secrets":         false, // names only
+		"aws_kms_secrets":                    true,
+		"aws_ssm_parameter":                  true,
+		"aws_ssm_parameters_by_path":         true,
+		"aws_secretsmanager_random_password": false, // a generator, not a stored secret
+	}
+	p := hclparse.NewParser()
+	n := 0
+	for _, dir := range moduleDirs(t) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.tf"))
+		for _, f := range files {
+			file, diags := p.ParseHCLFile(f)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			c, _, _ := file.Body.PartialContent(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "data", LabelNames: []string{"type", "name"}}}})
+			for _, b := range c.Blocks {
+				n++
+				if readers[b.Labels[0]] {
+					t.Errorf("%s: data %q %q reads a secret value at plan time", b.DefRange, b.Labels[0], b.Labels[1])
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no data source found in any module: the scan is broken")
+	}
 }
