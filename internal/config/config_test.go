@@ -937,3 +937,27 @@ inputs = {
 		t.Errorf("deep_map_only merges the state's tags into the mock's: %#v", tags)
 	}
 }
+
+// TestDeepNestingIsAnError: a unit file (or a file it reads) of 200,000 nested "["
+// is an error naming file:line, not a fatal stack overflow of the whole process.
+func TestDeepNestingIsAnError(t *testing.T) {
+	deep := strings.Repeat("[", 200_000)
+	root := writeTree(t, map[string]string{
+		"unit/terragrunt.hcl":   "locals {\n  a = 1\n  x = " + deep + "\n}\n",
+		"reads/terragrunt.hcl":  "locals {\n  c = read_terragrunt_config(\"common.hcl\")\n}\n",
+		"reads/common.hcl":      "inputs = {\n  x = " + deep + "\n}\n",
+		"tfvars/terragrunt.hcl": "inputs = read_tfvars_file(\"x.tfvars\")\n",
+		"tfvars/x.tfvars":       "\nx = " + deep + "\n",
+		"tmpl/terragrunt.hcl":   "inputs = { x = templatefile(\"t.tpl\", {}) }\n",
+		"tmpl/t.tpl":            "\n" + strings.Repeat("${", 200_000),
+	})
+	for unit, want := range map[string]string{
+		"unit":   "unit/terragrunt.hcl:3:",
+		"reads":  "reads/common.hcl:2:",
+		"tfvars": "x.tfvars:2:",
+		"tmpl":   "t.tpl:2:",
+	} {
+		_, err := evalUnit(t, config.Options{}, root, unit)
+		wantErr(t, err, want, "Nesting too deep")
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -130,7 +131,7 @@ func (e *Evaluator) parse(path string) (*hclsyntax.Body, hcl.Diagnostics, error)
 			p.err = err
 			return
 		}
-		f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		f, diags := hclnest.ParseConfig(src, path, hcl.InitialPos)
 		p.diags = diags
 		if f != nil {
 			p.body, _ = f.Body.(*hclsyntax.Body)

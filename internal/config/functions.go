@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -338,7 +338,7 @@ func (s *scope) readTfvars(p string) (cty.Value, error) {
 		}
 		return cty.StringVal(string(src)), nil
 	}
-	f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+	f, diags := hclnest.ParseConfig(src, p, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diagsString(diags))
 	}
