@@ -961,3 +961,49 @@ func TestDeepNestingIsAnError(t *testing.T) {
 		wantErr(t, err, want, "Nesting too deep")
 	}
 }
+
+// TestDependencyOutsideTreeIsAnError: for a command on a tree (Options.TreeRoot, as
+// plan and apply set it), a dependency outside the tree or whose configuration does
+// not parse is an error at the dependency block, never replaced by mock_outputs.
+func TestDependencyOutsideTreeIsAnError(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"shared/iam/terragrunt.hcl": `inputs = {}`,
+		"live/vpc/terragrunt.hcl":   `inputs = {`,
+		"live/ok/terragrunt.hcl":    `inputs = {}`,
+		"live/app/terragrunt.hcl": `
+dependency "iam" {
+  config_path  = "../../shared/iam"
+  mock_outputs = { user = "MOCKUSER" }
+}
+inputs = { user = dependency.iam.outputs.user }
+`,
+		"live/broken/terragrunt.hcl": `
+dependency "vpc" {
+  config_path  = "../vpc"
+  mock_outputs = { id = "vpc-mock" }
+}
+dependency "ok" {
+  config_path  = "../ok"
+  mock_outputs = { id = "ok-mock" }
+}
+`,
+	})
+	live := filepath.Join(root, "live")
+	none := func(string) (cty.Value, bool) { return cty.NilVal, false }
+
+	// Rendering (no TreeRoot): mocks, as Terragrunt renders.
+	u := mustUnit(t, config.Options{}, live, "app")
+	wantJSON(t, u, "inputs", `{"user": "MOCKUSER"}`)
+
+	strict := config.Options{TreeRoot: live, Outputs: none, Command: "plan"}
+	_, err := evalUnit(t, strict, live, "app")
+	wantErr(t, err, "app/terragrunt.hcl:3:", "Dependency outside the tree", `dependency "iam"`, "--root")
+	_, err = evalUnit(t, strict, live, "broken")
+	wantErr(t, err, "broken/terragrunt.hcl:3:", "Dependency does not evaluate", `dependency "vpc"`, "vpc/terragrunt.hcl:1:")
+	if strings.Contains(err.Error(), `dependency "ok"`) {
+		t.Errorf("a dependency that parses is no error: %v", err)
+	}
+	// With the root above both, the same unit plans with the mocks plan allows.
+	u = mustUnit(t, config.Options{TreeRoot: root, Outputs: none, Command: "plan"}, live, "app")
+	wantJSON(t, u, "inputs", `{"user": "MOCKUSER"}`)
+}

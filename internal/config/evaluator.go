@@ -36,6 +36,10 @@ type Options struct {
 	// Outputs returns the real outputs of the unit in a dependency's folder, when the
 	// caller has them (plan and apply do). nil, or false: mock_outputs are used.
 	Outputs func(depDir string) (cty.Value, bool)
+	// TreeRoot, when set, is the root of the tree a command runs on (plan and apply
+	// set it): a dependency outside it, or whose configuration does not parse, is an
+	// error, never replaced by its mock_outputs, since its outputs cannot be read.
+	TreeRoot string
 	// Command is the OpenTofu command being prepared ("plan", "apply", ...). Empty
 	// means rendering, where mock_outputs are always allowed.
 	Command string
@@ -84,6 +88,11 @@ func NewEvaluator(opts Options) *Evaluator {
 	}
 	if opts.RepoRoot != "" {
 		opts.RepoRoot = filepath.Clean(opts.RepoRoot)
+	}
+	if opts.TreeRoot != "" {
+		if abs, err := filepath.Abs(opts.TreeRoot); err == nil {
+			opts.TreeRoot = abs
+		}
 	}
 	return &Evaluator{
 		opts:    opts,
