@@ -188,8 +188,9 @@ func FormatDiagnostic(err error) string {
 // Tree is every unit under a root.
 type Tree struct {
 	Root   string
-	Units  []*Unit // sorted by Path
-	Errors []error // one per unit that failed; other units are still evaluated
+	Units  []*Unit  // sorted by Path
+	Errors []error  // one per unit that failed; other units are still evaluated
+	Broken []string // paths of the units that failed, sorted, in the order of Errors
 }
 
 // Err joins the tree's errors, or returns nil.
@@ -224,6 +225,7 @@ func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
 	for i := range dirs {
 		if errs[i] != nil {
 			t.Errors = append(t.Errors, errs[i])
+			t.Broken = append(t.Broken, RelPath(root, dirs[i]))
 			continue
 		}
 		t.Units = append(t.Units, units[i])
