@@ -244,8 +244,14 @@ func TestSpecHierarchy(t *testing.T) {
 
 func TestTreeDiscoversUnitsAndSkipsIncludedFiles(t *testing.T) {
 	files := map[string]string{
-		"live/.terragrunt-cache/x/terragrunt.hcl": `inputs = {}`,
-		"live/.hidden/terragrunt.hcl":             `inputs = {}`,
+		"live/.terragrunt-cache/x/terragrunt.hcl":  `inputs = {}`,
+		"live/.terraform/modules/x/terragrunt.hcl": `inputs = {}`,
+		"live/.olechka/base/abc/x/terragrunt.hcl":  `inputs = {}`,
+		"live/.hidden/terragrunt.hcl":              `inputs = {}`,
+		"live/skipped/a/terragrunt.hcl":            `inputs = {}`,
+		"live/skipped/b/c/terragrunt.hcl":          `inputs = {}`,
+		"live/one/terragrunt.hcl":                  `inputs = {}`,
+		"live/.terragrunt-excludes":                "# excluded\n\none\nskipped/**\n",
 	}
 	for k, v := range specTree {
 		files[k] = v
@@ -263,7 +269,9 @@ func TestTreeDiscoversUnitsAndSkipsIncludedFiles(t *testing.T) {
 	for _, u := range tree.Units {
 		paths = append(paths, u.Path)
 	}
-	if want := []string{"production/eu-central-1/aurora", "production/eu-central-1/vpc"}; !reflect.DeepEqual(paths, want) {
+	// As Terragrunt: hidden folders are searched, .terragrunt-cache and .terraform are
+	// not (nor olechka's .olechka), .terragrunt-excludes leaves units out.
+	if want := []string{".hidden", "production/eu-central-1/aurora", "production/eu-central-1/vpc"}; !reflect.DeepEqual(paths, want) {
 		t.Errorf("units = %v, want %v", paths, want)
 	}
 	if tree.Unit("production/eu-central-1/vpc") == nil || tree.Unit("nope") != nil {

@@ -74,7 +74,12 @@ func listFunc(items ...string) function.Function {
 	}
 	return function.New(&function.Spec{
 		Type: function.StaticReturnType(cty.List(cty.String)),
-		Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.ListVal(vals), nil },
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			if len(vals) == 0 {
+				return cty.ListValEmpty(cty.String), nil // cty.ListVal panics on no elements
+			}
+			return cty.ListVal(vals), nil
+		},
 	})
 }
 
