@@ -1015,3 +1015,29 @@ dependency "ok" {
 	u = mustUnit(t, config.Options{TreeRoot: root, Outputs: none, Command: "plan"}, live, "app")
 	wantJSON(t, u, "inputs", `{"user": "MOCKUSER"}`)
 }
+
+// TestCompatFunctions: functions Terragrunt has that olechka lacked (issue 13, cause
+// 8) and get_terraform_cli_args, which panicked on its empty list (cause 11).
+func TestCompatFunctions(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"u/terragrunt.hcl": `
+inputs = {
+  idx     = index(["a", "b", "c"], "b")
+  before  = timecmp("2024-01-01T00:00:00Z", "2024-06-01T00:00:00+02:00")
+  same    = timecmp("2024-01-01T02:00:00+02:00", "2024-01-01T00:00:00Z")
+  secret  = sensitive("s3cret")
+  plain   = nonsensitive("x")
+  retry   = length(get_default_retryable_errors()) > 20
+  cliargs = get_terraform_cli_args()
+}
+`,
+		"missing/terragrunt.hcl": `inputs = { i = index(["a"], "z") }`,
+		"badtime/terragrunt.hcl": `inputs = { i = timecmp("yesterday", "2024-01-01T00:00:00Z") }`,
+	})
+	u := mustUnit(t, config.Options{}, root, "u")
+	wantJSON(t, u, "inputs", `{"idx": 1, "before": -1, "same": 0, "secret": "s3cret", "plain": "x", "retry": true, "cliargs": []}`)
+	_, err := evalUnit(t, config.Options{}, root, "missing")
+	wantErr(t, err, "missing/terragrunt.hcl:1:", "item not found")
+	_, err = evalUnit(t, config.Options{}, root, "badtime")
+	wantErr(t, err, "badtime/terragrunt.hcl:1:", "RFC 3339")
+}

@@ -109,6 +109,7 @@ func NewEvaluator(opts Options) *Evaluator {
 func baseContext(now func() time.Time) *hcl.EvalContext {
 	fns := stdFunctions()
 	staticTerragruntFunctions(fns)
+	compatFunctions(fns)
 	if now != nil {
 		fns["timestamp"] = timestampFunc(now)
 	}
