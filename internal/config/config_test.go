@@ -1041,3 +1041,14 @@ inputs = {
 	_, err = evalUnit(t, config.Options{}, root, "badtime")
 	wantErr(t, err, "badtime/terragrunt.hcl:1:", "RFC 3339")
 }
+
+// TestDeepMergeChildNull: a child's `a = null` over a parent's map is null after a
+// deep merge, as Terragrunt merges (issue 13, cause 10).
+func TestDeepMergeChildNull(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"root.hcl": "inputs = {\n  a = { x = 1 }\n  b = { y = 2 }\n}\n",
+		"u/terragrunt.hcl": "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n  merge_strategy = \"deep\"\n}\n" +
+			"inputs = {\n  a = null\n  b = { z = 3 }\n}\n",
+	})
+	wantJSON(t, mustUnit(t, config.Options{}, root, "u"), "inputs", `{"a": null, "b": {"y": 2, "z": 3}}`)
+}
