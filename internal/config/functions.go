@@ -287,7 +287,7 @@ type cmdResult struct {
 func (s *scope) runCmd(args []cty.Value) (cty.Value, error) {
 	e := s.u.e
 	if !e.opts.AllowRunCmd {
-		return cty.NilVal, fmt.Errorf("run_cmd is disabled: olechka does not run commands while evaluating unless allowed (--allow-run-cmd)")
+		return cty.NilVal, fmt.Errorf("run_cmd is disabled: olechka does not run commands while evaluating a configuration unless told to; to opt in, pass --allow-run-cmd to the olechka command (see docs/compat.md)")
 	}
 	var argv []string
 	quiet := false
