@@ -126,4 +126,3 @@ var defaultRetryableErrors = []string{
 	`(?s).*Failed to query available provider packages.*connection reset by peer.*`,
 	`(?s).*Failed to query available provider packages.*context deadline exceeded.*`,
 }
-
