@@ -18,14 +18,37 @@ const MaxDepth = 256
 // Check returns an error diagnostic at the first token that nests deeper than
 // MaxDepth, or nil. start is where src begins (hcl.InitialPos for a whole file).
 func Check(src []byte, filename string, start hcl.Pos) hcl.Diagnostics {
+	if !mayNest(src, MaxDepth) {
+		return nil
+	}
 	toks, _ := hclsyntax.LexConfig(src, filename, start)
 	return checkTokens(toks, MaxDepth)
 }
 
 // CheckTemplate is Check for a template (templatefile's file).
 func CheckTemplate(src []byte, filename string, start hcl.Pos) hcl.Diagnostics {
+	if !mayNest(src, MaxDepth) {
+		return nil
+	}
 	toks, _ := hclsyntax.LexTemplate(src, filename, start)
 	return checkTokens(toks, MaxDepth)
+}
+
+// mayNest tells whether src could nest deeper than max. Every token that deepens the
+// nesting ({ [ ( ${ %{ " << ! - ?) holds one of the bytes counted here and no two
+// share one, so a file with at most max of them cannot: most files skip the lexing.
+func mayNest(src []byte, max int) bool {
+	n := 0
+	for _, c := range src {
+		switch c {
+		case '{', '[', '(', '"', '<', '!', '-', '?':
+			n++
+			if n > max {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ParseConfig checks src and then parses it with hclsyntax.ParseConfig.
