@@ -12,6 +12,7 @@
 #
 #   scripts/fidelity/run.sh            # build (once) and regenerate the golden files
 #   TG_VERSION=v1.1.3 TG_WORK=/tmp/tg scripts/fidelity/run.sh
+#   TG_FIXTURES="timecmp render-json" scripts/fidelity/run.sh   # only these fixtures
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +51,9 @@ export TG_NON_INTERACTIVE=true TG_LOG_LEVEL=error TG_NO_AUTO_INIT=true
 
 for fx in "$fixtures"/*/; do
 	name=$(basename "$fx")
+	if [ -n "${TG_FIXTURES:-}" ] && [[ " $TG_FIXTURES " != *" $name "* ]]; then
+		continue
+	fi
 	# Copy the configuration files (not binaries, not caches).
 	(cd "$fx" && find . -type f \( -name '*.hcl' -o -name '*.tf' -o -name '*.tfvars' -o -name '*.json' -o -name '*.yaml' -o -name '*.yml' -o -name '*.tpl' -o -name '.terragrunt-excludes' \) \
 		-not -path '*/.terragrunt-cache/*' -not -path '*/.terraform/*' -size -64k -print0 |
