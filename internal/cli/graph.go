@@ -42,9 +42,8 @@ mermaid (renders on GitHub) and dot (Graphviz).`,
 			if err != nil {
 				return err
 			}
-			if err := reportTreeErrors(app, t); err != nil {
-				return err
-			}
+			// Every unit that evaluates is graphed; the broken ones are named on stderr
+			// with file:line and make the exit status non-zero.
 			g := graph.FromTree(t)
 			if err := g.Validate(); err != nil {
 				return &ExitError{Code: 1, Err: err}
@@ -60,7 +59,9 @@ mermaid (renders on GitHub) and dot (Graphviz).`,
 				for _, n := range g.Nodes() {
 					edges[n] = nonNil(g.Deps(n))
 				}
-				return writeJSON(app, map[string]any{"waves": waves, "reverse_waves": rev, "edges": edges})
+				if err := writeJSON(app, map[string]any{"waves": waves, "reverse_waves": rev, "edges": edges, "broken": nonNil(t.Broken)}); err != nil {
+					return err
+				}
 			case "mermaid":
 				writeMermaid(app.Stdout, g, waves)
 			case "dot":
@@ -69,8 +70,11 @@ mermaid (renders on GitHub) and dot (Graphviz).`,
 				writeWaves(app.Stdout, "Apply waves", waves)
 				fmt.Fprintln(app.Stdout)
 				writeWaves(app.Stdout, "Destroy waves", rev)
+				if len(t.Broken) > 0 {
+					fmt.Fprintf(app.Stdout, "\nDo not evaluate (their own dependencies are unknown): %s\n", strings.Join(t.Broken, ", "))
+				}
 			}
-			return nil
+			return reportTreeErrors(app, t)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, json, mermaid or dot")

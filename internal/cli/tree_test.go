@@ -172,3 +172,38 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("missing path: %d %s", code, errOut)
 	}
 }
+
+// TestRenderAndGraphWithBrokenUnits: render --all and graph render and graph every
+// unit that evaluates, name each broken one with file:line, and exit non-zero.
+func TestRenderAndGraphWithBrokenUnits(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"vpc/terragrunt.hcl":    "inputs = {}\n",
+		"broken/terragrunt.hcl": "locals {\n  a = nope()\n}\n",
+		"app/terragrunt.hcl":    "dependencies {\n  paths = [\"../vpc\", \"../broken\"]\n}\ninputs = { x = 1 }\n",
+	})
+	out, errOut, code := run(t, "graph", "--format", "json", dir)
+	if code != 1 || !strings.Contains(errOut, "broken/terragrunt.hcl:2:7:") || !strings.Contains(errOut, "1 of 3 units failed") {
+		t.Errorf("graph: exit %d, stderr %s", code, errOut)
+	}
+	var g struct {
+		Edges  map[string][]string `json:"edges"`
+		Broken []string            `json:"broken"`
+	}
+	if err := json.Unmarshal([]byte(out), &g); err != nil {
+		t.Fatalf("graph json: %v\n%s", err, out)
+	}
+	if !reflect.DeepEqual(g.Edges["app"], []string{"broken", "vpc"}) && !reflect.DeepEqual(g.Edges["app"], []string{"vpc", "broken"}) {
+		t.Errorf("app's edges = %v: the edge to the broken unit is lost", g.Edges["app"])
+	}
+	if !reflect.DeepEqual(g.Broken, []string{"broken"}) {
+		t.Errorf("broken = %v", g.Broken)
+	}
+	out, errOut, code = run(t, "render", "--all", "--json", dir)
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil || code != 1 || len(m) != 2 || m["app"] == nil || m["vpc"] == nil {
+		t.Errorf("render --all: exit %d, %d units (%v), stderr %s", code, len(m), err, errOut)
+	}
+	if !strings.Contains(errOut, "broken/terragrunt.hcl:2:7:") {
+		t.Errorf("render --all does not name the broken unit: %s", errOut)
+	}
+}

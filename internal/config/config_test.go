@@ -244,8 +244,14 @@ func TestSpecHierarchy(t *testing.T) {
 
 func TestTreeDiscoversUnitsAndSkipsIncludedFiles(t *testing.T) {
 	files := map[string]string{
-		"live/.terragrunt-cache/x/terragrunt.hcl": `inputs = {}`,
-		"live/.hidden/terragrunt.hcl":             `inputs = {}`,
+		"live/.terragrunt-cache/x/terragrunt.hcl":  `inputs = {}`,
+		"live/.terraform/modules/x/terragrunt.hcl": `inputs = {}`,
+		"live/.olechka/base/abc/x/terragrunt.hcl":  `inputs = {}`,
+		"live/.hidden/terragrunt.hcl":              `inputs = {}`,
+		"live/skipped/a/terragrunt.hcl":            `inputs = {}`,
+		"live/skipped/b/c/terragrunt.hcl":          `inputs = {}`,
+		"live/one/terragrunt.hcl":                  `inputs = {}`,
+		"live/.terragrunt-excludes":                "# excluded\n\none\nskipped/**\n",
 	}
 	for k, v := range specTree {
 		files[k] = v
@@ -263,7 +269,9 @@ func TestTreeDiscoversUnitsAndSkipsIncludedFiles(t *testing.T) {
 	for _, u := range tree.Units {
 		paths = append(paths, u.Path)
 	}
-	if want := []string{"production/eu-central-1/aurora", "production/eu-central-1/vpc"}; !reflect.DeepEqual(paths, want) {
+	// As Terragrunt: hidden folders are searched, .terragrunt-cache and .terraform are
+	// not (nor olechka's .olechka), .terragrunt-excludes leaves units out.
+	if want := []string{".hidden", "production/eu-central-1/aurora", "production/eu-central-1/vpc"}; !reflect.DeepEqual(paths, want) {
 		t.Errorf("units = %v, want %v", paths, want)
 	}
 	if tree.Unit("production/eu-central-1/vpc") == nil || tree.Unit("nope") != nil {
@@ -936,4 +944,111 @@ inputs = {
 	if tags["a"].AsString() != "real" || tags["b"].AsString() != "mock" || tags["c"].IsKnown() {
 		t.Errorf("deep_map_only merges the state's tags into the mock's: %#v", tags)
 	}
+}
+
+// TestDeepNestingIsAnError: a unit file (or a file it reads) of 200,000 nested "["
+// is an error naming file:line, not a fatal stack overflow of the whole process.
+func TestDeepNestingIsAnError(t *testing.T) {
+	deep := strings.Repeat("[", 200_000)
+	root := writeTree(t, map[string]string{
+		"unit/terragrunt.hcl":   "locals {\n  a = 1\n  x = " + deep + "\n}\n",
+		"reads/terragrunt.hcl":  "locals {\n  c = read_terragrunt_config(\"common.hcl\")\n}\n",
+		"reads/common.hcl":      "inputs = {\n  x = " + deep + "\n}\n",
+		"tfvars/terragrunt.hcl": "inputs = read_tfvars_file(\"x.tfvars\")\n",
+		"tfvars/x.tfvars":       "\nx = " + deep + "\n",
+		"tmpl/terragrunt.hcl":   "inputs = { x = templatefile(\"t.tpl\", {}) }\n",
+		"tmpl/t.tpl":            "\n" + strings.Repeat("${", 200_000),
+	})
+	for unit, want := range map[string]string{
+		"unit":   "unit/terragrunt.hcl:3:",
+		"reads":  "reads/common.hcl:2:",
+		"tfvars": "x.tfvars:2:",
+		"tmpl":   "t.tpl:2:",
+	} {
+		_, err := evalUnit(t, config.Options{}, root, unit)
+		wantErr(t, err, want, "Nesting too deep")
+	}
+}
+
+// TestDependencyOutsideTreeIsAnError: for a command on a tree (Options.TreeRoot, as
+// plan and apply set it), a dependency outside the tree or whose configuration does
+// not parse is an error at the dependency block, never replaced by mock_outputs.
+func TestDependencyOutsideTreeIsAnError(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"shared/iam/terragrunt.hcl": `inputs = {}`,
+		"live/vpc/terragrunt.hcl":   `inputs = {`,
+		"live/ok/terragrunt.hcl":    `inputs = {}`,
+		"live/app/terragrunt.hcl": `
+dependency "iam" {
+  config_path  = "../../shared/iam"
+  mock_outputs = { user = "MOCKUSER" }
+}
+inputs = { user = dependency.iam.outputs.user }
+`,
+		"live/broken/terragrunt.hcl": `
+dependency "vpc" {
+  config_path  = "../vpc"
+  mock_outputs = { id = "vpc-mock" }
+}
+dependency "ok" {
+  config_path  = "../ok"
+  mock_outputs = { id = "ok-mock" }
+}
+`,
+	})
+	live := filepath.Join(root, "live")
+	none := func(string) (cty.Value, bool) { return cty.NilVal, false }
+
+	// Rendering (no TreeRoot): mocks, as Terragrunt renders.
+	u := mustUnit(t, config.Options{}, live, "app")
+	wantJSON(t, u, "inputs", `{"user": "MOCKUSER"}`)
+
+	strict := config.Options{TreeRoot: live, Outputs: none, Command: "plan"}
+	_, err := evalUnit(t, strict, live, "app")
+	wantErr(t, err, "app/terragrunt.hcl:3:", "Dependency outside the tree", `dependency "iam"`, "--root")
+	_, err = evalUnit(t, strict, live, "broken")
+	wantErr(t, err, "broken/terragrunt.hcl:3:", "Dependency does not evaluate", `dependency "vpc"`, "vpc/terragrunt.hcl:1:")
+	if strings.Contains(err.Error(), `dependency "ok"`) {
+		t.Errorf("a dependency that parses is no error: %v", err)
+	}
+	// With the root above both, the same unit plans with the mocks plan allows.
+	u = mustUnit(t, config.Options{TreeRoot: root, Outputs: none, Command: "plan"}, live, "app")
+	wantJSON(t, u, "inputs", `{"user": "MOCKUSER"}`)
+}
+
+// TestCompatFunctions: functions Terragrunt has that olechka lacked (issue 13, cause
+// 8) and get_terraform_cli_args, which panicked on its empty list (cause 11).
+func TestCompatFunctions(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"u/terragrunt.hcl": `
+inputs = {
+  idx     = index(["a", "b", "c"], "b")
+  before  = timecmp("2024-01-01T00:00:00Z", "2024-06-01T00:00:00+02:00")
+  same    = timecmp("2024-01-01T02:00:00+02:00", "2024-01-01T00:00:00Z")
+  secret  = sensitive("s3cret")
+  plain   = nonsensitive("x")
+  retry   = length(get_default_retryable_errors()) > 20
+  cliargs = get_terraform_cli_args()
+}
+`,
+		"missing/terragrunt.hcl": `inputs = { i = index(["a"], "z") }`,
+		"badtime/terragrunt.hcl": `inputs = { i = timecmp("yesterday", "2024-01-01T00:00:00Z") }`,
+	})
+	u := mustUnit(t, config.Options{}, root, "u")
+	wantJSON(t, u, "inputs", `{"idx": 1, "before": -1, "same": 0, "secret": "s3cret", "plain": "x", "retry": true, "cliargs": []}`)
+	_, err := evalUnit(t, config.Options{}, root, "missing")
+	wantErr(t, err, "missing/terragrunt.hcl:1:", "item not found")
+	_, err = evalUnit(t, config.Options{}, root, "badtime")
+	wantErr(t, err, "badtime/terragrunt.hcl:1:", "RFC 3339")
+}
+
+// TestDeepMergeChildNull: a child's `a = null` over a parent's map is null after a
+// deep merge, as Terragrunt merges (issue 13, cause 10).
+func TestDeepMergeChildNull(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"root.hcl": "inputs = {\n  a = { x = 1 }\n  b = { y = 2 }\n}\n",
+		"u/terragrunt.hcl": "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n  merge_strategy = \"deep\"\n}\n" +
+			"inputs = {\n  a = null\n  b = { z = 3 }\n}\n",
+	})
+	wantJSON(t, mustUnit(t, config.Options{}, root, "u"), "inputs", `{"a": null, "b": {"y": 2, "z": 3}}`)
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/gohcl"
@@ -182,7 +183,10 @@ func (s *scope) decodeDependencies(body *hclsyntax.Body, locals, includeVar cty.
 		if d.HasErrors() {
 			continue
 		}
-		dep := Dependency{Name: name, Enabled: true, MockOutputsMergeStrategyWithState: "no_merge"}
+		dep := Dependency{Name: name, Enabled: true, MockOutputsMergeStrategyWithState: "no_merge", rng: b.DefRange()}
+		if a, ok := b.Body.Attributes["config_path"]; ok {
+			dep.rng = a.Expr.Range()
+		}
 		dep.ConfigPath = optString(b.Body, "config_path", ctx, &diags)
 		if e := optBool(b.Body, "enabled", ctx, &diags); e != nil {
 			dep.Enabled = *e
@@ -221,13 +225,50 @@ func (s *scope) decodeDependencies(body *hclsyntax.Body, locals, includeVar cty.
 					Severity: hcl.DiagError,
 					Summary:  "Dependency not found",
 					Detail:   fmt.Sprintf("dependency %q: config_path %q has no %s (looked in %s).", name, dep.ConfigPath, UnitFile, dep.Dir),
-					Subject:  b.Body.Attributes["config_path"].Expr.Range().Ptr(),
+					Subject:  dep.rng.Ptr(),
 				})
+			} else if dep.Enabled {
+				diags = append(diags, s.checkReadable(&dep)...)
 			}
 		}
 		deps = append(deps, dep)
 	}
 	return deps, diags
+}
+
+// checkReadable reports, when the evaluator runs for a command on a tree
+// (Options.TreeRoot), a dependency whose outputs cannot be read: one outside the tree,
+// or whose configuration does not parse. Mocking it would plan against made-up values.
+func (s *scope) checkReadable(d *Dependency) hcl.Diagnostics {
+	root := s.u.e.opts.TreeRoot
+	if root == "" {
+		return nil
+	}
+	if rel, err := filepath.Rel(root, d.Dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Dependency outside the tree",
+			Detail: fmt.Sprintf("dependency %q: %s lies outside the tree root %s, so its outputs cannot be read "+
+				"(they would silently be its mock_outputs). Run with a --root that contains both units.", d.Name, d.Dir, root),
+			Subject: d.rng.Ptr(),
+		}}
+	}
+	_, pd, err := s.u.e.parse(filepath.Join(d.Dir, UnitFile))
+	if err != nil || pd.HasErrors() {
+		why := ""
+		if err != nil {
+			why = err.Error()
+		} else {
+			why = diagsString(pd)
+		}
+		return hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Dependency does not evaluate",
+			Detail:   fmt.Sprintf("dependency %q: %s", d.Name, why),
+			Subject:  d.rng.Ptr(),
+		}}
+	}
+	return nil
 }
 
 // resolveDependencies sets the outputs of each enabled dependency and returns the
@@ -275,7 +316,7 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 				Severity: hcl.DiagError,
 				Summary:  "Dependency has no outputs",
 				Detail:   fmt.Sprintf("dependency %q (%s) has no outputs here (it has not been applied, or its outputs were not supplied) and %s.", d.Name, d.ConfigPath, why),
-				Subject:  &hcl.Range{Filename: s.configPath},
+				Subject:  d.rng.Ptr(),
 			})
 			continue
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	// Outputs returns the real outputs of the unit in a dependency's folder, when the
 	// caller has them (plan and apply do). nil, or false: mock_outputs are used.
 	Outputs func(depDir string) (cty.Value, bool)
+	// TreeRoot, when set, is the root of the tree a command runs on (plan and apply
+	// set it): a dependency outside it, or whose configuration does not parse, is an
+	// error, never replaced by its mock_outputs, since its outputs cannot be read.
+	TreeRoot string
 	// Command is the OpenTofu command being prepared ("plan", "apply", ...). Empty
 	// means rendering, where mock_outputs are always allowed.
 	Command string
@@ -84,6 +89,11 @@ func NewEvaluator(opts Options) *Evaluator {
 	if opts.RepoRoot != "" {
 		opts.RepoRoot = filepath.Clean(opts.RepoRoot)
 	}
+	if opts.TreeRoot != "" {
+		if abs, err := filepath.Abs(opts.TreeRoot); err == nil {
+			opts.TreeRoot = abs
+		}
+	}
 	return &Evaluator{
 		opts:    opts,
 		base:    baseContext(opts.Now),
@@ -99,6 +109,7 @@ func NewEvaluator(opts Options) *Evaluator {
 func baseContext(now func() time.Time) *hcl.EvalContext {
 	fns := stdFunctions()
 	staticTerragruntFunctions(fns)
+	compatFunctions(fns)
 	if now != nil {
 		fns["timestamp"] = timestampFunc(now)
 	}
@@ -130,7 +141,7 @@ func (e *Evaluator) parse(path string) (*hclsyntax.Body, hcl.Diagnostics, error)
 			p.err = err
 			return
 		}
-		f, diags := hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		f, diags := hclnest.ParseConfig(src, path, hcl.InitialPos)
 		p.diags = diags
 		if f != nil {
 			p.body, _ = f.Body.(*hclsyntax.Body)
@@ -178,8 +189,9 @@ func FormatDiagnostic(err error) string {
 // Tree is every unit under a root.
 type Tree struct {
 	Root   string
-	Units  []*Unit // sorted by Path
-	Errors []error // one per unit that failed; other units are still evaluated
+	Units  []*Unit  // sorted by Path
+	Errors []error  // one per unit that failed; other units are still evaluated
+	Broken []string // paths of the units that failed, sorted, in the order of Errors
 }
 
 // Err joins the tree's errors, or returns nil.
@@ -214,6 +226,7 @@ func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
 	for i := range dirs {
 		if errs[i] != nil {
 			t.Errors = append(t.Errors, errs[i])
+			t.Broken = append(t.Broken, RelPath(root, dirs[i]))
 			continue
 		}
 		t.Units = append(t.Units, units[i])

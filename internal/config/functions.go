@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -74,7 +74,12 @@ func listFunc(items ...string) function.Function {
 	}
 	return function.New(&function.Spec{
 		Type: function.StaticReturnType(cty.List(cty.String)),
-		Impl: func([]cty.Value, cty.Type) (cty.Value, error) { return cty.ListVal(vals), nil },
+		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+			if len(vals) == 0 {
+				return cty.ListValEmpty(cty.String), nil // cty.ListVal panics on no elements
+			}
+			return cty.ListVal(vals), nil
+		},
 	})
 }
 
@@ -282,7 +287,7 @@ type cmdResult struct {
 func (s *scope) runCmd(args []cty.Value) (cty.Value, error) {
 	e := s.u.e
 	if !e.opts.AllowRunCmd {
-		return cty.NilVal, fmt.Errorf("run_cmd is disabled: olechka does not run commands while evaluating unless allowed (--allow-run-cmd)")
+		return cty.NilVal, fmt.Errorf("run_cmd is disabled: olechka does not run commands while evaluating a configuration unless told to; to opt in, pass --allow-run-cmd to the olechka command (see docs/compat.md)")
 	}
 	var argv []string
 	quiet := false
@@ -338,7 +343,7 @@ func (s *scope) readTfvars(p string) (cty.Value, error) {
 		}
 		return cty.StringVal(string(src)), nil
 	}
-	f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+	f, diags := hclnest.ParseConfig(src, p, hcl.InitialPos)
 	if diags.HasErrors() {
 		return cty.NilVal, fmt.Errorf("read_tfvars_file: %s", diagsString(diags))
 	}

@@ -2,8 +2,12 @@ package config_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/zclconf/go-cty/cty"
+	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 )
@@ -38,6 +42,90 @@ func FuzzUnit(f *testing.F) {
 		}
 		if err != nil && err.Error() == "" {
 			t.Fatal("an error with no message")
+		}
+	})
+}
+
+// FuzzDependencyOutputs feeds dependency outputs of every shape plan and apply can
+// supply (known JSON, wholly unknown, unknown of an object type, partly unknown, null,
+// not an object) into units whose dependency blocks, mock merge strategies and
+// includes (shallow, deep, exposed, with dependency blocks of their own) vary. FuzzUnit
+// never supplied outputs, so it could not reach the shallow-merge panic.
+func FuzzDependencyOutputs(f *testing.F) {
+	dep := func(strategy string) string {
+		return "dependency \"d\" {\n  config_path = \"../d\"\n  mock_outputs = { a = \"m\", m = { x = 1 }, l = [1] }\n" +
+			"  mock_outputs_merge_strategy_with_state = \"" + strategy + "\"\n}\n" +
+			"inputs = { a = dependency.d.outputs.a, m = dependency.d.outputs.m }\n"
+	}
+	parent := "dependency \"d\" {\n  config_path = \"${get_terragrunt_dir()}/../d\"\n  mock_outputs = { p = { y = 2 } }\n}\n" +
+		"inputs = { p = dependency.d.outputs.p }\n"
+	inc := func(strategy string) string {
+		return "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n  expose = true\n  merge_strategy = \"" + strategy + "\"\n}\n"
+	}
+	for i, s := range []struct{ unit, parent, outputs string }{
+		{dep("shallow"), "", `{"a": "real"}`},
+		{dep("deep_map_only"), "", `{"m": {"z": 3}}`},
+		{dep("no_merge"), "", `{}`},
+		{inc("deep") + dep("shallow"), parent, `{"a": "real", "p": null}`},
+		{inc("shallow") + "inputs = { q = include.root.dependency.d.outputs }\n", parent, `[1, 2]`},
+		{inc("no_merge") + dep("deep_map_only"), parent, `"str"`},
+		{dep("shallow") + "dependency \"e\" {\n  config_path = \"../d\"\n  mock_outputs = {}\n  skip_outputs = true\n}\n", "", `null`},
+	} {
+		f.Add(s.unit, s.parent, s.outputs, uint8(i))
+	}
+	// The panic of issue 11: shallow merge over wholly unknown outputs at plan.
+	f.Add(dep("shallow"), "", `{"a": "real"}`, uint8(1+8))
+	f.Fuzz(func(t *testing.T, unit, parent, outputs string, mode uint8) {
+		var out cty.Value
+		var sv ctyjson.SimpleJSONValue
+		if err := sv.UnmarshalJSON([]byte(outputs)); err == nil {
+			out = sv.Value
+		} else {
+			out = cty.EmptyObjectVal
+		}
+		switch mode % 6 {
+		case 1:
+			out = cty.DynamicVal
+		case 2:
+			out = cty.UnknownVal(out.Type())
+		case 3:
+			if out.Type().IsObjectType() && out.IsKnown() && !out.IsNull() {
+				m := out.AsValueMap()
+				for k, v := range m {
+					m[k] = cty.UnknownVal(v.Type())
+					break
+				}
+				if len(m) > 0 {
+					out = cty.ObjectVal(m)
+				}
+			}
+		case 4:
+			out = cty.NullVal(cty.DynamicPseudoType)
+		}
+		have := mode%7 != 6
+		commands := []string{"", "plan", "apply", "destroy"}
+		opts := config.Options{
+			Outputs: func(string) (cty.Value, bool) { return out, have },
+			Command: commands[int(mode/8)%len(commands)],
+		}
+		if mode&0x80 != 0 {
+			opts.TreeRoot = "/fuzz"
+		}
+		fsys := fstest.MapFS{
+			"u/terragrunt.hcl": {Data: []byte(unit)},
+			"d/terragrunt.hcl": {Data: []byte("inputs = {}\n")},
+			"root.hcl":         {Data: []byte(parent)},
+		}
+		opts.FS, opts.RepoRoot = config.FromFS(fsys, "/fuzz"), "/fuzz"
+		u, err := config.NewEvaluator(opts).Unit(context.Background(), "/fuzz", "/fuzz/u")
+		if err == nil && u == nil {
+			t.Fatal("no unit and no error")
+		}
+		if err != nil && strings.Contains(err.Error(), "internal error") {
+			t.Fatalf("evaluator panicked: %v", err)
+		}
+		if err == nil {
+			_ = u.Render() // rendering any evaluated unit must not panic either
 		}
 	})
 }

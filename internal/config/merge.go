@@ -217,7 +217,8 @@ func deepMerge(parent, child cty.Value, concatLists bool) cty.Value {
 			m[k] = v
 		}
 		for k, v := range child.AsValueMap() {
-			if pv, ok := m[k]; ok {
+			if pv, ok := m[k]; ok && !v.IsNull() {
+				// A child's explicit null replaces the parent's value, as in Terragrunt.
 				m[k] = deepMerge(pv, v, concatLists)
 			} else {
 				m[k] = v

@@ -123,7 +123,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
 		}
 		m["terraform"] = map[string]any{
-			"source":                   t.Source,
+			"source":                   optStr(t.Source),
 			"include_in_copy":          t.IncludeInCopy,
 			"exclude_from_copy":        t.ExcludeFromCopy,
 			"copy_terraform_lock_file": ptr(t.CopyTerraformLockFile),
@@ -175,6 +175,14 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		m["exclude"] = map[string]any{"if": ex.If, "actions": ex.Actions, "exclude_dependencies": ex.ExcludeDependencies, "no_run": ptr(ex.NoRun)}
 	}
 	return m
+}
+
+// optStr renders an unset string attribute as null, as Terragrunt does.
+func optStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func ptr[T any](p *T) any {

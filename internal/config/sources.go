@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // sourceHash is the content hash of a local module folder and of the local modules
@@ -88,7 +89,7 @@ func (e *Evaluator) collectModule(dir string, files, visited map[string]bool) er
 		if err != nil {
 			return err
 		}
-		f, diags := hclsyntax.ParseConfig(src, p, hcl.InitialPos)
+		f, diags := hclnest.ParseConfig(src, p, hcl.InitialPos)
 		if diags.HasErrors() {
 			continue // a broken .tf still counts by content; validate reports it
 		}

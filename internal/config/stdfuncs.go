@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	ctyyaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -552,6 +553,10 @@ func (s *scope) addFileFunctions(fns map[string]function.Function) {
 			b, p, err := readFile(args[0].AsString())
 			if err != nil {
 				return cty.NilVal, err
+			}
+			diags := hclnest.CheckTemplate(b, p, hcl.InitialPos)
+			if diags.HasErrors() {
+				return cty.NilVal, fmt.Errorf("templatefile: %s", diagsString(diags))
 			}
 			tmpl, diags := hclsyntax.ParseTemplate(b, p, hcl.InitialPos)
 			if diags.HasErrors() {

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -148,6 +149,9 @@ type Dependency struct {
 	// (wholly or partly) from MockOutputs.
 	Outputs cty.Value
 	Mocked  bool
+
+	// rng is where the block sets config_path (or the block itself), for errors.
+	rng hcl.Range
 }
 
 // Exclude is the exclude block.

@@ -5,7 +5,9 @@ import (
 )
 
 // FromTree builds the graph of a tree's units, keyed by unit path. Dependencies on
-// folders that are not units of the tree are reported by Missing.
+// folders that are not units of the tree are reported by Missing. Units that did not
+// evaluate (Tree.Broken) are nodes without dependencies of their own, so the edges of
+// the units that depend on them stay.
 func FromTree(t *config.Tree) *Graph {
 	byDir := map[string]string{}
 	for _, u := range t.Units {
@@ -22,6 +24,11 @@ func FromTree(t *config.Tree) *Graph {
 			}
 		}
 		nodes[u.Path] = deps
+	}
+	for _, p := range t.Broken {
+		if _, ok := nodes[p]; !ok {
+			nodes[p] = nil
+		}
 	}
 	return New(nodes)
 }

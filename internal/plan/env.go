@@ -90,6 +90,8 @@ func (e *Env) Evaluator(command string, outputs *Outputs) *config.Evaluator {
 		AllowRunCmd: e.AllowRunCmd,
 		Outputs:     outputs.Lookup,
 		Command:     command,
+		// A dependency outside the tree cannot have its state read: an error, never mocks.
+		TreeRoot: e.Root,
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/typeexpr"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -128,7 +129,16 @@ func Load(dir string) (*Module, hcl.Diagnostics) {
 		}
 		path := filepath.Join(abs, e.Name())
 		m.Files = append(m.Files, path)
-		f, d := parser.ParseHCLFile(path)
+		src, err := os.ReadFile(path)
+		if err != nil {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Cannot read module file", Detail: err.Error()})
+			continue
+		}
+		if d := hclnest.Check(src, path, hcl.InitialPos); d.HasErrors() {
+			diags = append(diags, d...)
+			continue
+		}
+		f, d := parser.ParseHCL(src, path)
 		diags = append(diags, d...)
 		if f == nil {
 			continue

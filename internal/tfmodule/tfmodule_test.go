@@ -1,6 +1,8 @@
 package tfmodule
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -151,5 +153,18 @@ func BenchmarkCheck(b *testing.B) {
 		if d := v.Check(val); d.HasErrors() {
 			b.Fatal(d)
 		}
+	}
+}
+
+// TestLoadRefusesDeepNesting: 400 KB of "[" was a fatal stack overflow in the parser.
+func TestLoadRefusesDeepNesting(t *testing.T) {
+	dir := t.TempDir()
+	src := "variable \"x\" {\n  default = " + strings.Repeat("[", 200_000) + "\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags := Load(dir)
+	if !diags.HasErrors() || !strings.Contains(diags.Error(), "main.tf:2,") || !strings.Contains(diags.Error(), "Nesting too deep") {
+		t.Fatalf("want a nesting error at main.tf:2, got %v", diags)
 	}
 }
