@@ -231,12 +231,38 @@ func (p *Provider) fill(ts *typeSchema, b *schema.Block, planned cty.Value, id i
 		if v.IsKnown() {
 			return v, nil
 		}
-		return id.generate(ts, lastAttr(path), v.Type()), nil
+		at := id
+		if len(path) > 1 {
+			// nested values differ per element: salt with the path
+			at.key += "/" + pathKey(path)
+		}
+		return at.generate(ts, lastAttr(path), v.Type()), nil
 	})
 	if err != nil {
 		return planned
 	}
 	return out
+}
+
+// pathKey is a deterministic text of a path; set elements are named by their known part.
+func pathKey(path cty.Path) string {
+	var b strings.Builder
+	for _, st := range path {
+		switch s := st.(type) {
+		case cty.GetAttrStep:
+			b.WriteString("." + s.Name)
+		case cty.IndexStep:
+			switch {
+			case s.Key.Type() == cty.String && s.Key.IsKnown():
+				b.WriteString("[" + s.Key.AsString() + "]")
+			case s.Key.Type() == cty.Number && s.Key.IsKnown():
+				b.WriteString("[" + s.Key.AsBigFloat().String() + "]")
+			default:
+				b.WriteString("[" + knownDigest(s.Key) + "]")
+			}
+		}
+	}
+	return b.String()
 }
 
 func lastAttr(path cty.Path) string {
@@ -351,6 +377,12 @@ func (i ident) generateString(name string) string {
 		return fmt.Sprintf("10.0.%d.%d", int(i.hex(2, "ip")[0])%250, int(i.hex(2, "ip")[1])%250)
 	case name == "version_id":
 		return uuidOf(i.key, "version")
+	case name == "resource_record_name":
+		return "_" + i.hex(32, "acm-name") + "." + i.shortName() + "."
+	case name == "resource_record_value":
+		return "_" + i.hex(32, "acm-value") + ".acm-validations.aws."
+	case name == "fqdn":
+		return i.shortName()
 	case name == "status" || name == "state":
 		return "available"
 	case strings.HasSuffix(name, "_arn"):

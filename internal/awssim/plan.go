@@ -106,17 +106,60 @@ func (p *Provider) plan(ts *typeSchema, prior, proposed, cfg cty.Value) (cty.Val
 			}
 		}
 	}
-	base := prior
-	if len(replace) > 0 {
-		base = cty.NullVal(ts.ty)
+	// A replacement plans like a creation: from the configuration, nothing carried over.
+	planned := planBlock(ts.block, proposed, prior)
+	if len(replace) > 0 && !cfg.IsNull() {
+		planned = planBlock(ts.block, cfg, cty.NullVal(ts.ty))
 	}
-	planned := planBlock(ts.block, proposed, base)
 	if ta, ok := ts.block.Attributes["tags_all"]; ok && ta.Computed {
 		if _, ok := ts.block.Attributes["tags"]; ok {
 			planned = setAttr(planned, "tags_all", p.tagsAll(planned.GetAttr("tags")))
 		}
 	}
-	return planned, replace
+	return customizePlan(ts, planned), replace
+}
+
+// customizePlan adds what hashicorp/aws's own plan-time logic (CustomizeDiff) knows
+// before apply, where modules depend on it.
+func customizePlan(ts *typeSchema, planned cty.Value) cty.Value {
+	switch ts.name {
+	case "aws_acm_certificate":
+		// The domain validation options are known by domain at plan (their record names
+		// and values are not), so for_each over them plans, as against AWS.
+		dvo := planned.GetAttr("domain_validation_options")
+		dn := planned.GetAttr("domain_name")
+		if dvo.IsKnown() || !dn.IsKnown() || dn.IsNull() {
+			return planned
+		}
+		sans := planned.GetAttr("subject_alternative_names")
+		if !sans.IsWhollyKnown() {
+			return planned
+		}
+		domains := []string{dn.AsString()}
+		if !sans.IsNull() {
+			for it := sans.ElementIterator(); it.Next(); {
+				_, v := it.Element()
+				if v.AsString() != dn.AsString() {
+					domains = append(domains, v.AsString())
+				}
+			}
+		}
+		et := dvo.Type().ElementType()
+		var elems []cty.Value
+		for _, d := range domains {
+			elems = append(elems, cty.ObjectVal(map[string]cty.Value{
+				"domain_name":           cty.StringVal(d),
+				"resource_record_name":  cty.UnknownVal(cty.String),
+				"resource_record_type":  cty.StringVal("CNAME"),
+				"resource_record_value": cty.UnknownVal(cty.String),
+			}))
+		}
+		if !et.Equals(elems[0].Type()) {
+			return planned
+		}
+		return setAttr(planned, "domain_validation_options", cty.SetVal(elems))
+	}
+	return planned
 }
 
 // tagsAll merges the provider's default_tags with a resource's tags (the resource's win).
