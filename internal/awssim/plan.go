@@ -116,12 +116,12 @@ func (p *Provider) plan(ts *typeSchema, prior, proposed, cfg cty.Value) (cty.Val
 			planned = setAttr(planned, "tags_all", p.tagsAll(planned.GetAttr("tags")))
 		}
 	}
-	return customizePlan(ts, planned), replace
+	return customizePlan(ts, planned, cfg), replace
 }
 
 // customizePlan adds what hashicorp/aws's own plan-time logic (CustomizeDiff) knows
 // before apply, where modules depend on it.
-func customizePlan(ts *typeSchema, planned cty.Value) cty.Value {
+func customizePlan(ts *typeSchema, planned, cfg cty.Value) cty.Value {
 	switch ts.name {
 	case "aws_acm_certificate":
 		// The domain validation options are known by domain at plan (their record names
@@ -131,7 +131,7 @@ func customizePlan(ts *typeSchema, planned cty.Value) cty.Value {
 		if dvo.IsKnown() || !dn.IsKnown() || dn.IsNull() {
 			return planned
 		}
-		sans := planned.GetAttr("subject_alternative_names")
+		sans := getAttr(cfg, "subject_alternative_names") // unset: none
 		if !sans.IsWhollyKnown() {
 			return planned
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strings"
 
 	"sync"
 	"testing"
@@ -263,7 +264,7 @@ func TestPlanUpdateAndReplace(t *testing.T) {
 	ts := p.resources["aws_subnet"]
 	cfg := objectOf(t, ts, map[string]cty.Value{"vpc_id": cty.StringVal("vpc-1"), "cidr_block": cty.StringVal("10.0.1.0/24")})
 	_, applied := planApply(t, p, "aws_subnet", cfg)
-	plan := func(proposed cty.Value) (cty.Value, []string) { return p.plan(ts, applied, proposed, proposed) }
+	plan := func(proposed, config cty.Value) (cty.Value, []string) { return p.plan(ts, applied, proposed, config) }
 	// OpenTofu proposes the prior computed values where the configuration is null
 	proposed, _ := cty.Transform(cfg, func(path cty.Path, v cty.Value) (cty.Value, error) {
 		if len(path) == 1 && v.IsNull() {
@@ -271,12 +272,12 @@ func TestPlanUpdateAndReplace(t *testing.T) {
 		}
 		return v, nil
 	})
-	same, replace := plan(proposed)
+	same, replace := plan(proposed, cfg)
 	if len(replace) > 0 || !same.RawEquals(applied) {
 		t.Errorf("unchanged subnet plans replace=%v or differs:\n%#v\n%#v", replace, same, applied)
 	}
 	moved := setAttr(proposed, "cidr_block", cty.StringVal("10.0.2.0/24"))
-	planned, replace := plan(moved)
+	planned, replace := plan(moved, setAttr(cfg, "cidr_block", cty.StringVal("10.0.2.0/24")))
 	if len(replace) != 1 || replace[0] != "cidr_block" {
 		t.Errorf("replace %v, want [cidr_block]", replace)
 	}
@@ -542,6 +543,31 @@ func TestWarnings(t *testing.T) {
 	for what, ds := range map[string][]*tfprotov5.Diagnostic{"plan": pr.Diagnostics, "apply": ar.Diagnostics} {
 		if len(ds) != 1 || ds[0].Severity != tfprotov5.DiagnosticSeverityWarning || ds[0].Summary != simulatedWarning {
 			t.Errorf("%s diagnostics %+v", what, ds)
+		}
+	}
+}
+
+// TestACMValidationOptions: a certificate's validation options are known by domain at
+// plan, so `for_each` over them plans (modules/alb), as with the real provider.
+func TestACMValidationOptions(t *testing.T) {
+	p := newProvider(t)
+	ts := p.resources["aws_acm_certificate"]
+	cfg := objectOf(t, ts, map[string]cty.Value{"domain_name": cty.StringVal("api.example.com"), "validation_method": cty.StringVal("DNS")})
+	planned, applied := planApply(t, p, "aws_acm_certificate", cfg)
+	dvo := planned.GetAttr("domain_validation_options")
+	if !dvo.IsKnown() || dvo.LengthInt() != 1 {
+		t.Fatalf("planned domain_validation_options %#v", dvo)
+	}
+	for it := dvo.ElementIterator(); it.Next(); {
+		_, o := it.Element()
+		if o.GetAttr("domain_name").AsString() != "api.example.com" || o.GetAttr("resource_record_name").IsKnown() {
+			t.Errorf("planned option %#v", o)
+		}
+	}
+	for it := applied.GetAttr("domain_validation_options").ElementIterator(); it.Next(); {
+		_, o := it.Element()
+		if !strings.HasSuffix(o.GetAttr("resource_record_name").AsString(), ".api.example.com.") {
+			t.Errorf("applied option %#v", o)
 		}
 	}
 }
