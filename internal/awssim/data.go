@@ -3,7 +3,6 @@ package awssim
 import (
 	"fmt"
 	"hash/crc32"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov5"
@@ -268,10 +267,4 @@ func simPassword(n int, seed string) string {
 // create.StringHashcode computes it).
 func hashcode(s string) int {
 	return int(crc32.ChecksumIEEE([]byte(s)))
-}
-
-func sortedStrings(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	return out
 }
