@@ -41,7 +41,7 @@ type tofuFlags struct {
 
 func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 	cmd.Flags().StringVar(&f.binary, "binary", "tofu", "OpenTofu or Terraform binary: tofu, terraform or a path (tofu is looked up in $OLECHKA_CACHE/bin first)")
-	cmd.Flags().StringVar(&f.tofurc, "tofurc", "", "CLI config file for the tool (TF_CLI_CONFIG_FILE); default with OLECHKA_LOCAL=1: the cache's tofurc (provider mirror)")
+	cmd.Flags().StringVar(&f.tofurc, "tofurc", "", "CLI config file for the tool (TF_CLI_CONFIG_FILE); default with OLECHKA_LOCAL=1 or OLECHKA_AWS=sim: the cache's tofurc (provider mirror, AWS simulated)")
 	cmd.Flags().StringVar(&f.pluginCache, "plugin-cache", "", "provider plugin cache shared by all units (default: $TF_PLUGIN_CACHE_DIR, else $OLECHKA_CACHE/plugin-cache unless a provider mirror tofurc is used)")
 	cmd.Flags().StringVar(&f.workDir, "work-dir", "", "where units' working directories live (default: .olechka/work at the repository root)")
 	cmd.Flags().StringVar(&f.stateDir, "state-dir", "", "with OLECHKA_LOCAL=1, the embedded state store's folder when olechka starts it (default: .olechka/state at the repository root)")
@@ -115,7 +115,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		}
 	}
 	tofurc := f.tofurc
-	if tofurc == "" && local && cache != "" && isFile(filepath.Join(cache, "tofurc")) {
+	if tofurc == "" && (local || simulatedAWS(app)) && cache != "" && isFile(filepath.Join(cache, "tofurc")) {
 		tofurc = filepath.Join(cache, "tofurc")
 	}
 	// A shared plugin cache saves downloads from a registry. With the cache's provider
