@@ -21,8 +21,9 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
@@ -607,31 +608,23 @@ func (d *detection) compareUnits(entries []*entry) error {
 		n = runtime.GOMAXPROCS(0)
 	}
 	errs := make([]error, len(entries))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				e := entries[i]
-				rs, err := d.unitReasons(e.base, e.head)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				if len(rs) > 0 {
-					e.action = ActionPlan
-					e.reasons = rs
-				}
+	var g errgroup.Group
+	g.SetLimit(n)
+	for i, e := range entries {
+		g.Go(func() error {
+			rs, err := d.unitReasons(e.base, e.head)
+			if err != nil {
+				errs[i] = err
+				return nil
 			}
-		}()
+			if len(rs) > 0 {
+				e.action = ActionPlan
+				e.reasons = rs
+			}
+			return nil
+		})
 	}
-	for i := range entries {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // every unit's error is kept, joined in order
 	return errors.Join(errs...)
 }
 
