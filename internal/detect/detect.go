@@ -25,6 +25,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
@@ -33,10 +34,10 @@ import (
 // WorkingTree is Result.Head when the head is the working tree (Options.Uncommitted).
 const WorkingTree = "working-tree"
 
-// Actions.
+// Actions: the plan artifacts' own (defined once, in artifact).
 const (
-	ActionPlan    = "plan"
-	ActionDestroy = "destroy"
+	ActionPlan    = artifact.ActionPlan
+	ActionDestroy = artifact.ActionDestroy
 )
 
 // DefaultBaseBranches are tried, in order, for the merge base when Options.Base is empty.

@@ -271,13 +271,11 @@ func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResul
 			if a == nil {
 				continue
 			}
-			switch a.Status {
-			case "applied", "unchanged":
+			switch {
+			case a.Status.Done():
 				progress = true
-			case "refused", "skipped", "replanned":
-				if !declined[p.Metadata.Env] {
-					retry = append(retry, p.Metadata.Unit)
-				}
+			case a.Status.Retry() && !declined[p.Metadata.Env]:
+				retry = append(retry, p.Metadata.Unit)
 			}
 		}
 		for _, d := range rev.Decisions {
