@@ -163,12 +163,7 @@ func logTail(p *artifact.Plan, lines int) string {
 	return strings.Join(ls, "\n")
 }
 
-func countsOf(s *artifact.Summary) notify.Counts {
-	if s == nil {
-		return notify.Counts{}
-	}
-	return notify.Counts{Add: s.Add, Change: s.Change, Destroy: s.Destroy, Replace: s.Replace}
-}
+func countsOf(s *artifact.Summary) artifact.Counts { return s.Counts() }
 
 func changesOf(s *artifact.Summary) []comment.Change {
 	if s == nil {
