@@ -186,10 +186,10 @@ type ApplyResult struct {
 	Version   int         `json:"version"`
 	Unit      string      `json:"unit"`
 	Status    ApplyStatus `json:"status"`
-	Error     string    `json:"error,omitempty"`
-	Reason    string    `json:"reason,omitempty"`
-	StartedAt time.Time `json:"started_at"`
-	Duration  Duration  `json:"duration"`
+	Error     string      `json:"error,omitempty"`
+	Reason    string      `json:"reason,omitempty"`
+	StartedAt time.Time   `json:"started_at"`
+	Duration  Duration    `json:"duration"`
 	// ToolDuration is the part of Duration spent in OpenTofu.
 	ToolDuration Duration `json:"tool_duration"`
 	StateAfter   StateRef `json:"state_after"`

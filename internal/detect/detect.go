@@ -16,9 +16,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -543,7 +545,7 @@ func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErr
 			planWaves[waveOf[p]] = true
 		}
 	}
-	ranks := sortedKeys(planWaves)
+	ranks := slices.Sorted(maps.Keys(planWaves))
 	rank := map[int]int{}
 	for i, w := range ranks {
 		rank[w] = i
@@ -690,15 +692,6 @@ func intersect(list []string, set map[string]bool) []string {
 			out = append(out, x)
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Ints(out)
 	return out
 }
 
