@@ -14,8 +14,12 @@ lint:
 	go vet ./...
 	go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
+# Every package under the race detector, except the slow end-to-end ones (real OpenTofu
+# over whole trees), which run without it.
+SLOW_TESTS := ./internal/e2e/...
 test: tools lint
-	go test -count=1 ./...
+	go test -count=1 -race $$(go list ./... | grep -v /internal/e2e)
+	go test -count=1 $(SLOW_TESTS)
 
 # The whole pipeline on the real platform, live/ (62 units, 3 tiers x 2 regions): embedded
 # state server, real OpenTofu and the AWS simulator from .cache/ (docs/simulator.md). A fresh

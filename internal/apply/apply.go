@@ -27,14 +27,14 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/schedule"
 )
 
-// Apply statuses (artifact.ApplyResult.Status).
+// Apply statuses: artifact.ApplyStatus's, under the names apply's callers know.
 const (
-	StatusApplied   = "applied"
-	StatusUnchanged = "unchanged" // the plan had no changes; nothing to apply
-	StatusFailed    = "failed"
-	StatusRefused   = "refused"   // stale plan; see Reason
-	StatusSkipped   = "skipped"   // a dependency did not apply, or the plan itself failed
-	StatusReplanned = "replanned" // stale plan re-planned (--replan-stale); needs a new review
+	StatusApplied   = artifact.Applied
+	StatusUnchanged = artifact.Unchanged
+	StatusFailed    = artifact.Failed
+	StatusRefused   = artifact.Refused
+	StatusSkipped   = artifact.Skipped
+	StatusReplanned = artifact.Replanned
 )
 
 // Options says what to apply.
@@ -50,7 +50,7 @@ type Options struct {
 type UnitResult struct {
 	Unit     string
 	Action   string
-	Status   string
+	Status   artifact.ApplyStatus
 	Reason   string // why refused, skipped or replanned
 	Err      error
 	Duration time.Duration
@@ -63,7 +63,7 @@ type Result struct {
 }
 
 // Count returns how many units ended with status.
-func (r *Result) Count(status string) int {
+func (r *Result) Count(status artifact.ApplyStatus) int {
 	n := 0
 	for _, u := range r.Units {
 		if u.Status == status {
@@ -289,7 +289,7 @@ func (r *run) skip(p *artifact.Plan, reason string) {
 	res := r.results[p.Metadata.Unit]
 	res.Status, res.Reason = StatusSkipped, reason
 	_ = artifact.WriteApplyResult(p.Dir, &artifact.ApplyResult{Unit: p.Metadata.Unit, Status: StatusSkipped, Reason: reason, StartedAt: r.env.Time()})
-	r.env.Progress.Done(p.Metadata.Unit, StatusSkipped, reason)
+	r.env.Progress.Done(p.Metadata.Unit, string(StatusSkipped), reason)
 }
 
 // fail records a unit that could not run.
@@ -297,7 +297,7 @@ func (r *run) fail(p *artifact.Plan, err error) {
 	res := r.results[p.Metadata.Unit]
 	res.Status, res.Err = StatusFailed, err
 	_ = artifact.WriteApplyResult(p.Dir, &artifact.ApplyResult{Unit: p.Metadata.Unit, Status: StatusFailed, Error: err.Error(), StartedAt: r.env.Time()})
-	r.env.Progress.Done(p.Metadata.Unit, StatusFailed, err.Error())
+	r.env.Progress.Done(p.Metadata.Unit, string(StatusFailed), err.Error())
 }
 
 // baseSide writes out the tree of the commit removed units were planned from (unless
@@ -384,7 +384,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		if res.Status == StatusFailed {
 			detail = errString(res.Err)
 		}
-		r.env.Progress.Done(m.Unit, res.Status, detail)
+		r.env.Progress.Done(m.Unit, string(res.Status), detail)
 	}()
 
 	if m.Status != artifact.StatusPlanned {

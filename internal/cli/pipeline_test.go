@@ -185,7 +185,7 @@ func finalStatuses(t *testing.T, out string) map[string]string {
 		for _, p := range ps {
 			s := ""
 			if p.Applied != nil {
-				s = p.Applied.Status
+				s = string(p.Applied.Status)
 			}
 			got[p.Metadata.Unit] = s
 		}
