@@ -400,6 +400,8 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}
 	var reasons []string
+	var depsNow []artifact.DependencyUse // set when only dependency outputs changed
+	var mocked []string                  // mock outputs replaced by real ones, when that is all that changed
 
 	// 1. The configuration and the dependency outputs, as they are now.
 	r.env.Progress.Step(m.Unit, "check")
@@ -416,6 +418,10 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 			return err
 		}
 		depReasons := compareDependencies(m.Dependencies, now)
+		if len(depReasons) > 0 {
+			depsNow = now
+			mocked, _ = r.mockedDeps(m.Dependencies, now)
+		}
 		if len(depReasons) == 0 {
 			reasons = append(reasons, fmt.Sprintf("the unit's configuration or module source changed since the plan (fingerprint %s -> %s)", short(m.Fingerprint), short(u.Fingerprint)))
 		}
@@ -454,6 +460,10 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	}
 	if now := plan.StateRef(st); now != m.State {
 		reasons = append(reasons, fmt.Sprintf("the unit's state changed since the plan (%s -> %s): something was applied in between", m.State, now))
+		mocked = nil
+	}
+	if len(mocked) > 0 && u != nil && m.Action != artifact.ActionDestroy {
+		return r.applyAfterMocks(ctx, sd, p, u, w, st, depsNow, mocked, log, ar)
 	}
 
 	if len(reasons) > 0 {
