@@ -219,8 +219,16 @@ func (t *tracer) compare(v *Verdict, path string, a, aUnknown, aSens, b, bUnknow
 	}
 	switch x := a.(type) {
 	case map[string]any:
-		if y, ok := b.(map[string]any); ok && sameKeys(x, y) {
-			for _, k := range sortedKeys(x) {
+		if y, ok := b.(map[string]any); ok {
+			// A value unknown in one plan has no key there: walk both plans' keys.
+			keys := map[string]bool{}
+			for k := range x {
+				keys[k] = true
+			}
+			for k := range y {
+				keys[k] = true
+			}
+			for _, k := range sortedKeys(keys) {
 				t.compare(v, path+"."+k, x[k], field(aUnknown, k), field(aSens, k), y[k], field(bUnknown, k), field(bSens, k))
 			}
 			return
@@ -243,18 +251,6 @@ func (t *tracer) compare(v *Verdict, path string, a, aUnknown, aSens, b, bUnknow
 func isTrue(v any) bool {
 	b, ok := v.(bool)
 	return ok && b
-}
-
-func sameKeys(a, b map[string]any) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k := range a {
-		if _, ok := b[k]; !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // field and elem descend into an after_unknown or after_sensitive marker tree, where
