@@ -3,7 +3,8 @@
 // planned with. A plan is refused, and nothing of it or its dependents applied, when the
 // unit's configuration fingerprint, its state (lineage, serial) or the dependency outputs
 // it used (real or mocked) changed since; --replan-stale re-plans such units for a new
-// review instead.
+// review instead. A plan made on mock outputs of dependencies this run applied is
+// re-planned with the real outputs and applied when Equivalent (mockreplan.go).
 package apply
 
 import (
