@@ -376,6 +376,7 @@ func (s *stage) cost(ctx context.Context) (*cost.Report, error) {
 	}
 	r := cost.Summarize(head, base, hasBase)
 	r.AsOf = est.Catalog.AsOf
+	r.PriceOrigin = est.Catalog.PriceOrigin()
 	return r, nil
 }
 
