@@ -7,7 +7,7 @@
 #   FUZZ_PARALLEL=4 scripts/fuzz.sh         # workers per target (default 2)
 #   scripts/fuzz.sh FuzzFormat              # only targets whose name matches a regexp
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 
 fuzztime="${FUZZTIME:-5m}"
 parallel="${FUZZ_PARALLEL:-2}"
