@@ -11,13 +11,16 @@ import (
 // cost report says its prices are hand-recorded estimates.
 func TestCostSourceSaysEstimates(t *testing.T) {
 	for _, c := range []struct {
-		origin, want string
+		origin    string
+		estimated int
+		want      string
 	}{
-		{"", "hand-recorded estimates of list prices, 2026-11-25"},
-		{cost.OriginHandRecorded, "hand-recorded estimates of list prices, 2026-11-25"},
-		{cost.OriginPriceList, "AWS Price List of 2026-11-25"},
+		{"", 0, "hand-recorded estimates of list prices, 2026-11-25"},
+		{cost.OriginHandRecorded, 0, "hand-recorded estimates of list prices, 2026-11-25"},
+		{cost.OriginPriceList, 0, "AWS Price List of 2026-11-25)"},
+		{cost.OriginPriceList, 41, "AWS Price List of 2026-11-25; 41 price keys still hand-recorded estimates"},
 	} {
-		r := &Result{Cost: &cost.Report{Currency: "USD", AsOf: "2026-11-25", PriceOrigin: c.origin, Source: "estimate",
+		r := &Result{Cost: &cost.Report{Currency: "USD", AsOf: "2026-11-25", PriceOrigin: c.origin, EstimatedPrices: c.estimated, Source: "estimate",
 			Monthly: 10, Envs: []cost.EnvCost{{Env: "dev", Monthly: 10, Units: 1}}}}
 		var text, md strings.Builder
 		if err := WriteText(&text, r, false); err != nil {

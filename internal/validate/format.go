@@ -168,6 +168,9 @@ func costSource(r *Result) string {
 	}
 	if r.Cost.AsOf != "" {
 		if r.Cost.PriceOrigin == cost.OriginPriceList {
+			if r.Cost.EstimatedPrices > 0 {
+				return fmt.Sprintf("AWS Price List of %s; %d price keys still hand-recorded estimates", r.Cost.AsOf, r.Cost.EstimatedPrices)
+			}
 			return "AWS Price List of " + r.Cost.AsOf
 		}
 		return "hand-recorded estimates of list prices, " + r.Cost.AsOf

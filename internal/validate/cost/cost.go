@@ -147,12 +147,15 @@ type Report struct {
 	Currency string `json:"currency"`
 	AsOf     string `json:"prices_as_of,omitempty"`
 	// PriceOrigin: OriginPriceList or OriginHandRecorded (estimates typed from AWS's pages).
-	PriceOrigin string     `json:"price_origin,omitempty"`
-	Source      string     `json:"source"` // estimate, infracost
-	Units       []UnitCost `json:"units"`
-	Envs        []EnvCost  `json:"envs"`
-	Monthly     float64    `json:"monthly_usd"`
-	Base        *float64   `json:"base_monthly_usd,omitempty"`
+	PriceOrigin string `json:"price_origin,omitempty"`
+	// EstimatedPrices counts a price-list catalog's keys still carried from the
+	// hand-recorded catalog (the offers did not price them).
+	EstimatedPrices int        `json:"estimated_prices,omitempty"`
+	Source          string     `json:"source"` // estimate, infracost
+	Units           []UnitCost `json:"units"`
+	Envs            []EnvCost  `json:"envs"`
+	Monthly         float64    `json:"monthly_usd"`
+	Base            *float64   `json:"base_monthly_usd,omitempty"`
 }
 
 // Summarize builds a report from head estimates and, when base is not nil, base

@@ -83,10 +83,10 @@ func TestUpdateCatalogFromOffers(t *testing.T) {
 
 func TestReadOffersRejectsOtherFiles(t *testing.T) {
 	for name, body := range map[string]string{
-		"not-json.json":     "{",
-		"catalog.json":      `{"as_of": "2026-11-25", "regions": {"eu-central-1": {}}}`,
-		"bad-date.json":     `{"formatVersion": "v1.0", "offerCode": "AmazonEC2", "publicationDate": "yesterday", "products": {}}`,
-		"bad-price.json":    `{"formatVersion": "v1.0", "offerCode": "AmazonEC2", "publicationDate": "2026-12-01T00:00:00Z", "products": {"A": {"sku": "A", "productFamily": "NAT Gateway", "attributes": {"usagetype": "EUC1-NatGateway-Hours", "regionCode": "eu-central-1"}}}, "terms": {"OnDemand": {"A": {"A.T": {"priceDimensions": {"A.T.R": {"beginRange": "0", "pricePerUnit": {"USD": "cheap"}}}}}}}}`,
+		"not-json.json":  "{",
+		"catalog.json":   `{"as_of": "2026-11-25", "regions": {"eu-central-1": {}}}`,
+		"bad-date.json":  `{"formatVersion": "v1.0", "offerCode": "AmazonEC2", "publicationDate": "yesterday", "products": {}}`,
+		"bad-price.json": `{"formatVersion": "v1.0", "offerCode": "AmazonEC2", "publicationDate": "2026-12-01T00:00:00Z", "products": {"A": {"sku": "A", "productFamily": "NAT Gateway", "attributes": {"usagetype": "EUC1-NatGateway-Hours", "regionCode": "eu-central-1"}}}, "terms": {"OnDemand": {"A": {"A.T": {"priceDimensions": {"A.T.R": {"beginRange": "0", "pricePerUnit": {"USD": "cheap"}}}}}}}}`,
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
