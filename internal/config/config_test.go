@@ -857,3 +857,83 @@ inputs = {
 	_, err := evalUnit(t, config.Options{}, root, "bad")
 	wantErr(t, err, "bad/terragrunt.hcl:2:", `lookup failed to find key "b"`)
 }
+
+// TestMockMergeWithUnknownOutputs is the regression test for the panic in
+// shallowMergeMock: with mock_outputs_merge_strategy_with_state = "shallow" (or
+// deep_map_only), a dependency whose outputs are not known (plan of a tree whose
+// dependencies are not applied: cty.DynamicVal) or only partly known must evaluate,
+// with the state's outputs winning as Terragrunt merges them.
+func TestMockMergeWithUnknownOutputs(t *testing.T) {
+	dep := func(strategy string) string {
+		return `
+dependency "vpc" {
+  config_path = "../vpc"
+  mock_outputs = {
+    vpc_id  = "vpc-mock"
+    subnets = ["s-mock"]
+    tags    = { a = "mock", b = "mock" }
+  }
+  mock_outputs_merge_strategy_with_state = "` + strategy + `"
+}
+inputs = {
+  vpc_id  = dependency.vpc.outputs.vpc_id
+  subnets = dependency.vpc.outputs.subnets
+  tags    = dependency.vpc.outputs.tags
+}
+`
+	}
+	root := writeTree(t, map[string]string{
+		"vpc/terragrunt.hcl":     `inputs = {}`,
+		"shallow/terragrunt.hcl": dep("shallow"),
+		"deep/terragrunt.hcl":    dep("deep_map_only"),
+	})
+	vpc := filepath.Join(root, "vpc")
+	outputs := func(v cty.Value) func(string) (cty.Value, bool) {
+		return func(dir string) (cty.Value, bool) { return v, dir == vpc }
+	}
+	inputs := func(u *config.Unit) map[string]cty.Value { return u.Config.Inputs.AsValueMap() }
+
+	for _, name := range []string{"shallow", "deep"} {
+		// Wholly unknown outputs: every input that reads them is unknown, none is mocked.
+		u := mustUnit(t, config.Options{Outputs: outputs(cty.DynamicVal), Command: "plan"}, root, name)
+		for k, v := range inputs(u) {
+			if v.IsKnown() {
+				t.Errorf("%s: input %s = %#v, want unknown (the state's outputs are not known)", name, k, v)
+			}
+		}
+		if got := u.MockedDependencies(); len(got) != 0 {
+			t.Errorf("%s: MockedDependencies = %v with unknown state outputs", name, got)
+		}
+	}
+
+	// An unknown object whose type is known: its names win, the others are mocked.
+	typed := cty.UnknownVal(cty.Object(map[string]cty.Type{"vpc_id": cty.String}))
+	u := mustUnit(t, config.Options{Outputs: outputs(typed), Command: "plan"}, root, "shallow")
+	in := inputs(u)
+	if in["vpc_id"].IsKnown() || !in["subnets"].IsKnown() || in["subnets"].LengthInt() != 1 {
+		t.Errorf("shallow over a typed unknown: inputs = %#v", in)
+	}
+	if got := u.MockedDependencies(); !reflect.DeepEqual(got, []string{"vpc"}) {
+		t.Errorf("MockedDependencies = %v, want [vpc]", got)
+	}
+
+	// Known names with unknown values (an output computed at apply): shallow keeps the
+	// state's whole value per name; deep_map_only merges maps key by key.
+	partial := cty.ObjectVal(map[string]cty.Value{
+		"vpc_id": cty.UnknownVal(cty.String),
+		"tags":   cty.ObjectVal(map[string]cty.Value{"a": cty.StringVal("real"), "c": cty.UnknownVal(cty.String)}),
+	})
+	u = mustUnit(t, config.Options{Outputs: outputs(partial), Command: "plan"}, root, "shallow")
+	in = inputs(u)
+	if in["vpc_id"].IsKnown() || in["subnets"].Index(cty.NumberIntVal(0)).AsString() != "s-mock" {
+		t.Errorf("shallow, partly known: inputs = %#v", in)
+	}
+	if tags := in["tags"].AsValueMap(); tags["a"].AsString() != "real" || tags["b"] != cty.NilVal {
+		t.Errorf("shallow keeps the state's tags whole: %#v", in["tags"])
+	}
+	u = mustUnit(t, config.Options{Outputs: outputs(partial), Command: "plan"}, root, "deep")
+	tags := inputs(u)["tags"].AsValueMap()
+	if tags["a"].AsString() != "real" || tags["b"].AsString() != "mock" || tags["c"].IsKnown() {
+		t.Errorf("deep_map_only merges the state's tags into the mock's: %#v", tags)
+	}
+}

@@ -258,7 +258,7 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 					d.Outputs, d.Mocked = shallowMergeMock(d.MockOutputs, d.Outputs)
 				case "deep_map_only":
 					d.Outputs = deepMerge(d.MockOutputs, d.Outputs, false)
-					d.Mocked = true
+					d.Mocked = d.Outputs.IsKnown()
 				}
 			}
 		case mockAllowed:
@@ -288,20 +288,44 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 	return cty.ObjectVal(attrs), diags
 }
 
-func shallowMergeMock(mock, real cty.Value) (cty.Value, bool) {
+// shallowMergeMock merges a dependency's mock outputs under its real outputs the way
+// Terragrunt's "shallow" strategy does: every top-level output the state has wins,
+// mock outputs fill in the names the state lacks. mocked reports whether any mock
+// output was used. Real outputs that are not known (a plan of a tree whose
+// dependencies are not applied yet) give unknown outputs: which names the state
+// will have is not known either, except where the value's object type says so.
+func shallowMergeMock(mock, real cty.Value) (merged cty.Value, mocked bool) {
+	mock = toObject(mock)
+	real = toObject(real)
+	if real == cty.NilVal || real.IsNull() {
+		return mock, !mock.IsNull()
+	}
+	if mock == cty.NilVal || mock.IsNull() || !mock.IsKnown() || !mock.Type().IsObjectType() {
+		return real, false
+	}
+	if !real.Type().IsObjectType() {
+		// Unknown of unknown type (cty.DynamicVal), or not an object at all: the
+		// state's outputs decide the whole value.
+		return real, false
+	}
 	m := map[string]cty.Value{}
-	mocked := false
 	for k, v := range mock.AsValueMap() {
 		m[k] = v
 	}
-	rm := real.AsValueMap()
-	for k := range m {
-		if _, ok := rm[k]; !ok {
-			mocked = true
+	if !real.IsKnown() {
+		// The names are known from the type; their values are not.
+		for k, t := range real.Type().AttributeTypes() {
+			m[k] = cty.UnknownVal(t)
+		}
+	} else {
+		for k, v := range real.AsValueMap() {
+			m[k] = v
 		}
 	}
-	for k, v := range rm {
-		m[k] = v
+	for k := range mock.Type().AttributeTypes() {
+		if !real.Type().HasAttribute(k) {
+			mocked = true
+		}
 	}
 	return cty.ObjectVal(m), mocked
 }

@@ -191,16 +191,26 @@ func shallowMerge(parent, child cty.Value) cty.Value {
 // deepMerge merges child into parent: objects and maps recursively; lists and tuples
 // concatenate when concatLists, otherwise the child's win; anything else the child wins.
 func deepMerge(parent, child cty.Value, concatLists bool) cty.Value {
-	if parent == cty.NilVal || parent.IsNull() || !parent.IsKnown() {
+	if parent == cty.NilVal || parent.IsNull() {
 		return child
 	}
-	if child == cty.NilVal || child.IsNull() || !child.IsKnown() {
+	if child == cty.NilVal || child.IsNull() {
 		return parent
 	}
 	pt, ct := parent.Type(), child.Type()
 	isMap := func(t cty.Type) bool { return t.IsObjectType() || t.IsMapType() }
 	isList := func(t cty.Type) bool { return t.IsListType() || t.IsTupleType() }
 	switch {
+	case !child.IsKnown():
+		// The child's value wins whatever it turns out to be.
+		return child
+	case !parent.IsKnown():
+		// What the child merges into is not known, so neither is the result, unless
+		// the child replaces it.
+		if isMap(ct) || (concatLists && isList(ct)) {
+			return cty.DynamicVal
+		}
+		return child
 	case isMap(pt) && isMap(ct):
 		m := map[string]cty.Value{}
 		for k, v := range parent.AsValueMap() {

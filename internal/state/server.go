@@ -1,6 +1,7 @@
 // Package state serves an S3-compatible store on loopback for local runs: OpenTofu's s3
 // backend keeps state in it and locks with a lockfile (use_lockfile = true), which works
-// because the store honours If-None-Match on PUT. Buckets are created on first use.
+// because the store honours If-None-Match on PUT. A bucket is created, atomically, by
+// the first request that names it, whatever the request (see ensureBuckets).
 // With a folder, objects persist in a single bbolt file there (crash-safe writes); without
 // one they live in memory.
 package state
@@ -75,11 +76,14 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 	} else {
 		backend = s3mem.New()
 	}
+	// gofakes3's own WithAutoBucket checks and creates in two steps: of two first
+	// requests racing on a new bucket, the loser's create fails and it answers
+	// NoSuchBucket (issue 11). ensureBuckets creates under a lock instead.
 	fopts := []gofakes3.Option{
-		gofakes3.WithAutoBucket(true),
+		gofakes3.WithAutoBucket(false),
 		gofakes3.WithLogger(quietLogger{w: opts.Log}),
 	}
-	handler := gofakes3.New(backend, fopts...).Server()
+	handler := ensureBuckets(backend, gofakes3.New(backend, fopts...).Server())
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if db != nil {

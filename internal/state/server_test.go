@@ -34,7 +34,12 @@ func put(ctx context.Context, c *s3.Client, key, body string, ifNoneMatch bool) 
 
 func get(ctx context.Context, t *testing.T, c *s3.Client, key string) string {
 	t.Helper()
-	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("tf-state"), Key: aws.String(key)})
+	return getFrom(ctx, t, c, "tf-state", key)
+}
+
+func getFrom(ctx context.Context, t *testing.T, c *s3.Client, bucket, key string) string {
+	t.Helper()
+	out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		t.Fatalf("get %s: %v", key, err)
 	}
