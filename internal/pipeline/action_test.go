@@ -101,7 +101,7 @@ func TestActionInstallsVerifiedRelease(t *testing.T) {
 	})
 	for _, c := range []struct {
 		name, sums, pin, want string
-		served              []byte
+		served                []byte
 	}{
 		{"tampered binary", good + "  " + name + "\n", "", "does not match SHA256SUMS", append([]byte("evil"), binary...)},
 		{"not in SHA256SUMS", good + "  olechka_1.2.3_windows_amd64\n", "", "is not listed", binary},
