@@ -15,7 +15,9 @@ locals {
   lock_endpoint  = get_env("OLECHKA_LOCK_ENDPOINT", "")
   lock_table     = get_env("OLECHKA_LOCK_TABLE", "olechka-sandbox-locks")
 
-  # Only on the embedded store: no AWS credentials or account lookups.
+  # Only on the embedded store: no account lookups. The store's per-run credentials come
+  # from the environment (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, set by olechka), never
+  # from this block: backend settings are saved in plan files and .terraform/.
   local_backend = {
     endpoints = merge(
       { s3 = local.state_endpoint },
@@ -27,8 +29,6 @@ locals {
     skip_metadata_api_check     = true
     skip_region_validation      = true
     skip_s3_checksum            = true
-    access_key                  = "olechka-local"
-    secret_key                  = "olechka-local"
   }
   # DynamoDB locking when a lock endpoint is given, the S3 lockfile otherwise. (Objects
   # with different attributes cannot be the two arms of a conditional; filter instead.)

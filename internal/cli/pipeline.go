@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +130,7 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 			}
 			defer srv.Close()
 			env["OLECHKA_STATE_ENDPOINT"] = srv.URL()
+			maps.Copy(env, srv.Credentials().Env())
 			fmt.Fprintf(app.Stdout, "embedded state store on %s (data in %s)\n", srv.URL(), dir)
 		}
 	}

@@ -88,15 +88,6 @@ func TestPipelineLocalEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	// One bucket per sandbox account, made up front (units of one account start together).
-	for _, acct := range []string{"111111111111", "222222222222", "333333333333"} {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPut, srv.URL()+"/olechka-sandbox-state-"+acct, nil)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-	}
 	slackRec := &slackRecorder{}
 	hook := httptest.NewServer(slackRec)
 	defer hook.Close()
@@ -104,6 +95,8 @@ func TestPipelineLocalEndToEnd(t *testing.T) {
 	env := map[string]string{
 		"OLECHKA_CACHE":          cache,
 		"OLECHKA_STATE_ENDPOINT": srv.URL(),
+		state.EnvAccessKey:       srv.Credentials().AccessKeyID,
+		state.EnvSecretKey:       srv.Credentials().SecretAccessKey,
 		"SLACK_WEBHOOK_URL":      hook.URL + "/services/T/B/secret",
 		"PATH":                   os.Getenv("PATH"),
 		"HOME":                   os.Getenv("HOME"),

@@ -5,8 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,7 +20,6 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/executor"
 	"github.com/terragrunt-olechka/olechka/internal/plan"
 	"github.com/terragrunt-olechka/olechka/internal/progress"
-	"github.com/terragrunt-olechka/olechka/internal/state"
 )
 
 // DefaultStateEndpoint is where local runs (OLECHKA_LOCAL=1) find, or start, the
@@ -96,11 +94,12 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 			endpoint = DefaultStateEndpoint
 		}
 		overrides["OLECHKA_STATE_ENDPOINT"] = endpoint
-		stop, err := ensureStateStore(ctx, endpoint, orDefault(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
+		stop, stateEnv, err := ensureStateStore(ctx, app.Getenv, endpoint, orDefault(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
 		if err != nil {
 			return nil, err
 		}
 		s.cleanup = stop
+		maps.Copy(overrides, stateEnv)
 	}
 	getenv := func(k string) (string, bool) {
 		if v, ok := overrides[k]; ok {
@@ -165,28 +164,6 @@ func orDefault(v, d string) string {
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
-}
-
-// ensureStateStore starts the embedded store at endpoint unless something answers there.
-func ensureStateStore(ctx context.Context, endpoint, dir string, prog *progress.Reporter) (func(), error) {
-	u, err := url.Parse(endpoint)
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("OLECHKA_STATE_ENDPOINT %q is not a URL", endpoint)
-	}
-	if c, err := net.DialTimeout("tcp", u.Host, 300*time.Millisecond); err == nil {
-		c.Close()
-		return func() {}, nil
-	}
-	host := u.Hostname()
-	if host != "127.0.0.1" && host != "localhost" && host != "::1" {
-		return nil, fmt.Errorf("nothing answers at OLECHKA_STATE_ENDPOINT %s, and olechka only starts a state store on loopback", endpoint)
-	}
-	srv, err := state.Serve(ctx, state.Options{Dir: dir, Addr: u.Host})
-	if err != nil {
-		return nil, fmt.Errorf("starting the embedded state store: %w", err)
-	}
-	prog.Printf("embedded state store on %s (data in %s)\n", srv.URL(), dir)
-	return func() { _ = srv.Close() }, nil
 }
 
 // commitOf is $GITHUB_SHA or the checked-out commit.

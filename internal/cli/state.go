@@ -25,24 +25,39 @@ with lockfile locking (use_lockfile = true). See docs/state.md.`,
 
 func newStateServeCmd(app *App) *cobra.Command {
 	var dir, addr string
-	var verbose bool
+	var verbose, allowRemote bool
 	cmd := &cobra.Command{
-		Use:   "serve [--dir .olechka/state] [--addr 127.0.0.1:PORT]",
+		Use:   "serve [--dir .olechka/state] [--addr 127.0.0.1:PORT] [--allow-remote]",
 		Short: "Serve an S3-compatible state store on loopback until interrupted",
 		Long: `serve runs an S3-compatible store for OpenTofu state. Buckets are created on
 first use; objects persist in DIR/state.db across restarts. Writes honour
 If-None-Match, so OpenTofu's S3 lockfile (use_lockfile = true) locks state for real.
 
-Point a tree at it with OLECHKA_LOCAL=1 and OLECHKA_STATE_ENDPOINT=<the printed URL>
-(examples/sandbox/root.hcl reads both). olechka plan and apply start an in-process
-store themselves when OLECHKA_LOCAL=1 and OLECHKA_STATE_ENDPOINT is unset.`,
+Every request must be signed (AWS Signature Version 4) with the store's credentials:
+a random pair per run, or OLECHKA_STATE_ACCESS_KEY and OLECHKA_STATE_SECRET_KEY when
+both are set. Requests from web browsers are refused; answers carry no CORS headers.
+A non-loopback --addr needs --allow-remote and both variables set (a secret of at
+least 32 characters); the store speaks plain HTTP, so serve other machines only on a
+network you trust.
+
+serve prints the variables that point a tree at it: OLECHKA_LOCAL=1,
+OLECHKA_STATE_ENDPOINT and the two credential variables. olechka plan, apply and
+pipeline hand the credentials to OpenTofu as AWS_ACCESS_KEY_ID and
+AWS_SECRET_ACCESS_KEY; they start an in-process store with its own random
+credentials when OLECHKA_LOCAL=1 and nothing answers at OLECHKA_STATE_ENDPOINT.`,
 		Example: `  olechka state serve
-  olechka state serve --dir /tmp/olechka-state --addr 127.0.0.1:9000`,
+  olechka state serve --dir /tmp/olechka-state --addr 127.0.0.1:9000
+  OLECHKA_STATE_ACCESS_KEY=team OLECHKA_STATE_SECRET_KEY=$(openssl rand -hex 24) \
+    olechka state serve --addr 0.0.0.0:9000 --allow-remote`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			opts := state.Options{Dir: dir, Addr: addr}
+			creds, given, err := state.CredentialsFromEnv(app.Getenv)
+			if err != nil {
+				return err
+			}
+			opts := state.Options{Dir: dir, Addr: addr, Credentials: creds, AllowRemote: allowRemote}
 			if verbose {
 				opts.Log = app.Stderr
 			}
@@ -51,7 +66,15 @@ store themselves when OLECHKA_LOCAL=1 and OLECHKA_STATE_ENDPOINT is unset.`,
 				return err
 			}
 			fmt.Fprintf(app.Stdout, "state store listening on %s (data in %s)\n", s.URL(), dir)
-			fmt.Fprintf(app.Stdout, "export OLECHKA_LOCAL=1 OLECHKA_STATE_ENDPOINT=%s\n", s.URL())
+			if given {
+				fmt.Fprintf(app.Stdout, "export OLECHKA_LOCAL=1 OLECHKA_STATE_ENDPOINT=%s  # and your %s, %s\n",
+					s.URL(), state.EnvAccessKey, state.EnvSecretKey)
+			} else {
+				// The random secret goes to stdout only: the terminal of whoever started it.
+				c := s.Credentials()
+				fmt.Fprintf(app.Stdout, "export OLECHKA_LOCAL=1 OLECHKA_STATE_ENDPOINT=%s %s=%s %s=%s\n",
+					s.URL(), state.EnvAccessKey, c.AccessKeyID, state.EnvSecretKey, c.SecretAccessKey)
+			}
 			<-s.Done()
 			if err := s.Close(); err != nil {
 				return fmt.Errorf("state store: %w", err)
@@ -63,5 +86,6 @@ store themselves when OLECHKA_LOCAL=1 and OLECHKA_STATE_ENDPOINT is unset.`,
 	cmd.Flags().StringVar(&dir, "dir", ".olechka/state", "folder holding the store (state.db)")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:0", "listen address (port 0 picks a free port)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request to stderr")
+	cmd.Flags().BoolVar(&allowRemote, "allow-remote", false, "allow a non-loopback --addr (needs OLECHKA_STATE_ACCESS_KEY and OLECHKA_STATE_SECRET_KEY)")
 	return cmd
 }

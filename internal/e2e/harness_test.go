@@ -82,12 +82,15 @@ func newHarness(t testing.TB) *harness {
 	h.root = filepath.Join(h.sb, devRoot)
 	t.Setenv("OLECHKA_LOCAL", "1")
 	t.Setenv("OLECHKA_STATE_ENDPOINT", srv.URL())
+	for k, v := range srv.Credentials().Env() {
+		t.Setenv(k, v)
+	}
 	t.Setenv("OLECHKA_CACHE", testenv.CacheDir(t))
 	t.Setenv("OLECHKA_SANDBOX_OUT", h.out)
 	t.Setenv("OLECHKA_LOCK_ENDPOINT", "")
 	t.Setenv("GITHUB_SHA", "e2e0000000000000000000000000000000000000")
 	h.s3 = s3.New(s3.Options{Region: "eu-central-1", BaseEndpoint: aws.String(srv.URL()), UsePathStyle: true,
-		Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
+		Credentials: credentials.NewStaticCredentialsProvider(srv.Credentials().AccessKeyID, srv.Credentials().SecretAccessKey, "")})
 	return h
 }
 

@@ -199,8 +199,12 @@ func TestRealTofu(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tofuEnv := os.Environ()
+	for k, v := range srv.Credentials().TofuEnv() { // the store accepts only its own credentials
+		tofuEnv = append(tofuEnv, k+"="+v)
+	}
 	e, err := New(ctx, Options{Binary: tofu, CLIConfigFile: tofurc, WorkRoot: t.TempDir(), LockTimeout: 5 * time.Second,
-		PluginCacheDir: t.TempDir()})
+		PluginCacheDir: t.TempDir(), Env: tofuEnv})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,7 +75,7 @@ func TestBucketRaceFirstRequests(t *testing.T) {
 				locks := 0 // lockfile PUTs that won: exactly one may
 				for op, send := range firstRequests {
 					for i := range copies {
-						c := client(s.URL()) // one client per unit, as separate tofu processes
+						c := client(s) // one client per unit, as separate tofu processes
 						wg.Add(1)
 						go func() {
 							defer wg.Done()
@@ -104,7 +104,7 @@ func TestBucketRaceFirstRequests(t *testing.T) {
 				}
 			}
 			// Every bucket exists exactly once.
-			out, err := client(s.URL()).ListBuckets(ctx, &s3.ListBucketsInput{})
+			out, err := client(s).ListBuckets(ctx, &s3.ListBucketsInput{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -123,7 +123,7 @@ func TestBucketCreateAndDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	c := client(s.URL())
+	c := client(s)
 	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("made-by-hand")}); err != nil {
 		t.Fatalf("CreateBucket: %v", err)
 	}

@@ -4,6 +4,12 @@
 // the first request that names it, whatever the request (see ensureBuckets).
 // With a folder, objects persist in a single bbolt file there (crash-safe writes); without
 // one they live in memory.
+//
+// The store trusts no one it has not given its credentials to: every request must be
+// signed (AWS Signature Version 4) with the store's key pair, random per run unless
+// given; requests from web browsers are refused and answers carry no CORS headers; it
+// listens on loopback unless AllowRemote is set together with explicit credentials.
+// See docs/state.md and docs/security.md.
 package state
 
 import (
@@ -35,12 +41,19 @@ type Options struct {
 	Dir string
 	// Addr is the listen address; empty means 127.0.0.1 on a free port.
 	Addr string
-	// Log receives one line per request when not nil.
+	// Log receives one line per request when not nil (never a credential).
 	Log io.Writer
+	// Credentials every request must be signed with. Zero: a random pair for this
+	// server (read it back with Server.Credentials).
+	Credentials Credentials
+	// AllowRemote lets Addr be a non-loopback address; it needs Credentials with a
+	// secret of at least 32 characters.
+	AllowRemote bool
 }
 
 // Server is a running store.
 type Server struct {
+	creds Credentials
 	url   string
 	srv   *http.Server
 	ln    net.Listener
@@ -57,6 +70,18 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
+	loopback, err := checkAddr(addr, opts)
+	if err != nil {
+		return nil, err
+	}
+	creds := opts.Credentials
+	if creds.IsZero() {
+		if creds, err = NewCredentials(); err != nil {
+			return nil, err
+		}
+	} else if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
+		return nil, errors.New("state store credentials need both an access key id and a secret")
+	}
 	var backend gofakes3.Backend
 	var db *bolt.DB
 	if opts.Dir != "" {
@@ -64,7 +89,6 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 			return nil, fmt.Errorf("state store folder: %w", err)
 		}
 		path := filepath.Join(opts.Dir, DBFile)
-		var err error
 		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
 		if err != nil {
 			if errors.Is(err, bolterrors.ErrTimeout) {
@@ -83,7 +107,12 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 		gofakes3.WithAutoBucket(false),
 		gofakes3.WithLogger(quietLogger{w: opts.Log}),
 	}
-	handler := ensureBuckets(backend, gofakes3.New(backend, fopts...).Server())
+	handler := &guard{
+		next:         ensureBuckets(backend, gofakes3.New(backend, fopts...).Server()),
+		verify:       &verifier{creds: creds, now: time.Now},
+		loopbackOnly: loopback,
+		log:          opts.Log,
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if db != nil {
@@ -92,10 +121,11 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("state server listen on %s: %w", addr, err)
 	}
 	s := &Server{
-		url:  "http://" + ln.Addr().String(),
-		ln:   ln,
-		db:   db,
-		done: make(chan struct{}),
+		creds: creds,
+		url:   "http://" + ln.Addr().String(),
+		ln:    ln,
+		db:    db,
+		done:  make(chan struct{}),
 		srv: &http.Server{
 			Handler:           handler,
 			ReadHeaderTimeout: 10 * time.Second,
@@ -122,6 +152,9 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 // URL is the endpoint for OpenTofu's s3 backend (endpoints.s3), e.g. http://127.0.0.1:41234.
 func (s *Server) URL() string { return s.url }
 
+// Credentials are the key pair requests must be signed with.
+func (s *Server) Credentials() Credentials { return s.creds }
+
 // Addr is the host:port the server listens on.
 func (s *Server) Addr() string { return s.ln.Addr().String() }
 
@@ -142,6 +175,25 @@ func (s *Server) Close() error {
 		s.cerr = errors.Join(err, s.serve)
 	})
 	return s.cerr
+}
+
+// checkAddr refuses a non-loopback listen address unless opts allow it, and says
+// whether addr is loopback. A host name other than localhost counts as remote.
+func checkAddr(addr string, opts Options) (loopback bool, err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, fmt.Errorf("state store address %q: %w", addr, err)
+	}
+	if isLoopbackHost(host) {
+		return true, nil
+	}
+	if !opts.AllowRemote {
+		return false, fmt.Errorf("state store address %q is not a loopback address: the store serves other machines only with --allow-remote and its own secret (%s)", addr, EnvSecretKey)
+	}
+	if len(opts.Credentials.SecretAccessKey) < minSecretLen || opts.Credentials.AccessKeyID == "" {
+		return false, fmt.Errorf("state store on %q (--allow-remote) needs explicit credentials: %s and a %s of at least %d characters", addr, EnvAccessKey, EnvSecretKey, minSecretLen)
+	}
+	return false, nil
 }
 
 // quietLogger passes gofakes3's request lines to w (or nowhere).

@@ -14,12 +14,17 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-func client(url string) *s3.Client {
+// client is an S3 client signing with s's credentials.
+func client(s *Server) *s3.Client {
+	return clientWith(s.URL(), s.Credentials())
+}
+
+func clientWith(url string, c Credentials) *s3.Client {
 	return s3.New(s3.Options{
-		Region:       "us-east-1",
+		Region:       "eu-central-1",
 		BaseEndpoint: aws.String(url),
 		UsePathStyle: true,
-		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+		Credentials:  credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, ""),
 	})
 }
 
@@ -58,7 +63,7 @@ func TestServerPersistsAndLocks(t *testing.T) {
 	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") {
 		t.Errorf("URL = %s", s.URL())
 	}
-	c := client(s.URL())
+	c := client(s)
 	// The bucket does not exist: it is created on first use.
 	if err := put(ctx, c, "dev/vpc/terraform.tfstate", `{"serial": 1}`, false); err != nil {
 		t.Fatal(err)
@@ -90,7 +95,7 @@ func TestServerPersistsAndLocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	c2 := client(s2.URL())
+	c2 := client(s2)
 	if got := get(ctx, t, c2, "dev/vpc/terraform.tfstate"); got != `{"serial": 1}` {
 		t.Errorf("after restart: %s", got)
 	}
@@ -108,7 +113,7 @@ func TestServerInMemoryStopsWithContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := put(ctx, client(s.URL()), "k", "v", false); err != nil {
+	if err := put(ctx, client(s), "k", "v", false); err != nil {
 		t.Fatal(err)
 	}
 	cancel()

@@ -102,7 +102,7 @@ func TestTofuUnitsShareNewBucket(t *testing.T) {
 		}
 	}
 	// Every unit's state is in the shared bucket.
-	c := client(s.URL())
+	c := client(s)
 	for i := range units {
 		in := getFrom(ctx, t, c, "terraform-state-111111111111-eu-central-1", fmt.Sprintf("dev/eu-central-1/unit%d/terraform.tfstate", i))
 		if !strings.Contains(in, "terraform_data") {
@@ -112,6 +112,45 @@ func TestTofuUnitsShareNewBucket(t *testing.T) {
 }
 
 // tofuEnv is the environment that gives OpenTofu's s3 backend its credentials.
-func tofuEnv(*Server) []string {
-	return []string{"AWS_ACCESS_KEY_ID=test", "AWS_SECRET_ACCESS_KEY=test"}
+func tofuEnv(s *Server) []string {
+	var env []string
+	for k, v := range s.Credentials().TofuEnv() {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// TestTofuNeedsTheRunsCredentials: OpenTofu's s3 backend, signing with the run's
+// credentials from the environment, inits; with another secret (the old fixed
+// "olechka-local" pair, say) it is refused and writes nothing.
+func TestTofuNeedsTheRunsCredentials(t *testing.T) {
+	tofu := testenv.Tool(t, "tofu")
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	s, err := Serve(ctx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	dir := tofuUnit(t, s.URL(), "tf-state", "dev/app/terraform.tfstate")
+	wrong := []string{"AWS_ACCESS_KEY_ID=olechka-local", "AWS_SECRET_ACCESS_KEY=olechka-local"}
+	out, err := runTofu(ctx, tofu, dir, wrong, "init", "-input=false", "-no-color")
+	if err == nil || !strings.Contains(out, "403") {
+		t.Fatalf("tofu init with the wrong credentials: %v\n%s", err, out)
+	}
+	stolen := []string{"AWS_ACCESS_KEY_ID=" + s.Credentials().AccessKeyID, "AWS_SECRET_ACCESS_KEY=guessed"}
+	if out, err := runTofu(ctx, tofu, dir, stolen, "init", "-input=false", "-no-color", "-reconfigure"); err == nil || !strings.Contains(out, "SignatureDoesNotMatch") {
+		t.Fatalf("tofu init with the access key but not the secret: %v\n%s", err, out)
+	}
+	for _, args := range [][]string{
+		{"init", "-input=false", "-no-color", "-reconfigure"},
+		{"apply", "-input=false", "-no-color", "-auto-approve"},
+	} {
+		if out, err := runTofu(ctx, tofu, dir, tofuEnv(s), args...); err != nil {
+			t.Fatalf("tofu %s with the run's credentials: %v\n%s", args[0], err, out)
+		}
+	}
+	if in := getFrom(ctx, t, client(s), "tf-state", "dev/app/terraform.tfstate"); !strings.Contains(in, "terraform_data") {
+		t.Errorf("state: %.200s", in)
+	}
 }

@@ -70,6 +70,8 @@ locals {
       github_repository  = local.github_repository
       state_bucket_names = [local.state_bucket]
       lock_table_name    = local.lock_table
+      # The plan role decrypts with this key only.
+      state_kms_key_alias = local.key_alias
       # Pull requests plan; main plans too (pushes, the drift schedule, manual runs).
       plan_subjects = [
         "${local.repo}:pull_request",

@@ -46,12 +46,14 @@ locals {
     inputs = {
       secrets = merge(
         {
-          elasticache-auth-token = { description = "AUTH token of the ElastiCache replication group", generate = true, length = 64 }
+          # Written by the elasticache unit, which generates the token when it creates the group.
+          elasticache-auth-token = { description = "AUTH token of the ElastiCache replication group" }
           app-api-keys           = { description = "Third-party API keys of the api and worker (a JSON object; operators set the value)" }
         },
         # RDS cannot manage the master password of a global database: keep it here.
         local.env.cross_region_replication ? {
-          aurora-master-password = { description = "Master password of the Aurora global database", generate = true, length = 40 }
+          # Written by the primary aurora unit, which generates the password when it creates the cluster.
+          aurora-master-password = { description = "Master password of the Aurora global database" }
         } : {},
       )
       recovery_window_in_days = local.env.secret_recovery_window_days

@@ -74,10 +74,28 @@ resource "aws_rds_global_cluster" "this" {
   deletion_protection       = var.deletion_protection
 }
 
-data "aws_secretsmanager_secret_version" "master" {
+# A global primary cannot let RDS manage its master password. The password is generated
+# by Secrets Manager (GetRandomPassword: a generator; no stored secret is read) when the
+# cluster is created and written into master_password_secret_arn. No plan reads a secret
+# value: after creation both arguments ignore changes. (OpenTofu 1.10 has no write-only
+# arguments; with 1.11, master_password_wo keeps it out of state too:
+# docs/security.md#secrets-in-modules-state-and-plans.)
+data "aws_secretsmanager_random_password" "master" {
   count = local.is_primary ? 1 : 0
 
-  secret_id = var.master_password_secret_arn
+  password_length     = 40
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret_version" "master" {
+  count = local.is_primary ? 1 : 0
+
+  secret_id     = var.master_password_secret_arn
+  secret_string = data.aws_secretsmanager_random_password.master[0].random_password
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
 }
 
 # Exported PostgreSQL logs land here: created first so they are encrypted and expire.
@@ -101,7 +119,7 @@ resource "aws_rds_cluster" "this" {
   master_username               = local.is_secondary ? null : var.master_username
   manage_master_user_password   = local.managed_password ? true : null
   master_user_secret_kms_key_id = local.managed_password ? var.secrets_kms_key_arn : null
-  master_password               = local.is_primary ? data.aws_secretsmanager_secret_version.master[0].secret_string : null
+  master_password               = local.is_primary ? data.aws_secretsmanager_random_password.master[0].random_password : null
 
   storage_encrypted                   = true
   kms_key_id                          = var.kms_key_arn
@@ -127,7 +145,8 @@ resource "aws_rds_cluster" "this" {
 
   lifecycle {
     # A secondary's replication source is managed by the global cluster.
-    ignore_changes = [replication_source_identifier]
+    # The master password is set at creation only (see the data source above).
+    ignore_changes = [replication_source_identifier, master_password]
 
     precondition {
       condition     = !local.is_primary || var.master_password_secret_arn != null

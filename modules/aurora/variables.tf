@@ -255,7 +255,7 @@ variable "global_cluster" {
 }
 
 variable "master_password_secret_arn" {
-  description = "Secrets Manager secret holding the master password, for a global primary (RDS-managed master passwords are not supported in global databases). Null otherwise: RDS then manages and rotates the password in Secrets Manager."
+  description = "Secrets Manager secret (with no value of its own) into which a global primary writes the master password it generates at creation (RDS-managed master passwords are not supported in global databases). Null otherwise: RDS then manages and rotates the password in Secrets Manager."
   type        = string
   default     = null
 }

@@ -162,7 +162,7 @@ variable "kms_key_arn" {
 }
 
 variable "auth_token_secret_arn" {
-  description = "Secrets Manager secret whose value is the AUTH token clients present (16 to 128 printable characters)."
+  description = "Secrets Manager secret (with no value of its own) into which the module writes the AUTH token it generates at creation; clients read the token there."
   type        = string
 
   validation {

@@ -125,6 +125,17 @@ variable "state_bucket_names" {
   }
 }
 
+variable "state_kms_key_alias" {
+  description = "Alias of the KMS key that encrypts state: the only key the plan role may decrypt with."
+  type        = string
+  default     = "alias/terraform-state"
+
+  validation {
+    condition     = can(regex("^alias/[A-Za-z0-9/_-]+$", var.state_kms_key_alias)) && !startswith(var.state_kms_key_alias, "alias/aws/")
+    error_message = "The state_kms_key_alias must be a customer alias such as alias/terraform-state (not an AWS-managed alias/aws/...)."
+  }
+}
+
 variable "lock_table_name" {
   description = "DynamoDB lock table both roles lock state with."
   type        = string
