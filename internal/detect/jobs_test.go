@@ -60,7 +60,7 @@ func TestPack(t *testing.T) {
 			want: want{sizes: []int{10}, keys: []string{"111/eu/plan"}}},
 		{name: "accounts and regions never share a job",
 			units: []string{"111/eu/plan/0/dev", "222/eu/plan/0/prod", "111/ap/plan/0/dev", "111/eu/plan/1/dev", "222/eu/plan/1/prod"},
-			want: want{sizes: []int{2, 2, 1}, keys: []string{"111/eu/plan", "222/eu/plan", "111/ap/plan"}, envs: []string{"dev", "prod", "dev"}}},
+			want:  want{sizes: []int{2, 2, 1}, keys: []string{"111/eu/plan", "222/eu/plan", "111/ap/plan"}, envs: []string{"dev", "prod", "dev"}}},
 		{name: "two envs in one account and region share a job, with no env",
 			units: []string{"111/eu/plan/0/dev", "111/eu/plan/0/staging"},
 			want:  want{sizes: []int{2}, keys: []string{"111/eu/plan"}, envs: []string{""}}},
@@ -69,7 +69,7 @@ func TestPack(t *testing.T) {
 			want:  want{sizes: []int{3}, keys: []string{"111/eu/plan"}}},
 		{name: "removed units get their own jobs, last, with the full history",
 			units: []string{"111/eu/plan/0/dev", "111/eu/destroy/1/dev", "111/eu/plan/0/dev", "111/eu/destroy/2/dev"},
-			want: want{sizes: []int{2, 2}, keys: []string{"111/eu/plan", "111/eu/destroy"}, depths: []int{1, 0}}},
+			want:  want{sizes: []int{2, 2}, keys: []string{"111/eu/plan", "111/eu/destroy"}, depths: []int{1, 0}}},
 		{name: "a tiny size is raised to fit one matrix", units: repeat(600, "111/eu/plan/0/dev"), opts: detect.PackOptions{UnitsPerJob: 1},
 			want: want{sizes: repeat3(200, 3), keys: repeatS(200, "111/eu/plan")}}, // 2 per job would be 300 jobs
 		{name: "negative size", units: repeat(3, "111/eu/plan/0/dev"), opts: detect.PackOptions{UnitsPerJob: -1},
