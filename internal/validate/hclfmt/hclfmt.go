@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // Rules reported by Check.
@@ -34,7 +35,7 @@ const (
 // nil with the parser's diagnostics (file:line:col in each Subject). filename picks
 // the dialect: names ending in .tf get terraform fmt's extra rewrites.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	_, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	_, diags := hclnest.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
 	}
