@@ -480,8 +480,8 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	if err := w.Apply(ctx, p.File(artifact.PlanFile), m.Action == artifact.ActionDestroy); err != nil {
 		var le *executor.LockError
 		if errors.As(err, &le) {
-			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: olechka unlock %s",
-				m.Unit, le, r.env.Exec.LockTimeout(), m.Unit)
+			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: %s",
+				m.Unit, le, r.env.Exec.LockTimeout(), executor.UnlockCommand(graphUnit.Dir))
 		}
 		return err
 	}
