@@ -125,6 +125,11 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 		return nil, err
 	}
 	opts.Plans = abs
+	lock, err := LockPlans(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	plans, err := artifact.ReadDir(opts.Plans)
 	if err != nil {
 		return nil, err
