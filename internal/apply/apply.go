@@ -44,6 +44,7 @@ type Options struct {
 	Parallelism int
 	FailFast    bool
 	ReplanStale bool
+	Review      string // review.json (olechka review --out): apply only the plans it recorded
 }
 
 // UnitResult is one unit's outcome.
@@ -94,6 +95,7 @@ type run struct {
 	env     *plan.Env // the checkout
 	opts    Options
 	results map[string]*UnitResult
+	review  reviewRecord
 }
 
 // side is the tree a phase's units are evaluated in: the checkout, or the tree of the
@@ -370,6 +372,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		switch {
 		case err == nil:
 		case res.Status == StatusReplanned:
+		case refused(err, res):
 		case errors.As(err, &stale):
 			res.Status, res.Reason, res.Err = StatusRefused, strings.Join(stale.Reasons, "; "), err
 		case res.Status == StatusSkipped:
@@ -392,6 +395,9 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		r.env.Progress.Done(m.Unit, string(res.Status), detail)
 	}()
 
+	if err := r.verify(p); err != nil {
+		return err
+	}
 	if m.Status != artifact.StatusPlanned {
 		res.Status = StatusSkipped
 		res.Reason = "the plan did not succeed (" + m.Status + ")"
