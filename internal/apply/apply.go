@@ -45,6 +45,7 @@ type Options struct {
 	Parallelism int
 	FailFast    bool
 	ReplanStale bool
+	Review      string // review.json (olechka review --out): apply only the plans it recorded
 }
 
 // UnitResult is one unit's outcome.
@@ -95,6 +96,7 @@ type run struct {
 	env     *plan.Env // the checkout
 	opts    Options
 	results map[string]*UnitResult
+	review  reviewRecord
 }
 
 // side is the tree a phase's units are evaluated in: the checkout, or the tree of the
@@ -126,6 +128,11 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 		return nil, err
 	}
 	opts.Plans = abs
+	lock, err := LockPlans(abs)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
 	plans, err := artifact.ReadDir(opts.Plans)
 	if err != nil {
 		return nil, err
@@ -366,6 +373,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		switch {
 		case err == nil:
 		case res.Status == StatusReplanned:
+		case refused(err, res):
 		case errors.As(err, &stale):
 			res.Status, res.Reason, res.Err = StatusRefused, strings.Join(stale.Reasons, "; "), err
 		case res.Status == StatusSkipped:
@@ -388,6 +396,9 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		r.env.Progress.Done(m.Unit, string(res.Status), detail)
 	}()
 
+	if err := r.verify(p); err != nil {
+		return err
+	}
 	if m.Status != artifact.StatusPlanned {
 		res.Status = StatusSkipped
 		res.Reason = "the plan did not succeed (" + m.Status + ")"
@@ -491,8 +502,8 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	if err := w.Apply(ctx, p.File(artifact.PlanFile), m.Action == artifact.ActionDestroy); err != nil {
 		var le *executor.LockError
 		if errors.As(err, &le) {
-			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: olechka unlock %s",
-				m.Unit, le, r.env.Exec.LockTimeout(), m.Unit)
+			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: %s",
+				m.Unit, le, r.env.Exec.LockTimeout(), executor.UnlockCommand(graphUnit.Dir))
 		}
 		return err
 	}

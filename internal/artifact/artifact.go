@@ -12,6 +12,7 @@
 //	DIR/units/<unit path>/plan.txt      tofu show, no colour
 //	DIR/units/<unit path>/plan.log      everything OpenTofu printed while planning
 //	DIR/units/<unit path>/.terraform.lock.hcl  provider locks the plan was made with
+//	DIR/units/<unit path>/digests.json  SHA-256 of the files above, recorded at plan time
 //	DIR/units/<unit path>/apply.json, apply.log  written by olechka apply
 package artifact
 
@@ -215,10 +216,15 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 
 // Plan is one unit's artifact folder.
 type Plan struct {
-	Dir      string // the unit's artifact folder
+	Dir string // the unit's artifact folder
+	// Path is the unit path the folder sits at under DIR/units (set by ReadDir); a
+	// plan whose Metadata.Unit differs was put under another unit's path.
+	Path     string
 	Metadata Metadata
-	Summary  *Summary     // nil when the plan failed or was skipped
-	Applied  *ApplyResult // nil until olechka apply wrote one
+	// Digests are what the plan recorded in digests.json; nil when it recorded none.
+	Digests *Digests
+	Summary *Summary     // nil when the plan failed or was skipped
+	Applied *ApplyResult // nil until olechka apply wrote one
 }
 
 // File returns the path of a file in the plan's folder.
@@ -250,6 +256,9 @@ func ReadDir(dir string) ([]*Plan, error) {
 		if err != nil {
 			return err
 		}
+		if rel, err := filepath.Rel(base, p.Dir); err == nil {
+			p.Path = filepath.ToSlash(rel)
+		}
 		plans = append(plans, p)
 		return nil
 	})
@@ -273,6 +282,12 @@ func Read(dir string) (*Plan, error) {
 	switch err := readJSON(filepath.Join(dir, SummaryFile), &s); {
 	case err == nil:
 		p.Summary = &s
+	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	switch d, err := ReadDigests(dir); {
+	case err == nil:
+		p.Digests = d
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	}
@@ -301,10 +316,15 @@ func WriteRun(dir string, r *Run) error {
 	return WriteJSON(filepath.Join(dir, RunFile), r)
 }
 
-// WriteMetadata writes metadata.json into a unit's artifact folder.
+// WriteMetadata writes metadata.json into a unit's artifact folder, and then the
+// digests of the folder's files (digests.json): metadata is the last file a plan
+// writes, so every plan ends sealed.
 func WriteMetadata(dir string, m *Metadata) error {
 	m.Version = FormatVersion
-	return WriteJSON(filepath.Join(dir, MetadataFile), m)
+	if err := WriteJSON(filepath.Join(dir, MetadataFile), m); err != nil {
+		return err
+	}
+	return WriteDigests(dir, m.Unit)
 }
 
 // WriteSummary writes summary.json into a unit's artifact folder.

@@ -18,6 +18,7 @@ import (
 type applyOptions struct {
 	tofu        tofuFlags
 	plans, root string
+	review      string
 	replan      bool
 	units       []string
 }
@@ -63,6 +64,11 @@ why, when since the plan
   - its state changed (lineage or serial: something else applied),
   - a dependency's outputs changed, or the plan used mock_outputs that differ from the
     dependency's real outputs.
+Before anything runs for a unit, apply checks that its plan is the one planned for it
+(the folder it sits at names its unit; the files have the SHA-256 digests recorded at
+plan time) and, with --review, the one review recorded in review.json (same digests,
+same action and planned state, not blocked); it refuses a mismatch, naming what differs.
+Only one apply runs on a plan folder at a time: a second exits at once.
 A refused unit and everything depending on it are not applied; the rest go on. With
 --replan-stale, stale units are re-planned into DIR instead, for a new review.
 
@@ -100,6 +106,7 @@ Exit status: 0 when every unit applied (or had no changes), 1 when a unit failed
 	}
 	cmd.Flags().StringVar(&o.plans, "plans", "", "plan folder written by olechka plan --out")
 	cmd.Flags().StringVar(&o.root, "root", "", "tree root (default: the one recorded in the plans)")
+	cmd.Flags().StringVar(&o.review, "review", "", "review.json (olechka review --out): refuse any plan whose digests, unit or planned state differ from what review recorded, or that review blocked")
 	cmd.Flags().BoolVar(&o.replan, "replan-stale", false, "re-plan stale units into the plan folder (for a new review) instead of refusing them")
 	o.tofu.register(cmd, true)
 	return cmd
@@ -118,7 +125,7 @@ func runApply(ctx context.Context, app *App, o *applyOptions, run *artifact.Run)
 		prog.Printf("note: the plans were made at commit %s; the checkout is at %s (each unit's fingerprint is checked)\n", short(run.Commit), short(s.env.Commit))
 	}
 	res, err := apply.Run(ctx, s.env, apply.Options{Plans: o.plans, Units: o.units, Parallelism: o.tofu.parallelism,
-		FailFast: o.tofu.failFast, ReplanStale: o.replan})
+		FailFast: o.tofu.failFast, ReplanStale: o.replan, Review: o.review})
 	if err != nil {
 		return nil, &ExitError{Code: 1, Err: err}
 	}

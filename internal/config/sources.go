@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/terragrunt-olechka/olechka/internal/hclnest"
+	"github.com/terragrunt-olechka/olechka/internal/tfmodule/reads"
 )
 
 // sourceHash is the content hash of a local module folder and of the local modules
@@ -69,6 +70,7 @@ func (e *Evaluator) collectModule(dir string, files, visited map[string]bool) er
 	if err != nil {
 		return fmt.Errorf("module source: %w", err)
 	}
+	var bodies []*hclsyntax.Body
 	for _, en := range entries {
 		name := en.Name()
 		if en.IsDir() || strings.HasPrefix(name, ".") {
@@ -94,6 +96,7 @@ func (e *Evaluator) collectModule(dir string, files, visited map[string]bool) er
 			continue // a broken .tf still counts by content; validate reports it
 		}
 		body, _ := f.Body.(*hclsyntax.Body)
+		bodies = append(bodies, body)
 		for _, b := range body.Blocks {
 			if b.Type != "module" {
 				continue
@@ -114,6 +117,7 @@ func (e *Evaluator) collectModule(dir string, files, visited map[string]bool) er
 			}
 		}
 	}
+	e.collectReads(dir, bodies, files)
 	return nil
 }
 
@@ -136,4 +140,21 @@ func (e *Evaluator) collectFiles(dir string, files map[string]bool) error {
 		files[p] = true
 	}
 	return nil
+}
+
+// collectReads adds the files the module reads through file functions (file,
+// templatefile, …), wherever they lie: files that do not exist (yet) are left out,
+// folders a read is known only up to are taken whole (see package reads).
+func (e *Evaluator) collectReads(dir string, bodies []*hclsyntax.Body, files map[string]bool) {
+	r := reads.Find(dir, bodies)
+	for _, f := range r.Files {
+		if st, err := e.opts.FS.Stat(f); err == nil && !st.IsDir() {
+			files[f] = true
+		}
+	}
+	for _, d := range r.Dirs {
+		if st, err := e.opts.FS.Stat(d); err == nil && st.IsDir() {
+			_ = e.collectFiles(d, files) // a folder that cannot be listed adds nothing
+		}
+	}
 }

@@ -47,6 +47,41 @@ var corpus = []struct {
 		},
 	},
 	{
+		// The audit's miss: a module reading a file outside its folder.
+		name: "edit a file a module reads outside its folder",
+		setup: func(r *repo) {
+			r.write("shared/policy.json", `{"allow": ["s3:GetObject"]}`+"\n")
+			r.write("modules/kms/policy.tf", "resource \"terraform_data\" \"policy\" {\n  input = file(\"${path.module}/../../shared/policy.json\")\n}\n")
+		},
+		change: func(r *repo) {
+			r.edit("shared/policy.json", `"s3:GetObject"`, `"s3:*"`)
+		},
+		want: []want{
+			{"dev/eu-central-1/kms plan", []string{"module source changed: modules/kms (../../shared/policy.json)"}},
+			{"staging/eu-central-1/kms plan", []string{"module source changed: modules/kms (../../shared/policy.json)"}},
+			{"production/eu-central-1/kms plan", []string{"module source changed: modules/kms (../../shared/policy.json)"}},
+		},
+	},
+	{
+		// A path known only from a variable: the module depends on all it can see
+		// from the known part of the path.
+		name: "edit a file a module may read through a variable",
+		setup: func(r *repo) {
+			r.write("shared/a.json", "{}\n")
+			r.write("modules/vpc/policy.tf", "variable \"policy\" {\n  type    = string\n  default = \"a\"\n}\n\nlocals {\n  dir = \"${path.module}/../../shared\"\n}\n\nresource \"terraform_data\" \"policy\" {\n  input = file(\"${local.dir}/${var.policy}.json\")\n}\n")
+		},
+		change: func(r *repo) {
+			r.write("shared/c.json", "{}\n")
+		},
+		want: []want{
+			{"dev/eu-central-1/vpc plan", []string{"module source changed: modules/vpc (../../shared/c.json)"}},
+			{"staging/eu-central-1/vpc plan", nil}, {"production/eu-central-1/vpc plan", nil},
+			{"dev/eu-central-1/aurora plan", []string{"upstream changed: dev/eu-central-1/vpc"}}, {"dev/eu-central-1/app plan", nil},
+			{"staging/eu-central-1/aurora plan", nil}, {"staging/eu-central-1/app plan", nil},
+			{"production/eu-central-1/aurora plan", nil}, {"production/eu-central-1/app plan", nil},
+		},
+	},
+	{
 		name: "edit root.hcl",
 		change: func(r *repo) {
 			r.edit("live/root.hcl", `owner = "platform"`, `owner = "platform-team"`)

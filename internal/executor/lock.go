@@ -2,6 +2,8 @@ package executor
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
@@ -108,4 +110,33 @@ func parseLockError(out string) *LockError {
 		}
 	}
 	return le
+}
+
+// UnlockCommand is the command that releases the state lock of the unit in unitDir,
+// written so that it works from the current folder: `olechka unlock` takes the unit's
+// folder as a path, so a unit path relative to the tree root ("dev/eu-central-1/vault")
+// would fail from the repository root, where the folder is live/dev/eu-central-1/vault.
+func UnlockCommand(unitDir string) string {
+	p := unitDir
+	if wd, err := os.Getwd(); err == nil {
+		if rel, err := filepath.Rel(wd, unitDir); err == nil && filepath.IsAbs(unitDir) {
+			p = rel
+		}
+	}
+	return "olechka unlock " + shellQuote(filepath.ToSlash(p))
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@+,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // ToolTime is the time spent running the tool (and the unit's hooks) in this working
@@ -310,7 +312,7 @@ func (w *Workdir) ProviderVersions() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, diags := hclsyntax.ParseConfig(src, LockFile, hcl.InitialPos)
+	f, diags := hclnest.ParseConfig(src, LockFile, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
 	}

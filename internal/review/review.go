@@ -139,6 +139,18 @@ type Decision struct {
 	Environment  string `json:"environment"`
 	PlanRoleARN  string `json:"plan_role_arn,omitempty"`
 	ApplyRoleARN string `json:"apply_role_arn,omitempty"`
+	// Reviewed is the plan this decision is about, as the review read it; apply
+	// applies a unit only when its plan still matches (see internal/apply).
+	Reviewed *Reviewed `json:"reviewed,omitempty"`
+}
+
+// Reviewed identifies the reviewed plan of a unit: the digests of its artifact files
+// (binary plan, plan JSON, metadata, summary, provider locks) as the review job read
+// them, and the state the plan was made against.
+type Reviewed struct {
+	Digests map[string]string `json:"digests"`
+	State   artifact.StateRef `json:"state"`
+	Commit  string            `json:"commit,omitempty"`
 }
 
 // RoleARN builds arn:<partition>:iam::<account>:role/<name>; "" without an account.
@@ -226,6 +238,19 @@ func decide(u Unit, p Policy) Decision {
 		}
 		if u.Fingerprint != "" && m.Action != artifact.ActionDestroy && m.Fingerprint != "" && m.Fingerprint != u.Fingerprint {
 			blocked = append(blocked, "the plan is stale: the unit's configuration changed since it was planned; plan again")
+		}
+		// A plan read from a folder (every plan but a test's) is checked against the
+		// digests it recorded.
+		if m.Status == artifact.StatusPlanned && u.Plan.Dir != "" {
+			problems, now, err := u.Plan.Check()
+			switch {
+			case err != nil:
+				blocked = append(blocked, "the plan's files could not be read: "+err.Error())
+			case len(problems) > 0:
+				blocked = append(blocked, "the plan artifact is not what was planned: "+strings.Join(problems, "; "))
+			default:
+				d.Reviewed = &Reviewed{Digests: now.Files, State: m.State, Commit: m.Commit}
+			}
 		}
 		if u.Head != "" && m.Commit != "" && m.Commit != u.Head {
 			blocked = append(blocked, fmt.Sprintf("the plan was made at commit %s, not at %s; plan again", short(m.Commit), short(u.Head)))

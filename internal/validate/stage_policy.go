@@ -16,6 +16,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
 	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 	"github.com/terragrunt-olechka/olechka/internal/validate/policy"
@@ -72,7 +73,7 @@ func (c *envCache) read(file string) envConfig {
 		if err != nil {
 			return
 		}
-		f, _ := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+		f, _ := hclnest.ParseConfig(src, file, hcl.InitialPos)
 		if f == nil {
 			return
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
 )
 
@@ -59,7 +60,7 @@ func DefaultMapping() (*Mapping, error) {
 
 // ParseMapping reads a mapping file; diagnostics carry file:line.
 func ParseMapping(src []byte, filename string) (*Mapping, hcl.Diagnostics) {
-	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	f, diags := hclnest.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // Rules reported by Check.
@@ -39,7 +40,7 @@ const (
 // into one (`1 .0` into `1.0`) a space is kept between them, and a file whose parse
 // would still differ is returned unchanged with a warning (RuleUnsafe) saying where.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	orig, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	orig, diags := hclnest.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // Locator finds where things are written in HCL files, parsing each file once. It is
@@ -41,7 +43,7 @@ func (l *Locator) Body(file string) (*hclsyntax.Body, hcl.Diagnostics) {
 		if err != nil {
 			return
 		}
-		f, diags := hclsyntax.ParseConfig(src, file, hcl.InitialPos)
+		f, diags := hclnest.ParseConfig(src, file, hcl.InitialPos)
 		p.diags = diags
 		if f != nil {
 			p.body, _ = f.Body.(*hclsyntax.Body)

@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // Rules reported by the check.
@@ -74,7 +75,7 @@ func (s *Schema) CheckDir(dir string) ([]finding.Finding, error) {
 // CheckFile checks one .tf file's content; name is used in findings.
 func (s *Schema) CheckFile(name string, src []byte) []finding.Finding {
 	c := &checker{s: s}
-	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	f, diags := hclnest.ParseConfig(src, name, hcl.InitialPos)
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
 			continue

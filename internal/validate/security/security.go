@@ -38,6 +38,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 )
 
 // Rules of the findings this package makes itself (trivy's findings use the check's ID).
@@ -365,7 +366,7 @@ func moduleFiles(dir string) ([]string, error) {
 
 // localModuleSources returns the literal local sources of a file's module blocks.
 func localModuleSources(src []byte, name string) []string {
-	f, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	f, diags := hclnest.ParseConfig(src, name, hcl.InitialPos)
 	if diags.HasErrors() || f == nil {
 		return nil
 	}
