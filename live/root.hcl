@@ -7,10 +7,12 @@
 # Values come from account.hcl (env folder), env.hcl (env folder), region.hcl (region folder).
 #
 # Local mode (OLECHKA_LOCAL=1, set by `olechka ... --local`): the s3 backend talks to
-# olechka's embedded state store (OLECHKA_STATE_ENDPOINT) with static keys and the S3
+# olechka's embedded state store (OLECHKA_STATE_ENDPOINT) and the S3
 # lockfile (a DynamoDB endpoint in OLECHKA_LOCK_ENDPOINT keeps DynamoDB locking), and the
 # aws provider installed from the tool cache is olechka's AWS simulator
-# (docs/simulator.md). Outside local mode nothing below changes.
+# (docs/simulator.md). The store's per-run credentials reach OpenTofu in its environment
+# (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, set by olechka), never in this file or a plan.
+# Outside local mode nothing below changes.
 locals {
   account = read_terragrunt_config(find_in_parent_folders("account.hcl")).locals
   env     = read_terragrunt_config(find_in_parent_folders("env.hcl")).locals
@@ -35,8 +37,6 @@ locals {
     skip_metadata_api_check     = true
     skip_region_validation      = true
     skip_s3_checksum            = true
-    access_key                  = "olechka-local"
-    secret_key                  = "olechka-local"
   }
   # Settings local mode drops: the KMS key (the embedded store has none) and, without a
   # DynamoDB endpoint, the lock table (the S3 lockfile locks instead).

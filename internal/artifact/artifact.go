@@ -107,6 +107,9 @@ type Metadata struct {
 	Dependencies []DependencyUse `json:"dependencies,omitempty"`
 	HasChanges   bool            `json:"has_changes"`
 	Tools        Tools           `json:"tools"`
+	// Simulated lists the providers the plan ran with that simulate their service (the
+	// AWS simulator in local mode; see simulated.go): nothing was asked of the real one.
+	Simulated []string `json:"simulated,omitempty"`
 }
 
 // Mocks names the dependencies whose outputs were (wholly or partly) mock_outputs.

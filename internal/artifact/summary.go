@@ -49,6 +49,8 @@ type Summary struct {
 	Resources []ResourceChange `json:"resources,omitempty"`
 	// Outputs lists the root outputs that change.
 	Outputs []OutputChange `json:"outputs,omitempty"`
+	// Simulated is Metadata.Simulated: providers that only simulate their service.
+	Simulated []string `json:"simulated,omitempty"`
 }
 
 // ResourceChange is one resource instance's planned change.

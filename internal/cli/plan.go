@@ -431,6 +431,7 @@ func writePlanSummary(w io.Writer, res *plan.Result, out string) {
 		}
 		fmt.Fprintf(w, "%-10s %-45s %s\n", u.Status, u.Unit, detail)
 	}
+	fmt.Fprint(w, simulatedSummary(res))
 	fmt.Fprintf(w, "\nPlans saved in %s. Apply exactly these with: olechka apply --plans %s\n", out, out)
 }
 

@@ -180,6 +180,9 @@ type Report struct {
 	Units []UnitResult `json:"units"`
 	// ArtifactsURL links to the run's artifacts (plans, logs, the full comment).
 	ArtifactsURL string `json:"artifacts_url,omitempty"`
+	// Simulated lists the simulated providers the plans ran with (artifact.Metadata.Simulated):
+	// every view shows a "Simulated AWS" banner when it is not empty.
+	Simulated []string `json:"simulated,omitempty"`
 }
 
 // Worst returns the worst status in the report (NoChanges when it is empty).
@@ -220,6 +223,7 @@ func (r Report) Text() string {
 		parts = []string{"no units"}
 	}
 	b.WriteString(": " + strings.Join(parts, ", ") + "\n")
+	b.WriteString(r.simulatedLine())
 	for _, u := range r.Units {
 		fmt.Fprintf(&b, "  %-10s %s", u.Status, u.Path)
 		if !u.Counts.Zero() {

@@ -203,7 +203,7 @@ func CommentPlan(p *artifact.Plan) *comment.Plan {
 // CommentInput assembles the PR comment from detect's result (nil: the plans' units),
 // plan artifacts, review decisions, findings and the cost report (any may be empty).
 func CommentInput(run notify.Run, det *Detected, plans []*artifact.Plan, decisions []review.Decision, findings []finding.Finding, c *cost.Report) comment.Input {
-	in := comment.Input{Run: run, Findings: findings, Edges: map[string][]string{}}
+	in := comment.Input{Run: run, Findings: findings, Edges: map[string][]string{}, Simulated: artifact.SimulatedProviders(plans)}
 	byPlan := PlansByUnit(plans)
 	byDecision := map[string]review.Decision{}
 	for _, d := range decisions {
@@ -278,7 +278,7 @@ func PlanReport(run notify.Run, plans []*artifact.Plan, decisions []review.Decis
 	for _, d := range decisions {
 		byDecision[d.Unit] = d
 	}
-	r := notify.Report{Stage: notify.StagePlan, Run: run}
+	r := notify.Report{Stage: notify.StagePlan, Run: run, Simulated: artifact.SimulatedProviders(plans)}
 	for _, p := range plans {
 		m := p.Metadata
 		u := notify.UnitResult{Path: m.Unit, Env: m.Env, Region: m.Region, Action: m.Action, Counts: countsOf(p.Summary),
@@ -345,7 +345,7 @@ func ApplyReport(run notify.Run, plans []*artifact.Plan, decisions []review.Deci
 // updates: units with changes drifted, units without are clean, failed plans neither.
 func DriftSync(run notify.Run, plans []*artifact.Plan, units []string) (ghnotify.DriftSync, notify.Report) {
 	s := ghnotify.DriftSync{Run: run, Units: units}
-	rep := notify.Report{Stage: notify.StageDrift, Run: run}
+	rep := notify.Report{Stage: notify.StageDrift, Run: run, Simulated: artifact.SimulatedProviders(plans)}
 	for _, p := range plans {
 		m := p.Metadata
 		u := notify.UnitResult{Path: m.Unit, Env: m.Env, Region: m.Region, Action: m.Action, Counts: countsOf(p.Summary)}

@@ -506,7 +506,9 @@ func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *
 	if pv, err := w.ProviderVersions(); err == nil {
 		meta.Tools.Providers = pv
 	}
+	meta.Simulated = w.SimulatedProviders()
 	s := artifact.Summarize(meta.Unit, meta.Action, p)
+	s.Simulated = meta.Simulated
 	// -detailed-exitcode also counts output-only changes; keep both views consistent.
 	meta.HasChanges = changes || s.HasChanges
 	s.HasChanges = meta.HasChanges

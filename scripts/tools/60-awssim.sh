@@ -32,7 +32,7 @@ dir="$CACHE/providers/registry.opentofu.org/hashicorp/aws/$VERSION/$PLATFORM"
 tfdir="$CACHE/providers/registry.terraform.io/hashicorp/aws/$VERSION/$PLATFORM"
 STAMP="$CACHE/awssim.stamp" # outside the package directory, whose every file counts in the h1: hash
 if [[ -x "$dir/$file" ]] && [[ -f "$STAMP" ]] && [[ "$(cat "$STAMP")" == "$want" ]] \
-  && cmp -s "$SCHEMA" "$dir/aws-schema.json.gz" && [[ -x "$tfdir/$file" ]]; then
+  && cmp -s "$SCHEMA" "$dir/aws-schema.json.gz" && [[ -x "$tfdir/$file" ]] && [[ -f "$dir/OLECHKA_SIMULATED" ]]; then
   echo "awssim (hashicorp/aws $VERSION, simulated): cached"
   exit 0
 fi
@@ -44,10 +44,15 @@ CGO_ENABLED=0 go build -trimpath -buildvcs=false -ldflags "-s -w -buildid=" -o "
 cp "$SCHEMA" "$tmp/aws-schema.json.gz"
 chmod 0755 "$tmp/$file"
 chmod 0644 "$tmp/aws-schema.json.gz"
+# The marker olechka reads to record "simulated AWS" in a plan's metadata
+# (internal/executor/simulated.go SimulatorMarker); a real provider package never has it.
+echo "hashicorp/aws $VERSION simulated by olechka's awssim (cmd/awssim): no AWS API is ever called" >"$tmp/OLECHKA_SIMULATED"
+chmod 0644 "$tmp/OLECHKA_SIMULATED"
 for d in "$dir" "$tfdir"; do
   mkdir -p "$d"
   cp -f "$tmp/$file" "$d/.$file.tmp" && mv -f "$d/.$file.tmp" "$d/$file"
   cp -f "$tmp/aws-schema.json.gz" "$d/.schema.tmp" && mv -f "$d/.schema.tmp" "$d/aws-schema.json.gz"
+  cp -f "$tmp/OLECHKA_SIMULATED" "$d/OLECHKA_SIMULATED"
 done
 echo "$want" >"$STAMP"
 echo "awssim: built in $((SECONDS - start))s -> $dir"

@@ -30,6 +30,8 @@ type Input struct {
 	FullURL string
 	// Title overrides the heading ("olechka plan" by default).
 	Title string
+	// Simulated lists the simulated providers the plans ran with: a banner says so.
+	Simulated []string
 }
 
 // Unit is one affected unit.

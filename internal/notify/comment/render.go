@@ -181,6 +181,7 @@ func blocks(in Input, lim limits) []block {
 	})
 	var out []block
 	out = append(out, headerBlock(in, units))
+	out = append(out, simulatedBlocks(in)...)
 	if len(units) == 0 {
 		return append(out, block{text: "No unit is affected by this change: nothing to plan or apply.\n\n"})
 	}

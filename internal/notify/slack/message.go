@@ -195,8 +195,9 @@ func truncate(s string, n int) string {
 // It stays inside Slack's limits on blocks and text lengths.
 func Build(r notify.Report) Message {
 	title := Title(r)
-	msg := Message{Text: truncate(headerIcon(r)+" "+title, maxFallback)}
+	msg := Message{Text: truncate(headerIcon(r)+" "+title+simulatedSuffix(r), maxFallback)}
 	msg.Blocks = append(msg.Blocks, Block{Type: "header", Text: plain(truncate(headerIcon(r)+" "+title, maxHeaderText))})
+	msg.Blocks = append(msg.Blocks, simulatedBlocks(r)...)
 
 	var facts []string
 	if r.Run.Repository != "" {
