@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -307,6 +308,14 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 			d.Mocked = true
 		case d.SkipOutputs:
 			d.Outputs = cty.EmptyObjectVal
+		case opts.Render:
+			// As `terragrunt render`: the dependency has no outputs attribute, and
+			// a reference to it is tolerated where it is used (see evalBody).
+			attrs[d.Name] = cty.ObjectVal(map[string]cty.Value{
+				"config_path": cty.StringVal(d.ConfigPath),
+				"name":        cty.StringVal(d.Name),
+			})
+			continue
 		default:
 			why := "mock_outputs are not set"
 			if hasMock {
@@ -383,8 +392,7 @@ func contains(list []string, s string) bool {
 // evalBody evaluates everything in body but include, locals and dependency blocks.
 // depVar is the resolved dependency variable; when NilVal (an exposed include) the
 // body's own dependencies are resolved.
-func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, ownDeps []Dependency, stack []string, depVar cty.Value) (*Config, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
+func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, ownDeps []Dependency, stack []string, depVar cty.Value) (cfg *Config, diags hcl.Diagnostics) {
 	if depVar == cty.NilVal {
 		deps := append([]Dependency(nil), ownDeps...)
 		var d hcl.Diagnostics
@@ -395,18 +403,42 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		ownDeps = deps
 	}
 	ctx := s.evalContext(vars(locals, includeVar, depVar))
-	cfg := &Config{
+	cfg = &Config{
 		Inputs:     cty.EmptyObjectVal,
 		Locals:     locals,
 		Dependency: ownDeps,
 	}
 	b := body
-	if _, ok := b.Attributes["inputs"]; ok {
-		v := optObject(b, "inputs", ctx, &diags)
+	var partialInputs cty.Value // what inputs evaluated to despite an error
+	if a, ok := b.Attributes["inputs"]; ok {
+		var d hcl.Diagnostics
+		v := optObject(b, "inputs", ctx, &d)
+		diags = append(diags, d...)
 		if !v.IsNull() {
 			cfg.Inputs = v
 		}
+		if d.HasErrors() && s.u.e.opts.Render {
+			partialInputs, _ = a.Expr.Value(ctx)
+		}
 	}
+	defer func() {
+		if !s.u.e.opts.Render || !hasUnsupportedAttribute(diags) {
+			return
+		}
+		// As `terragrunt render`: a file whose evaluation fails on an unsupported
+		// attribute renders what evaluated; unknown values in inputs become "".
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				s.u.warnings = append(s.u.warnings, d)
+			}
+		}
+		diags = nil
+		if partialInputs != cty.NilVal && !partialInputs.IsNull() {
+			if v := toObject(unknownsToEmpty(partialInputs)); v.Type().IsObjectType() {
+				cfg.Inputs = v
+			}
+		}
+	}()
 	cfg.IAMRole = optString(b, "iam_role", ctx, &diags)
 	cfg.IAMAssumeRoleDuration = optInt(b, "iam_assume_role_duration", ctx, &diags)
 	cfg.IAMAssumeRoleSessionName = optString(b, "iam_assume_role_session_name", ctx, &diags)
@@ -426,7 +458,7 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		case "remote_state":
 			cfg.RemoteState = decodeRemoteState(blk.Body, ctx, &diags)
 		case "generate":
-			if g := decodeGenerate(blk, ctx, &diags); g != nil {
+			if g := decodeGenerate(blk.Labels[0], blk.Body, ctx, &diags); g != nil {
 				cfg.Generate = append(cfg.Generate, *g)
 			}
 		case "dependencies":
@@ -455,7 +487,99 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 			}
 		}
 	}
+	if a, ok := b.Attributes["generate"]; ok {
+		cfg.Generate = append(cfg.Generate, decodeGenerateAttr(a, ctx, &diags)...)
+	}
+	diags = append(diags, checkGenerateNames(cfg.Generate, b)...)
 	return cfg, diags
+}
+
+// checkGenerateNames reports generate blocks of one file that share a name, as
+// Terragrunt does (an include's block of the same name is merged, not a duplicate).
+func checkGenerateNames(gens []Generate, body *hclsyntax.Body) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]bool{}
+	for _, g := range gens {
+		if !seen[g.Name] {
+			seen[g.Name] = true
+			continue
+		}
+		rng := body.SrcRange
+		for _, b := range body.Blocks {
+			if b.Type == "generate" && b.Labels[0] == g.Name {
+				rng = b.DefRange()
+			}
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Duplicate generate block",
+			Detail:   fmt.Sprintf("More than one generate block is named %q in this file.", g.Name),
+			Subject:  rng.Ptr(),
+		})
+	}
+	return diags
+}
+
+// decodeGenerateAttr decodes the generate attribute (generate = { NAME = { path = ...
+// } }), Terragrunt's other spelling of generate blocks. Values are converted weakly,
+// as Terragrunt's mapstructure decoding does (a number where a string is expected).
+func decodeGenerateAttr(a *hclsyntax.Attribute, ctx *hcl.EvalContext, diags *hcl.Diagnostics) []Generate {
+	v, d := a.Expr.Value(ctx)
+	*diags = append(*diags, d...)
+	if d.HasErrors() || v.IsNull() {
+		return nil
+	}
+	bad := func(detail string) []Generate {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid generate",
+			Detail:   detail,
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return nil
+	}
+	if !v.IsWhollyKnown() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
+		return bad("generate must be a map of generate blocks, name => { path, if_exists, contents, ... }.")
+	}
+	names := []string{}
+	blocks := map[string]cty.Value{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if e.IsNull() || !(e.Type().IsObjectType() || e.Type().IsMapType()) {
+			return bad(fmt.Sprintf("generate[%q] must be an object with path, if_exists and contents.", k.AsString()))
+		}
+		names = append(names, k.AsString())
+		blocks[k.AsString()] = e
+	}
+	sort.Strings(names)
+	var out []Generate
+	for _, name := range names {
+		body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: a.SrcRange, EndRange: a.SrcRange}
+		for it := blocks[name].ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			body.Attributes[k.AsString()] = &hclsyntax.Attribute{
+				Name: k.AsString(), Expr: &hclsyntax.LiteralValueExpr{Val: weakString(e), SrcRange: a.Expr.Range()},
+				SrcRange: a.SrcRange, NameRange: a.NameRange,
+			}
+		}
+		if g := decodeGenerate(name, body, ctx, diags); g != nil {
+			out = append(out, *g)
+		}
+	}
+	return out
+}
+
+// weakString turns a number or bool into its string where a string is expected, as
+// mapstructure's weak decoding does; other values pass through (gohcl converts them).
+func weakString(v cty.Value) cty.Value {
+	if v.IsNull() || !v.IsKnown() {
+		return v
+	}
+	switch v.Type() {
+	case cty.Number:
+		return cty.StringVal(v.AsBigFloat().Text('f', -1))
+	}
+	return v
 }
 
 func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Terraform {
@@ -567,37 +691,101 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 	return rs
 }
 
-func decodeGenerate(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Generate {
-	d := checkAttrs(b.Body, "generate", []string{"path", "if_exists", "contents"}, "path", "if_exists", "if_disabled", "comment_prefix", "contents", "disable_signature", "disable")
+func decodeGenerate(name string, body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Generate {
+	d := checkAttrs(body, "generate", []string{"path", "if_exists", "contents"}, "path", "if_exists", "if_disabled", "comment_prefix", "contents", "disable_signature", "disable", "hcl_fmt", "mutable")
 	*diags = append(*diags, d...)
 	if d.HasErrors() {
 		return nil
 	}
-	g := &Generate{Name: b.Labels[0], CommentPrefix: "# ", IfDisabled: "skip"}
-	g.Path = optString(b.Body, "path", ctx, diags)
-	g.IfExists = optString(b.Body, "if_exists", ctx, diags)
+	if a, ok := body.Attributes["mutable"]; ok {
+		// Terragrunt accepts it only with its mutable-generate experiment.
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported argument",
+			Detail:   fmt.Sprintf("generate %q sets mutable, which Terragrunt accepts only with its mutable-generate experiment; olechka has no experiments.", name),
+			Subject:  a.NameRange.Ptr(),
+		})
+		return nil
+	}
+	g := &Generate{Name: name, CommentPrefix: "# ", IfDisabled: "skip"}
+	g.Path = optString(body, "path", ctx, diags)
+	g.IfExists = optString(body, "if_exists", ctx, diags)
 	switch g.IfExists {
-	case "overwrite", "overwrite_terragrunt", "skip", "error", "":
+	case "overwrite", "overwrite_terragrunt", "skip", "error":
 	default:
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid if_exists",
-			Detail:   fmt.Sprintf("if_exists must be overwrite, overwrite_terragrunt, skip or error, not %q.", g.IfExists),
-			Subject:  b.Body.Attributes["if_exists"].Expr.Range().Ptr(),
+			Detail:   fmt.Sprintf("generate %q: if_exists must be overwrite, overwrite_terragrunt, skip or error, not %q.", name, g.IfExists),
+			Subject:  body.Attributes["if_exists"].Expr.Range().Ptr(),
 		})
 	}
-	if v := optString(b.Body, "if_disabled", ctx, diags); v != "" {
-		g.IfDisabled = v
+	if a, ok := body.Attributes["if_disabled"]; ok {
+		var v string
+		*diags = append(*diags, evalInto(a, ctx, &v)...)
+		switch v {
+		case "skip", "remove", "remove_terragrunt":
+			g.IfDisabled = v
+		default:
+			*diags = append(*diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid if_disabled",
+				Detail:   fmt.Sprintf("generate %q: if_disabled must be skip, remove or remove_terragrunt, not %q.", name, v),
+				Subject:  a.Expr.Range().Ptr(),
+			})
+		}
 	}
-	if _, ok := b.Body.Attributes["comment_prefix"]; ok {
-		g.CommentPrefix = optString(b.Body, "comment_prefix", ctx, diags)
+	g.HCLFmt = optBool(body, "hcl_fmt", ctx, diags)
+	if _, ok := body.Attributes["comment_prefix"]; ok {
+		g.CommentPrefix = optString(body, "comment_prefix", ctx, diags)
 	}
-	g.Contents = optString(b.Body, "contents", ctx, diags)
-	if v := optBool(b.Body, "disable_signature", ctx, diags); v != nil {
+	g.Contents = optString(body, "contents", ctx, diags)
+	if v := optBool(body, "disable_signature", ctx, diags); v != nil {
 		g.DisableSignature = *v
 	}
-	if v := optBool(b.Body, "disable", ctx, diags); v != nil {
+	if v := optBool(body, "disable", ctx, diags); v != nil {
 		g.Disable = *v
 	}
 	return g
+}
+
+// hasUnsupportedAttribute tells whether diags hold an "Unsupported attribute" error,
+// the kind `terragrunt render` tolerates.
+func hasUnsupportedAttribute(diags hcl.Diagnostics) bool {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && strings.Contains(d.Summary, "Unsupported attribute") {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownsToEmpty replaces every value not known in v by "", as Terragrunt does with
+// the inputs it renders.
+func unknownsToEmpty(v cty.Value) cty.Value {
+	switch {
+	case !v.IsKnown():
+		return cty.StringVal("")
+	case v.IsNull():
+		return v
+	case v.Type().IsObjectType() || v.Type().IsMapType():
+		m := v.AsValueMap()
+		if len(m) == 0 {
+			return v
+		}
+		for k, e := range m {
+			m[k] = unknownsToEmpty(e)
+		}
+		return cty.ObjectVal(m)
+	case v.Type().IsTupleType() || v.Type().IsListType() || v.Type().IsSetType():
+		l := v.AsValueSlice()
+		if len(l) == 0 {
+			return v
+		}
+		for i, e := range l {
+			l[i] = unknownsToEmpty(e)
+		}
+		return cty.TupleVal(l)
+	}
+	return v
 }

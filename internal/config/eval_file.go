@@ -49,7 +49,7 @@ var (
 		"prevent_destroy": true, "skip": true, "terraform_binary": true,
 		"terraform_version_constraint": true, "terragrunt_version_constraint": true,
 		"download_dir": true, "retryable_errors": true, "retry_max_attempts": true,
-		"retry_sleep_interval_sec": true,
+		"retry_sleep_interval_sec": true, "generate": true,
 	}
 	topBlocks = map[string]int{ // block type -> number of labels (-1: 0 or 1)
 		"include": -1, "locals": 0, "terraform": 0, "remote_state": 0, "generate": 1,
@@ -246,8 +246,10 @@ func exposedIncludes(incs []*include, exposed map[string]cty.Value) cty.Value {
 		if !ok {
 			continue
 		}
-		if inc.name == "" {
-			// A bare exposed include is reachable as include.locals, include.inputs...
+		if inc.name == "" && len(incs) == 1 {
+			// A lone bare exposed include is reachable as include.locals,
+			// include.inputs...; beside named includes it is include[""], as in
+			// Terragrunt.
 			return v
 		}
 		attrs[inc.name] = v

@@ -31,13 +31,12 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 		}
 	}
 	out.Generate = mergeGenerate(parent.Generate, child.Generate)
+	// dependencies.paths are a union whatever the strategy, as in Terragrunt (its
+	// shallow merge also merges them): an include's paths are edges of the graph.
+	out.Dependencies = appendUnique(parent.Dependencies, child.Dependencies)
 	if deep {
-		out.Dependencies = appendUnique(parent.Dependencies, child.Dependencies)
 		out.Inputs = deepMerge(parent.Inputs, child.Inputs, true)
 	} else {
-		if child.Dependencies != nil {
-			out.Dependencies = child.Dependencies
-		}
 		out.Inputs = shallowMerge(parent.Inputs, child.Inputs)
 	}
 	out.Dependency = mergeDependencyList(parent.Dependency, child.Dependency, deep)

@@ -169,6 +169,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"path": g.Path, "if_exists": g.IfExists, "if_disabled": g.IfDisabled,
 			"comment_prefix": g.CommentPrefix, "contents": g.Contents,
 			"disable_signature": g.DisableSignature, "disable": g.Disable,
+			"hcl_fmt": ptr(g.HCLFmt), "mutable": nil,
 		}
 	}
 	if ex := c.Exclude; ex != nil {
@@ -246,15 +247,30 @@ func configValue(c *Config) cty.Value {
 	if len(c.Dependencies) > 0 {
 		m["dependencies"] = cty.ObjectVal(map[string]cty.Value{"paths": strs(c.Dependencies)})
 	}
+	orNull := func(v cty.Value) cty.Value {
+		if v == cty.NilVal {
+			return cty.NullVal(cty.DynamicPseudoType)
+		}
+		return v
+	}
 	deps := map[string]cty.Value{}
 	for _, d := range c.Dependency {
-		out := d.Outputs
-		if out == cty.NilVal {
-			out = cty.NullVal(cty.DynamicPseudoType)
+		// The attributes Terragrunt exposes of a dependency block
+		// (include.NAME.dependency.DEP.mock_outputs, ...).
+		cmds := cty.NullVal(cty.List(cty.String))
+		if d.MockOutputsAllowedTerraformCommands != nil {
+			cmds = strs(d.MockOutputsAllowedTerraformCommands)
 		}
 		deps[d.Name] = cty.ObjectVal(map[string]cty.Value{
-			"config_path": str(d.ConfigPath),
-			"outputs":     out,
+			"name":         str(d.Name),
+			"config_path":  str(d.ConfigPath),
+			"enabled":      cty.BoolVal(d.Enabled),
+			"skip":         cty.BoolVal(d.SkipOutputs),
+			"mock_outputs": orNull(d.MockOutputs),
+			"mock_outputs_allowed_terraform_commands": cmds,
+			"mock_outputs_merge_strategy_with_state":  str(d.MockOutputsMergeStrategyWithState),
+			"outputs":                                 orNull(d.Outputs),
+			"inputs":                                  cty.NullVal(cty.DynamicPseudoType),
 		})
 	}
 	m["dependency"] = cty.ObjectVal(deps)

@@ -32,6 +32,11 @@ type Unit struct {
 	// away) and SourceHash: two evaluations with the same fingerprint deploy the same thing.
 	Fingerprint string
 
+	// Warnings are the errors a render tolerated, as `terragrunt render` does
+	// (Options.Render): references to attributes that do not exist, such as the
+	// outputs of a dependency without mock_outputs. Each names file:line.
+	Warnings hcl.Diagnostics
+
 	// Env, Region, Tier and AccountID come from the unit's inputs (environment | env,
 	// aws_region | region, tier, aws_account_id | account_id) where the tree sets them.
 	Env, Region, Tier, AccountID string
@@ -132,6 +137,7 @@ type Generate struct {
 	Contents         string
 	DisableSignature bool
 	Disable          bool
+	HCLFmt           *bool // format the generated file as HCL; nil: by its extension
 }
 
 // Dependency is a dependency block.
