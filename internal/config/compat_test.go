@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -119,4 +120,165 @@ generate "a" {
 	wantErr(t, err, "mutable-generate", "mutable/terragrunt.hcl:6")
 	_, err = evalUnit(t, config.Options{}, root, "disabled")
 	wantErr(t, err, "if_disabled", "disabled/terragrunt.hcl:5")
+}
+
+func TestFeatureFlags(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"root.hcl": `
+feature "size" {
+  default = 1
+}
+feature "tags" {
+  default = { a = "1" }
+}
+locals {
+  parent_size = feature.size.value
+}
+inputs = { parent_size = local.parent_size }
+`,
+		"app/terragrunt.hcl": `
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+feature "size" {
+  default = 3
+}
+feature "tags" {
+  default = { b = "2" }
+}
+locals {
+  size = feature.size.value
+}
+inputs = {
+  size = local.size
+  name = feature.size.name
+  tags = feature.tags.value
+}
+`,
+		"deep/terragrunt.hcl": `
+include "root" {
+  path           = find_in_parent_folders("root.hcl")
+  merge_strategy = "deep"
+}
+feature "tags" {
+  default = { b = "2" }
+}
+inputs = { tags = feature.tags.value }
+`,
+		"deepnumber/terragrunt.hcl": `
+include "root" {
+  path           = find_in_parent_folders("root.hcl")
+  merge_strategy = "deep"
+}
+feature "size" {
+  default = 2
+}
+`,
+		"nodefault/terragrunt.hcl": `
+feature "x" {}
+`,
+	})
+	u := mustUnit(t, config.Options{}, root, "app")
+	// The included file sees its own flags; the unit sees the merged ones.
+	// (What terragrunt render gives for this tree.)
+	wantJSON(t, u, "inputs", `{"parent_size": 1, "size": 3, "name": "size", "tags": {"b": "2"}}`)
+	wantJSON(t, u, "feature", `{"size": {"name": "size", "default": 3}, "tags": {"name": "tags", "default": {"b": "2"}}}`)
+	u = mustUnit(t, config.Options{}, root, "deep")
+	wantJSON(t, u, "inputs", `{"parent_size": 1, "tags": {"a": "1", "b": "2"}}`)
+	_, err := evalUnit(t, config.Options{}, root, "deepnumber")
+	wantErr(t, err, "needs both defaults to be maps", "deepnumber/terragrunt.hcl:2")
+	_, err = evalUnit(t, config.Options{}, root, "nodefault")
+	wantErr(t, err, "no default", "nodefault/terragrunt.hcl:2")
+}
+
+// Under a shallow merge Terragrunt refuses a generate block that both the unit and
+// an include define; a deep merge lets the unit's win.
+func TestGenerateSameNameAcrossIncludes(t *testing.T) {
+	gen := func(c string) string {
+		return `
+generate "backend" {
+  path      = "backend.tf"
+  if_exists = "overwrite"
+  contents  = "` + c + `"
+}
+`
+	}
+	root := writeTree(t, map[string]string{
+		"root.hcl": gen("parent"),
+		"shallow/terragrunt.hcl": `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+` + gen("child"),
+		"deep/terragrunt.hcl": `include "root" {
+  path           = find_in_parent_folders("root.hcl")
+  merge_strategy = "deep"
+}
+` + gen("child"),
+	})
+	_, err := evalUnit(t, config.Options{}, root, "shallow")
+	wantErr(t, err, "Duplicate generate block", `"backend"`, "shallow/terragrunt.hcl:1")
+	u := mustUnit(t, config.Options{}, root, "deep")
+	if g := rendered(t, u, "generate").(map[string]any)["backend"].(map[string]any)["contents"]; g != "child" {
+		t.Errorf("deep merge: contents %v, want the unit's", g)
+	}
+}
+
+func TestTerraformDownloadSettingsAndMissingSource(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"root.hcl": `
+terraform {
+  include_in_copy = ["a"]
+}
+`,
+		"app/terragrunt.hcl": `
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+terraform {
+  source          = "../nowhere"
+  version         = "1.2.3"
+  mutable         = true
+  include_in_copy = ["b"]
+}
+`,
+	})
+	u := mustUnit(t, config.Options{Render: true}, root, "app")
+	tf := rendered(t, u, "terraform").(map[string]any)
+	if tf["source"] != "../nowhere" || tf["version"] != "1.2.3" || tf["mutable"] != nil {
+		// mutable is the parent's (unset) after a shallow merge, as in Terragrunt.
+		t.Errorf("terraform %v", tf)
+	}
+	if got := tf["include_in_copy"]; !reflect.DeepEqual(got, []any{"a"}) {
+		t.Errorf("include_in_copy %v: a shallow merge keeps the parent's, as Terragrunt does", got)
+	}
+	if len(u.Warnings) != 1 || !strings.Contains(config.FormatDiagnostic(u.Warnings[0]), "nowhere") {
+		t.Errorf("warnings %v, want the missing module source", u.Warnings)
+	}
+	_, err := evalUnit(t, config.Options{}, root, "app")
+	wantErr(t, err, "nowhere")
+}
+
+// remote_state.config that refers to missing outputs renders "" where they are, as
+// terragrunt render does.
+func TestRenderRemoteStateWithoutOutputs(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"dep/terragrunt.hcl": ``,
+		"app/terragrunt.hcl": `
+dependency "dep" {
+  config_path = "../dep"
+}
+remote_state {
+  backend = "local"
+  config = {
+    path = dependency.dep.outputs.path
+    lock = true
+  }
+}
+`,
+	})
+	u := mustUnit(t, config.Options{Render: true}, root, "app")
+	rs := rendered(t, u, "remote_state").(map[string]any)
+	if !reflect.DeepEqual(rs["config"], map[string]any{"path": "", "lock": true}) {
+		t.Errorf("remote_state.config %v", rs["config"])
+	}
 }

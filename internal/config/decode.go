@@ -139,6 +139,26 @@ func optObject(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *h
 	return toObject(v)
 }
 
+// optObjectPartial is optObject, but when partial is set (Options.Render) and the
+// evaluation fails, it returns what did evaluate with every unknown value "", as
+// Terragrunt renders an object attribute whose evaluation it tolerated.
+func optObjectPartial(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics, partial bool) cty.Value {
+	var d hcl.Diagnostics
+	v := optObject(body, name, ctx, &d)
+	*diags = append(*diags, d...)
+	if !d.HasErrors() || !partial {
+		return v
+	}
+	pv, _ := body.Attributes[name].Expr.Value(ctx)
+	if pv == cty.NilVal || pv.IsNull() {
+		return v
+	}
+	if pv = toObject(unknownsToEmpty(pv)); pv.Type().IsObjectType() {
+		return pv
+	}
+	return v
+}
+
 // toObject turns a map into an object so values of different types can be merged.
 func toObject(v cty.Value) cty.Value {
 	if v.IsNull() || !v.IsKnown() || v.Type().IsObjectType() {
@@ -409,35 +429,25 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		Dependency: ownDeps,
 	}
 	b := body
-	var partialInputs cty.Value // what inputs evaluated to despite an error
-	if a, ok := b.Attributes["inputs"]; ok {
-		var d hcl.Diagnostics
-		v := optObject(b, "inputs", ctx, &d)
-		diags = append(diags, d...)
+	render := s.u.e.opts.Render
+	if _, ok := b.Attributes["inputs"]; ok {
+		v := optObjectPartial(b, "inputs", ctx, &diags, render)
 		if !v.IsNull() {
 			cfg.Inputs = v
 		}
-		if d.HasErrors() && s.u.e.opts.Render {
-			partialInputs, _ = a.Expr.Value(ctx)
-		}
 	}
 	defer func() {
-		if !s.u.e.opts.Render || !hasUnsupportedAttribute(diags) {
+		if !render || !hasUnsupportedAttribute(diags) {
 			return
 		}
 		// As `terragrunt render`: a file whose evaluation fails on an unsupported
-		// attribute renders what evaluated; unknown values in inputs become "".
+		// attribute renders what evaluated (optObjectPartial kept it).
 		for _, d := range diags {
 			if d.Severity == hcl.DiagError {
 				s.u.warnings = append(s.u.warnings, d)
 			}
 		}
 		diags = nil
-		if partialInputs != cty.NilVal && !partialInputs.IsNull() {
-			if v := toObject(unknownsToEmpty(partialInputs)); v.Type().IsObjectType() {
-				cfg.Inputs = v
-			}
-		}
 	}()
 	cfg.IAMRole = optString(b, "iam_role", ctx, &diags)
 	cfg.IAMAssumeRoleDuration = optInt(b, "iam_assume_role_duration", ctx, &diags)
@@ -456,7 +466,7 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		case "terraform":
 			cfg.Terraform = s.decodeTerraform(blk.Body, ctx, &diags)
 		case "remote_state":
-			cfg.RemoteState = decodeRemoteState(blk.Body, ctx, &diags)
+			cfg.RemoteState = decodeRemoteState(blk.Body, ctx, &diags, render)
 		case "generate":
 			if g := decodeGenerate(blk.Labels[0], blk.Body, ctx, &diags); g != nil {
 				cfg.Generate = append(cfg.Generate, *g)
@@ -583,9 +593,16 @@ func weakString(v cty.Value) cty.Value {
 }
 
 func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Terraform {
-	*diags = append(*diags, checkAttrs(body, "terraform", nil, "source", "include_in_copy", "exclude_from_copy", "copy_terraform_lock_file")...)
+	*diags = append(*diags, checkAttrs(body, "terraform", nil, "source", "include_in_copy", "exclude_from_copy", "copy_terraform_lock_file",
+		"version", "update_source_with_cas", "mutable")...)
 	t := &Terraform{dir: s.terragruntDir}
 	t.Source = optString(body, "source", ctx, diags)
+	if _, ok := body.Attributes["version"]; ok {
+		v := optString(body, "version", ctx, diags)
+		t.Version = &v
+	}
+	t.UpdateSourceWithCAS = optBool(body, "update_source_with_cas", ctx, diags)
+	t.Mutable = optBool(body, "mutable", ctx, diags)
 	t.IncludeInCopy = optStrings(body, "include_in_copy", ctx, diags)
 	t.ExcludeFromCopy = optStrings(body, "exclude_from_copy", ctx, diags)
 	t.CopyTerraformLockFile = optBool(body, "copy_terraform_lock_file", ctx, diags)
@@ -645,7 +662,7 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 	return t
 }
 
-func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RemoteState {
+func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics, render bool) *RemoteState {
 	d := checkAttrs(body, "remote_state", []string{"backend"}, "backend", "config", "generate", "disable_init", "disable_dependency_optimization", "encryption")
 	d = append(d, noBlocks(body, "remote_state")...)
 	*diags = append(*diags, d...)
@@ -654,7 +671,7 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 	}
 	rs := &RemoteState{Config: cty.EmptyObjectVal}
 	rs.Backend = optString(body, "backend", ctx, diags)
-	if v := optObject(body, "config", ctx, diags); !v.IsNull() {
+	if v := optObjectPartial(body, "config", ctx, diags, render); !v.IsNull() {
 		rs.Config = v
 	}
 	rs.Encryption = optObject(body, "encryption", ctx, diags)

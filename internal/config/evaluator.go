@@ -302,13 +302,23 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 	u = &Unit{Dir: dir, Path: path, Config: cfg, ReadConfigs: ue.reads, Warnings: ue.warnings}
 	if src, ok := cfg.Terraform.LocalSourceDir(); ok {
 		sh, err := e.sourceHash(src)
-		if err != nil {
+		switch {
+		case err != nil && e.opts.Render:
+			// terragrunt render renders the source as written.
+			u.Warnings = append(u.Warnings, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Module source not read",
+				Detail:   fmt.Sprintf("terraform.source %q: %v", cfg.Terraform.Source, err),
+				Subject:  &hcl.Range{Filename: filepath.Join(dir, UnitFile)},
+			})
+		case err != nil:
 			return nil, fmt.Errorf("%s: terraform.source %q: %w", path, cfg.Terraform.Source, err)
-		}
-		u.SourceDir = src
-		u.SourceHash = sh.hash
-		for _, f := range sh.files {
-			ue.files[f] = true
+		default:
+			u.SourceDir = src
+			u.SourceHash = sh.hash
+			for _, f := range sh.files {
+				ue.files[f] = true
+			}
 		}
 	}
 	for f := range ue.files {

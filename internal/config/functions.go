@@ -27,6 +27,16 @@ func (s *scope) evalContext(vars map[string]cty.Value) *hcl.EvalContext {
 		s.addFileFunctions(s.fns)
 	}
 	ctx := s.u.e.base.NewChild()
+	if s.features != cty.NilVal {
+		if _, ok := vars["feature"]; !ok {
+			withFeature := make(map[string]cty.Value, len(vars)+1)
+			for k, v := range vars {
+				withFeature[k] = v
+			}
+			withFeature["feature"] = s.features
+			vars = withFeature
+		}
+	}
 	ctx.Variables = vars
 	ctx.Functions = s.fns
 	return ctx

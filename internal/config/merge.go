@@ -1,6 +1,8 @@
 package config
 
 import (
+	"strconv"
+
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -15,7 +17,7 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 	}
 	out := *parent
 	if child.Terraform != nil {
-		out.Terraform = mergeTerraform(parent.Terraform, child.Terraform)
+		out.Terraform = mergeTerraform(parent.Terraform, child.Terraform, deep)
 	}
 	if child.RemoteState != nil {
 		if deep && parent.RemoteState != nil {
@@ -87,7 +89,12 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 	return &out
 }
 
-func mergeTerraform(parent, child *Terraform) *Terraform {
+// mergeTerraform merges a child's terraform block over its parent's as Terragrunt
+// does: source, version and copy_terraform_lock_file from the child when it sets
+// them, named blocks by name; include_in_copy and exclude_from_copy the parent's
+// under a shallow merge, the child's then the parent's under a deep merge; mutable
+// and update_source_with_cas the parent's.
+func mergeTerraform(parent, child *Terraform, deep bool) *Terraform {
 	if parent == nil {
 		return child
 	}
@@ -97,11 +104,14 @@ func mergeTerraform(parent, child *Terraform) *Terraform {
 		out.Source = child.Source
 		out.dir = child.dir
 	}
-	if child.IncludeInCopy != nil {
-		out.IncludeInCopy = child.IncludeInCopy
+	if child.Version != nil {
+		out.Version = child.Version
 	}
-	if child.ExcludeFromCopy != nil {
-		out.ExcludeFromCopy = child.ExcludeFromCopy
+	if deep && child.IncludeInCopy != nil {
+		out.IncludeInCopy = append(append([]string{}, child.IncludeInCopy...), parent.IncludeInCopy...)
+	}
+	if deep && child.ExcludeFromCopy != nil {
+		out.ExcludeFromCopy = append(append([]string{}, child.ExcludeFromCopy...), parent.ExcludeFromCopy...)
 	}
 	if child.CopyTerraformLockFile != nil {
 		out.CopyTerraformLockFile = child.CopyTerraformLockFile
@@ -131,6 +141,20 @@ func mergeNamed[T any](parent, child []T, name func(T) string) []T {
 		}
 		if !replaced {
 			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// sameGenerateNames lists, quoted, the names of generate blocks both a and b hold.
+func sameGenerateNames(a, b []Generate) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x.Name == y.Name {
+				out = append(out, strconv.Quote(x.Name))
+				break
+			}
 		}
 	}
 	return out

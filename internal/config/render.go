@@ -97,6 +97,10 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		"dependency":                    map[string]any{},
 		"generate":                      map[string]any{},
 		"exclude":                       nil,
+		"feature":                       map[string]any{},
+	}
+	for _, f := range c.Features {
+		m["feature"].(map[string]any)[f.Name] = map[string]any{"name": f.Name, "default": jsonValue(f.Default)}
 	}
 	if t := c.Terraform; t != nil {
 		ea := map[string]any{}
@@ -122,7 +126,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		for _, h := range t.ErrorHooks {
 			eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
 		}
-		m["terraform"] = map[string]any{
+		tf := map[string]any{
 			"source":                   optStr(t.Source),
 			"include_in_copy":          t.IncludeInCopy,
 			"exclude_from_copy":        t.ExcludeFromCopy,
@@ -132,6 +136,17 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"after_hook":               hooks(t.AfterHooks),
 			"error_hook":               eh,
 		}
+		// As Terragrunt: rendered only when set.
+		if t.Version != nil {
+			tf["version"] = *t.Version
+		}
+		if t.UpdateSourceWithCAS != nil {
+			tf["update_source_with_cas"] = *t.UpdateSourceWithCAS
+		}
+		if t.Mutable != nil {
+			tf["mutable"] = *t.Mutable
+		}
+		m["terraform"] = tf
 	}
 	if rs := c.RemoteState; rs != nil {
 		var gen any
@@ -291,7 +306,8 @@ func DeployedView(rendered map[string]any) map[string]any {
 	out := make(map[string]any, len(rendered))
 	for k, v := range rendered {
 		switch k {
-		case "locals", RenderKey:
+		case "locals", "feature", RenderKey:
+			// locals and feature flags only feed other values.
 			continue
 		case "dependency":
 			deps := map[string]any{}

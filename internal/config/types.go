@@ -55,6 +55,7 @@ type Config struct {
 	PreventDestroy *bool
 	Skip           *bool
 	Exclude        *Exclude
+	Features       []FeatureFlag // feature blocks, the includes' merged in
 
 	IAMAssumeRoleDuration       *int64
 	IAMAssumeRoleSessionName    string
@@ -73,7 +74,12 @@ type Terraform struct {
 	IncludeInCopy         []string
 	ExcludeFromCopy       []string
 	CopyTerraformLockFile *bool
-	ExtraArguments        []ExtraArguments
+	// Version, UpdateSourceWithCAS and Mutable are Terragrunt's content-addressed
+	// source download settings: rendered, not used by olechka.
+	Version             *string
+	UpdateSourceWithCAS *bool
+	Mutable             *bool
+	ExtraArguments      []ExtraArguments
 	BeforeHooks           []Hook
 	AfterHooks            []Hook
 	ErrorHooks            []ErrorHook
