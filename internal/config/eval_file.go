@@ -23,8 +23,8 @@ type include struct {
 	body     *hclsyntax.Body
 	features []FeatureFlag
 	locals   cty.Value
-	deps   []Dependency
-	scope  *scope // the scope the included file is evaluated in
+	deps     []Dependency
+	scope    *scope // the scope the included file is evaluated in
 }
 
 // scope is the context one file is evaluated in.

@@ -80,9 +80,9 @@ type Terraform struct {
 	UpdateSourceWithCAS *bool
 	Mutable             *bool
 	ExtraArguments      []ExtraArguments
-	BeforeHooks           []Hook
-	AfterHooks            []Hook
-	ErrorHooks            []ErrorHook
+	BeforeHooks         []Hook
+	AfterHooks          []Hook
+	ErrorHooks          []ErrorHook
 
 	// dir is the folder relative paths in Source are resolved against.
 	dir string
