@@ -236,7 +236,6 @@ include "root" {
 }
 terraform {
   source          = "../nowhere"
-  version         = "1.2.3"
   mutable         = true
   include_in_copy = ["b"]
 }
@@ -244,7 +243,7 @@ terraform {
 	})
 	u := mustUnit(t, config.Options{Render: true}, root, "app")
 	tf := rendered(t, u, "terraform").(map[string]any)
-	if tf["source"] != "../nowhere" || tf["version"] != "1.2.3" || tf["mutable"] != nil {
+	if tf["source"] != "../nowhere" || tf["mutable"] != nil {
 		// mutable is the parent's (unset) after a shallow merge, as in Terragrunt.
 		t.Errorf("terraform %v", tf)
 	}
@@ -280,5 +279,42 @@ remote_state {
 	rs := rendered(t, u, "remote_state").(map[string]any)
 	if !reflect.DeepEqual(rs["config"], map[string]any{"path": "", "lock": true}) {
 		t.Errorf("remote_state.config %v", rs["config"])
+	}
+}
+
+// What Terragrunt refuses, olechka refuses: a module source that refers to a
+// dependency, terraform.version without Terragrunt's experiment, dependencies paths
+// that do not exist.
+func TestTerragruntRejects(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"dep/terragrunt.hcl": ``,
+		"source/terragrunt.hcl": `
+dependency "dep" {
+  config_path  = "../dep"
+  mock_outputs = { src = "./m" }
+}
+terraform {
+  source = true ? "./m" : dependency.dep.outputs.src
+}
+`,
+		"version/terragrunt.hcl": `
+terraform {
+  source  = "tfr://registry.opentofu.org/a/b/c"
+  version = "~> 1.0"
+}
+`,
+		"paths/terragrunt.hcl": `
+dependencies {
+  paths = ["../dep", "../gone"]
+}
+`,
+	})
+	for unit, want := range map[string][]string{
+		"source":  {"refers to a dependency", "source/terragrunt.hcl:7"},
+		"version": {"version-attribute", "version/terragrunt.hcl:4"},
+		"paths":   {"do not exist", "gone", "paths/terragrunt.hcl:3"},
+	} {
+		_, err := evalUnit(t, config.Options{Render: true}, root, unit)
+		wantErr(t, err, want...)
 	}
 }

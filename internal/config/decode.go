@@ -474,11 +474,25 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		case "dependencies":
 			d := checkAttrs(blk.Body, "dependencies", []string{"paths"}, "paths")
 			diags = append(diags, d...)
+			var missing []string
 			for _, p := range optStrings(blk.Body, "paths", ctx, &diags) {
 				if !filepath.IsAbs(p) {
 					p = filepath.Join(s.terragruntDir, p)
 				}
-				cfg.Dependencies = append(cfg.Dependencies, filepath.Clean(p))
+				p = filepath.Clean(p)
+				if !dirExists(s.u.e.opts.FS, p) {
+					missing = append(missing, p)
+				}
+				cfg.Dependencies = append(cfg.Dependencies, p)
+			}
+			if len(missing) > 0 {
+				// Terragrunt refuses these too.
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Dependencies not found",
+					Detail:   fmt.Sprintf("dependencies.paths names folders that do not exist: %s.", strings.Join(missing, ", ")),
+					Subject:  blk.Body.Attributes["paths"].Expr.Range().Ptr(),
+				})
 			}
 		case "exclude":
 			d := checkAttrs(blk.Body, "exclude", []string{"if", "actions"}, "if", "actions", "exclude_dependencies", "no_run")
@@ -596,10 +610,28 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 	*diags = append(*diags, checkAttrs(body, "terraform", nil, "source", "include_in_copy", "exclude_from_copy", "copy_terraform_lock_file",
 		"version", "update_source_with_cas", "mutable")...)
 	t := &Terraform{dir: s.terragruntDir}
+	if a, ok := body.Attributes["source"]; ok {
+		for _, tr := range a.Expr.Variables() {
+			if tr.RootName() == "dependency" {
+				// As Terragrunt: the source must be known before dependencies are.
+				*diags = append(*diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "terraform.source refers to a dependency",
+					Detail:   "terraform.source cannot refer to dependency outputs: the module source must be known before dependencies are evaluated.",
+					Subject:  tr.SourceRange().Ptr(),
+				})
+				return t
+			}
+		}
+	}
 	t.Source = optString(body, "source", ctx, diags)
-	if _, ok := body.Attributes["version"]; ok {
-		v := optString(body, "version", ctx, diags)
-		t.Version = &v
+	if a, ok := body.Attributes["version"]; ok {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported argument",
+			Detail:   "terraform.version is accepted by Terragrunt only with its version-attribute experiment; olechka has no experiments.",
+			Subject:  a.NameRange.Ptr(),
+		})
 	}
 	t.UpdateSourceWithCAS = optBool(body, "update_source_with_cas", ctx, diags)
 	t.Mutable = optBool(body, "mutable", ctx, diags)

@@ -167,7 +167,8 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 				}
 				dir = parent
 				p := filepath.Join(dir, name)
-				if e.fileExists(p) {
+				// A folder of that name counts too, as in Terragrunt.
+				if e.fileExists(p) || dirExists(e.opts.FS, p) {
 					return cty.StringVal(p), nil
 				}
 			}

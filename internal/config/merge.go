@@ -90,7 +90,7 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 }
 
 // mergeTerraform merges a child's terraform block over its parent's as Terragrunt
-// does: source, version and copy_terraform_lock_file from the child when it sets
+// does: source and copy_terraform_lock_file from the child when it sets
 // them, named blocks by name; include_in_copy and exclude_from_copy the parent's
 // under a shallow merge, the child's then the parent's under a deep merge; mutable
 // and update_source_with_cas the parent's.
@@ -103,9 +103,6 @@ func mergeTerraform(parent, child *Terraform, deep bool) *Terraform {
 	if child.Source != "" {
 		out.Source = child.Source
 		out.dir = child.dir
-	}
-	if child.Version != nil {
-		out.Version = child.Version
 	}
 	if deep && child.IncludeInCopy != nil {
 		out.IncludeInCopy = append(append([]string{}, child.IncludeInCopy...), parent.IncludeInCopy...)

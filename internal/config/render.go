@@ -137,9 +137,6 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"error_hook":               eh,
 		}
 		// As Terragrunt: rendered only when set.
-		if t.Version != nil {
-			tf["version"] = *t.Version
-		}
 		if t.UpdateSourceWithCAS != nil {
 			tf["update_source_with_cas"] = *t.UpdateSourceWithCAS
 		}

@@ -74,9 +74,8 @@ type Terraform struct {
 	IncludeInCopy         []string
 	ExcludeFromCopy       []string
 	CopyTerraformLockFile *bool
-	// Version, UpdateSourceWithCAS and Mutable are Terragrunt's content-addressed
-	// source download settings: rendered, not used by olechka.
-	Version             *string
+	// UpdateSourceWithCAS and Mutable are Terragrunt's content-addressed source
+	// download settings: rendered, not used by olechka.
 	UpdateSourceWithCAS *bool
 	Mutable             *bool
 	ExtraArguments      []ExtraArguments
