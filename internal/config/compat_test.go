@@ -308,11 +308,15 @@ dependencies {
   paths = ["../dep", "../gone"]
 }
 `,
+		"env/terragrunt.hcl": `
+inputs = { home = get_env("OLECHKA_TEST_NOT_SET") }
+`,
 	})
 	for unit, want := range map[string][]string{
 		"source":  {"refers to a dependency", "source/terragrunt.hcl:7"},
 		"version": {"version-attribute", "version/terragrunt.hcl:4"},
 		"paths":   {"do not exist", "gone", "paths/terragrunt.hcl:3"},
+		"env":     {"OLECHKA_TEST_NOT_SET is not set", "env/terragrunt.hcl:2"},
 	} {
 		_, err := evalUnit(t, config.Options{Render: true}, root, unit)
 		wantErr(t, err, want...)

@@ -215,14 +215,15 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	}
 
 	// 3. Dependencies of the includes and of the file, merged by name, then resolved.
-	all := []Dependency{}
-	for _, inc := range incs {
-		if inc.mergeStrategy == "no_merge" {
+	// As Terragrunt: the file's blocks merge over the last include's, that over the
+	// one before, each with its include's strategy (deep: mock_outputs deep-merged).
+	all := append([]Dependency{}, deps...)
+	for i := len(incs) - 1; i >= 0; i-- {
+		if incs[i].mergeStrategy == "no_merge" {
 			continue
 		}
-		all = mergeDependencyList(all, inc.deps, inc.mergeStrategy == "deep")
+		all = mergeDependencyList(incs[i].deps, all, incs[i].mergeStrategy == "deep")
 	}
-	all = mergeDependencyList(all, deps, false)
 	depVar, d := s.resolveDependencies(all)
 	diags = append(diags, d...)
 	if d.HasErrors() {

@@ -175,16 +175,19 @@ func mergeDependencyList(parent, child []Dependency, deep bool) []Dependency {
 				continue
 			}
 			found = true
-			m := c
-			if c.ConfigPath == "" {
-				m.ConfigPath, m.Dir = out[i].ConfigPath, out[i].Dir
+			// Terragrunt's deep merge: the parent's block, with what the child sets.
+			m := out[i]
+			if c.ConfigPath != "" {
+				m.ConfigPath, m.Dir, m.rng = c.ConfigPath, c.Dir, c.rng
 			}
-			if !out[i].MockOutputs.IsNull() {
-				m.MockOutputs = deepMerge(out[i].MockOutputs, c.MockOutputs, true)
+			if !c.Enabled {
+				m.Enabled = false
 			}
-			if c.MockOutputsAllowedTerraformCommands == nil {
-				m.MockOutputsAllowedTerraformCommands = out[i].MockOutputsAllowedTerraformCommands
+			if c.SkipOutputs {
+				m.SkipOutputs = true
 			}
+			m.MockOutputs = deepMerge(out[i].MockOutputs, c.MockOutputs, true)
+			m.MockOutputsAllowedTerraformCommands = appendUnique(out[i].MockOutputsAllowedTerraformCommands, c.MockOutputsAllowedTerraformCommands)
 			out[i] = m
 		}
 		if !found {
