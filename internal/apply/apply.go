@@ -3,7 +3,8 @@
 // planned with. A plan is refused, and nothing of it or its dependents applied, when the
 // unit's configuration fingerprint, its state (lineage, serial) or the dependency outputs
 // it used (real or mocked) changed since; --replan-stale re-plans such units for a new
-// review instead.
+// review instead. A plan made on mock outputs of dependencies this run applied is
+// re-planned with the real outputs and applied when Equivalent (mockreplan.go).
 package apply
 
 import (
@@ -27,14 +28,14 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/schedule"
 )
 
-// Apply statuses (artifact.ApplyResult.Status).
+// Apply statuses: artifact.ApplyStatus's, under the names apply's callers know.
 const (
-	StatusApplied   = "applied"
-	StatusUnchanged = "unchanged" // the plan had no changes; nothing to apply
-	StatusFailed    = "failed"
-	StatusRefused   = "refused"   // stale plan; see Reason
-	StatusSkipped   = "skipped"   // a dependency did not apply, or the plan itself failed
-	StatusReplanned = "replanned" // stale plan re-planned (--replan-stale); needs a new review
+	StatusApplied   = artifact.Applied
+	StatusUnchanged = artifact.Unchanged
+	StatusFailed    = artifact.Failed
+	StatusRefused   = artifact.Refused
+	StatusSkipped   = artifact.Skipped
+	StatusReplanned = artifact.Replanned
 )
 
 // Options says what to apply.
@@ -50,7 +51,7 @@ type Options struct {
 type UnitResult struct {
 	Unit     string
 	Action   string
-	Status   string
+	Status   artifact.ApplyStatus
 	Reason   string // why refused, skipped or replanned
 	Err      error
 	Duration time.Duration
@@ -63,7 +64,7 @@ type Result struct {
 }
 
 // Count returns how many units ended with status.
-func (r *Result) Count(status string) int {
+func (r *Result) Count(status artifact.ApplyStatus) int {
 	n := 0
 	for _, u := range r.Units {
 		if u.Status == status {
@@ -289,7 +290,7 @@ func (r *run) skip(p *artifact.Plan, reason string) {
 	res := r.results[p.Metadata.Unit]
 	res.Status, res.Reason = StatusSkipped, reason
 	_ = artifact.WriteApplyResult(p.Dir, &artifact.ApplyResult{Unit: p.Metadata.Unit, Status: StatusSkipped, Reason: reason, StartedAt: r.env.Time()})
-	r.env.Progress.Done(p.Metadata.Unit, StatusSkipped, reason)
+	r.env.Progress.Done(p.Metadata.Unit, string(StatusSkipped), reason)
 }
 
 // fail records a unit that could not run.
@@ -297,7 +298,7 @@ func (r *run) fail(p *artifact.Plan, err error) {
 	res := r.results[p.Metadata.Unit]
 	res.Status, res.Err = StatusFailed, err
 	_ = artifact.WriteApplyResult(p.Dir, &artifact.ApplyResult{Unit: p.Metadata.Unit, Status: StatusFailed, Error: err.Error(), StartedAt: r.env.Time()})
-	r.env.Progress.Done(p.Metadata.Unit, StatusFailed, err.Error())
+	r.env.Progress.Done(p.Metadata.Unit, string(StatusFailed), err.Error())
 }
 
 // baseSide writes out the tree of the commit removed units were planned from (unless
@@ -384,7 +385,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		if res.Status == StatusFailed {
 			detail = errString(res.Err)
 		}
-		r.env.Progress.Done(m.Unit, res.Status, detail)
+		r.env.Progress.Done(m.Unit, string(res.Status), detail)
 	}()
 
 	if m.Status != artifact.StatusPlanned {
@@ -400,6 +401,8 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}
 	var reasons []string
+	var depsNow []artifact.DependencyUse // set when only dependency outputs changed
+	var mocked []string                  // mock outputs replaced by real ones, when that is all that changed
 
 	// 1. The configuration and the dependency outputs, as they are now.
 	r.env.Progress.Step(m.Unit, "check")
@@ -416,6 +419,10 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 			return err
 		}
 		depReasons := compareDependencies(m.Dependencies, now)
+		if len(depReasons) > 0 {
+			depsNow = now
+			mocked, _ = r.mockedDeps(m.Dependencies, now)
+		}
 		if len(depReasons) == 0 {
 			reasons = append(reasons, fmt.Sprintf("the unit's configuration or module source changed since the plan (fingerprint %s -> %s)", short(m.Fingerprint), short(u.Fingerprint)))
 		}
@@ -454,6 +461,10 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	}
 	if now := plan.StateRef(st); now != m.State {
 		reasons = append(reasons, fmt.Sprintf("the unit's state changed since the plan (%s -> %s): something was applied in between", m.State, now))
+		mocked = nil
+	}
+	if len(mocked) > 0 && u != nil && m.Action != artifact.ActionDestroy {
+		return r.applyAfterMocks(ctx, sd, p, u, w, st, depsNow, mocked, log, ar)
 	}
 
 	if len(reasons) > 0 {

@@ -160,15 +160,36 @@ type Tools struct {
 	Providers map[string]string `json:"providers,omitempty"` // provider address -> version
 }
 
+// ApplyStatus is how a unit's apply ended: the one vocabulary apply writes and review,
+// the pipeline and notify read.
+type ApplyStatus string
+
+// Apply statuses.
+const (
+	Applied   ApplyStatus = "applied"
+	Unchanged ApplyStatus = "unchanged" // the plan had no changes; nothing to apply
+	Failed    ApplyStatus = "failed"
+	Refused   ApplyStatus = "refused"   // stale plan; see Reason
+	Skipped   ApplyStatus = "skipped"   // a dependency did not apply, or the plan itself failed
+	Replanned ApplyStatus = "replanned" // stale plan re-planned (--replan-stale); needs a new review
+)
+
+// Done reports whether the unit's plan is applied (or had nothing to apply).
+func (s ApplyStatus) Done() bool { return s == Applied || s == Unchanged }
+
+// Retry reports whether the unit may apply after a new plan: refused as stale, skipped
+// behind a dependency, or re-planned.
+func (s ApplyStatus) Retry() bool { return s == Refused || s == Skipped || s == Replanned }
+
 // ApplyResult is what olechka apply wrote for a unit.
 type ApplyResult struct {
-	Version   int       `json:"version"`
-	Unit      string    `json:"unit"`
-	Status    string    `json:"status"` // applied, unchanged, failed, refused, skipped, replanned
-	Error     string    `json:"error,omitempty"`
-	Reason    string    `json:"reason,omitempty"`
-	StartedAt time.Time `json:"started_at"`
-	Duration  Duration  `json:"duration"`
+	Version   int         `json:"version"`
+	Unit      string      `json:"unit"`
+	Status    ApplyStatus `json:"status"`
+	Error     string      `json:"error,omitempty"`
+	Reason    string      `json:"reason,omitempty"`
+	StartedAt time.Time   `json:"started_at"`
+	Duration  Duration    `json:"duration"`
 	// ToolDuration is the part of Duration spent in OpenTofu.
 	ToolDuration Duration `json:"tool_duration"`
 	StateAfter   StateRef `json:"state_after"`

@@ -100,6 +100,37 @@ func (s *Summary) StatefulDestroys() []ResourceChange {
 	return out
 }
 
+// Counts are a plan's resource changes, as every stage reports them.
+type Counts struct {
+	Add     int `json:"add"`
+	Change  int `json:"change"`
+	Destroy int `json:"destroy"`
+	Replace int `json:"replace"`
+}
+
+// Zero reports a plan without changes.
+func (c Counts) Zero() bool { return c == Counts{} }
+
+// Destructive reports a plan that deletes or replaces anything.
+func (c Counts) Destructive() bool { return c.Destroy > 0 || c.Replace > 0 }
+
+// String renders counts the way OpenTofu summarises a plan.
+func (c Counts) String() string {
+	s := fmt.Sprintf("+%d ~%d -%d", c.Add, c.Change, c.Destroy)
+	if c.Replace > 0 {
+		s += fmt.Sprintf(" ±%d", c.Replace)
+	}
+	return s
+}
+
+// Counts are the summary's resource changes; zero for a nil summary.
+func (s *Summary) Counts() Counts {
+	if s == nil {
+		return Counts{}
+	}
+	return Counts{Add: s.Add, Change: s.Change, Destroy: s.Destroy, Replace: s.Replace}
+}
+
 // Line is OpenTofu's summary line: "Plan: 1 to add, 0 to change, 0 to destroy." or
 // "No changes.".
 func (s *Summary) Line() string {

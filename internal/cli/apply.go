@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,12 +14,39 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 )
 
+// applyOptions are `olechka apply`'s flags and arguments.
+type applyOptions struct {
+	tofu        tofuFlags
+	plans, root string
+	replan      bool
+	units       []string
+}
+
+// validate checks the flags and reads the plan folder's run record, filling root from it.
+func (o *applyOptions) validate() (*artifact.Run, error) {
+	if o.plans == "" {
+		return nil, errors.New("--plans DIR is required (the folder olechka plan --out wrote)")
+	}
+	run, err := artifact.ReadRun(o.plans)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a plan folder: %w", o.plans, err)
+	}
+	if o.root == "" {
+		o.root = run.Root
+		if !filepath.IsAbs(o.root) {
+			cwd, _ := filepath.Abs(".")
+			repo := repoRoot(cwd)
+			if repo == "" {
+				return nil, fmt.Errorf("the plans' tree root %q is relative to a git repository, and the current folder is in none: pass --root", run.Root)
+			}
+			o.root = filepath.Join(repo, filepath.FromSlash(run.Root))
+		}
+	}
+	return run, nil
+}
+
 func newApplyCmd(app *App) *cobra.Command {
-	var (
-		f           tofuFlags
-		plans, root string
-		replan      bool
-	)
+	var o applyOptions
 	cmd := &cobra.Command{
 		Use:   "apply --plans DIR [UNIT...]",
 		Short: "Apply exactly the reviewed plans, in dependency order, with state locked",
@@ -38,6 +66,15 @@ why, when since the plan
 A refused unit and everything depending on it are not applied; the rest go on. With
 --replan-stale, stale units are re-planned into DIR instead, for a new review.
 
+One case is not refused: a plan made on mock_outputs of dependencies this same apply
+has just applied. Such a unit is re-planned with the real outputs (into
+DIR/replans/units/UNIT: the new plan, verdict.json, diff.txt) and the re-plan is applied
+without another review when it is equivalent to the reviewed plan: the same resources
+with the same actions, and every value that differs was unknown or came from a mock.
+A new or missing resource, another action (a destroy or replace), a changed known value
+or another count/for_each stops the unit and its dependents for a new review (status
+re-planned), with the differences listed.
+
 The tree root is recorded in DIR/run.json (relative to the repository root); --root
 overrides it. Each unit's apply log and result go next to its plan (apply.log,
 apply.json).
@@ -48,58 +85,57 @@ Exit status: 0 when every unit applied (or had no changes), 1 when a unit failed
   olechka apply --plans /tmp/plans --replan-stale
   olechka apply --plans /tmp/plans dev/eu-central-1/vpc`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if plans == "" {
-				return errors.New("--plans DIR is required (the folder olechka plan --out wrote)")
-			}
-			run, err := artifact.ReadRun(plans)
-			if err != nil {
-				return fmt.Errorf("%s is not a plan folder: %w", plans, err)
-			}
-			if root == "" {
-				root = run.Root
-				if !filepath.IsAbs(root) {
-					cwd, _ := filepath.Abs(".")
-					repo := repoRoot(cwd)
-					if repo == "" {
-						return fmt.Errorf("the plans' tree root %q is relative to a git repository, and the current folder is in none: pass --root", run.Root)
-					}
-					root = filepath.Join(repo, filepath.FromSlash(run.Root))
-				}
-			}
-			units := args
-			prog := newProgress(app, len(run.Units))
-			defer prog.Close()
-			s, err := newSession(ctx, app, &f, root, prog)
+			o.units = args
+			run, err := o.validate()
 			if err != nil {
 				return err
 			}
-			defer s.cleanup()
-			if run.Commit != "" && s.env.Commit != "" && run.Commit != s.env.Commit {
-				prog.Printf("note: the plans were made at commit %s; the checkout is at %s (each unit's fingerprint is checked)\n", short(run.Commit), short(s.env.Commit))
-			}
-			res, err := apply.Run(ctx, s.env, apply.Options{Plans: plans, Units: units, Parallelism: f.parallelism,
-				FailFast: f.failFast, ReplanStale: replan})
+			res, err := runApply(cmd.Context(), app, &o, run)
 			if err != nil {
-				return &ExitError{Code: 1, Err: err}
+				return err
 			}
-			prog.Close()
 			writeApplySummary(app.Stdout, res)
-			switch {
-			case res.Count(apply.StatusFailed) > 0:
-				return &ExitError{Code: 1, Err: fmt.Errorf("%d unit(s) failed (logs: apply.log next to each plan in %s)", res.Count(apply.StatusFailed), plans)}
-			case !res.OK():
-				return &ExitError{Code: 3, Err: fmt.Errorf("%d refused, %d re-planned, %d skipped: nothing of those was applied",
-					res.Count(apply.StatusRefused), res.Count(apply.StatusReplanned), res.Count(apply.StatusSkipped))}
-			}
-			return nil
+			return applyExit(res, o.plans)
 		},
 	}
-	cmd.Flags().StringVar(&plans, "plans", "", "plan folder written by olechka plan --out")
-	cmd.Flags().StringVar(&root, "root", "", "tree root (default: the one recorded in the plans)")
-	cmd.Flags().BoolVar(&replan, "replan-stale", false, "re-plan stale units into the plan folder (for a new review) instead of refusing them")
-	f.register(cmd, true)
+	cmd.Flags().StringVar(&o.plans, "plans", "", "plan folder written by olechka plan --out")
+	cmd.Flags().StringVar(&o.root, "root", "", "tree root (default: the one recorded in the plans)")
+	cmd.Flags().BoolVar(&o.replan, "replan-stale", false, "re-plan stale units into the plan folder (for a new review) instead of refusing them")
+	o.tofu.register(cmd, true)
 	return cmd
+}
+
+// runApply applies the reviewed plans of o.plans (run is its run record).
+func runApply(ctx context.Context, app *App, o *applyOptions, run *artifact.Run) (*apply.Result, error) {
+	prog := newProgress(app, len(run.Units))
+	defer prog.Close()
+	s, err := newSession(ctx, app, &o.tofu, o.root, prog)
+	if err != nil {
+		return nil, err
+	}
+	defer s.cleanup()
+	if run.Commit != "" && s.env.Commit != "" && run.Commit != s.env.Commit {
+		prog.Printf("note: the plans were made at commit %s; the checkout is at %s (each unit's fingerprint is checked)\n", short(run.Commit), short(s.env.Commit))
+	}
+	res, err := apply.Run(ctx, s.env, apply.Options{Plans: o.plans, Units: o.units, Parallelism: o.tofu.parallelism,
+		FailFast: o.tofu.failFast, ReplanStale: o.replan})
+	if err != nil {
+		return nil, &ExitError{Code: 1, Err: err}
+	}
+	return res, nil
+}
+
+// applyExit is apply's exit status: 1 when a unit failed, 3 when none failed but some
+// were refused, re-planned or skipped.
+func applyExit(res *apply.Result, plans string) error {
+	switch {
+	case res.Count(apply.StatusFailed) > 0:
+		return &ExitError{Code: 1, Err: fmt.Errorf("%d unit(s) failed (logs: apply.log next to each plan in %s)", res.Count(apply.StatusFailed), plans)}
+	case !res.OK():
+		return &ExitError{Code: 3, Err: fmt.Errorf("%d refused, %d re-planned, %d skipped: nothing of those was applied",
+			res.Count(apply.StatusRefused), res.Count(apply.StatusReplanned), res.Count(apply.StatusSkipped))}
+	}
+	return nil
 }
 
 func short(sha string) string {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -139,7 +138,7 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 	if run.Event == "" {
 		run.Event = "local"
 	}
-	stages := &cliStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
+	stages := &packageStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
 		only: f.only, parallelism: f.parallelism, workDir: f.workDir, eval: f.eval}
 	opts := pipeline.Options{
 		Root: root, Out: out, RepoRoot: repo, Run: run, Stages: stages,
@@ -190,7 +189,7 @@ func postPipelineComment(ctx context.Context, app *App, run notify.Run, out stri
 	return nil
 }
 
-// subApp runs olechka's own commands in-process, with extra environment variables.
+// subApp is the pipeline's App with extra environment variables (local mode's).
 type subApp struct {
 	app *App
 	env map[string]string
@@ -203,137 +202,9 @@ func (s *subApp) getenv(k string) string {
 	return s.app.Getenv(k)
 }
 
-// run runs `olechka args...` with stdout going to w; it returns the exit code.
-func (s *subApp) run(ctx context.Context, w io.Writer, args ...string) int {
-	child := App{Stdin: strings.NewReader(""), Stdout: w, Stderr: s.app.Stderr, Getenv: s.getenv}
-	return Main(ctx, child, args)
-}
-
-// cliStages implements the pipeline's stages with olechka's commands.
-type cliStages struct {
-	sub              *subApp
-	all, uncommitted bool
-	base, head       string
-	only             []string
-	parallelism      int
-	workDir          string
-	eval             evalFlags
-}
-
-func (c *cliStages) evalArgs() []string {
-	if c.eval.allowRunCmd {
-		return []string{"--allow-run-cmd"}
-	}
-	return nil
-}
-
-// tofuArgs are the flags plan and apply share.
-func (c *cliStages) tofuArgs() []string {
-	args := []string{"--parallelism", fmt.Sprint(c.parallelism)}
-	if c.workDir != "" {
-		args = append(args, "--work-dir", c.workDir)
-	}
-	return append(args, c.evalArgs()...)
-}
-
-func (c *cliStages) Detect(ctx context.Context, root string) (*pipeline.Detected, error) {
-	var buf bytes.Buffer
-	if c.all {
-		args := append([]string{"units", "--json"}, c.evalArgs()...)
-		if code := c.sub.run(ctx, &buf, append(args, root)...); code != 0 {
-			return nil, fmt.Errorf("olechka units exited %d", code)
-		}
-		var rows []struct {
-			Path      string `json:"path"`
-			Wave      int    `json:"wave"`
-			Env       string `json:"env"`
-			Tier      string `json:"tier"`
-			Region    string `json:"region"`
-			AccountID string `json:"account_id"`
-		}
-		if err := json.Unmarshal(buf.Bytes(), &rows); err != nil {
-			return nil, fmt.Errorf("reading olechka units --json: %w", err)
-		}
-		d := &pipeline.Detected{}
-		for _, r := range rows {
-			d.Units = append(d.Units, pipeline.DetectedUnit{Path: r.Path, Action: "plan", Wave: r.Wave, Env: r.Env,
-				Tier: r.Tier, Region: r.Region, AccountID: r.AccountID, Reasons: []string{"every unit (--all)"}})
-		}
-		return d, nil
-	}
-	args := []string{"detect", "--format", "json"}
-	if c.base != "" {
-		args = append(args, "--base", c.base)
-	}
-	if c.head != "" {
-		args = append(args, "--head", c.head)
-	}
-	if c.uncommitted {
-		args = append(args, "--uncommitted")
-	}
-	args = append(append(args, c.evalArgs()...), root)
-	if code := c.sub.run(ctx, &buf, args...); code != 0 {
-		return nil, fmt.Errorf("olechka detect exited %d", code)
-	}
-	var d pipeline.Detected
-	if err := json.Unmarshal(buf.Bytes(), &d); err != nil {
-		return nil, fmt.Errorf("reading olechka detect --format json: %w", err)
-	}
-	return &d, nil
-}
-
-func (c *cliStages) Validate(ctx context.Context, root, report string) (bool, error) {
-	args := []string{"validate", "--format", "text", "--report", "json=" + report}
-	if len(c.only) > 0 {
-		args = append(args, "--only", strings.Join(c.only, ","))
-	}
-	args = append(append(args, c.evalArgs()...), root)
-	var buf bytes.Buffer
-	code := c.sub.run(ctx, &buf, args...)
-	// Only the verdict: the findings are in the report and the PR comment.
-	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) > 0 {
-		fmt.Fprintf(c.sub.app.Stdout, "  %s\n", lines[len(lines)-1])
-	}
-	switch code {
-	case 0:
-		return true, nil
-	case 1:
-		return false, nil
-	}
-	return false, fmt.Errorf("olechka validate exited %d", code)
-}
-
-func (c *cliStages) Plan(ctx context.Context, root, out string, units, destroy []string) error {
-	for _, batch := range []struct {
-		destroy bool
-		units   []string
-	}{{false, units}, {true, destroy}} {
-		if len(batch.units) == 0 {
-			continue
-		}
-		args := append([]string{"plan", "--out", out, "--root", root}, c.tofuArgs()...)
-		if batch.destroy {
-			args = append(args, "--destroy")
-		}
-		for _, u := range batch.units {
-			args = append(args, filepath.Join(root, filepath.FromSlash(u)))
-		}
-		// Exit 1 means some unit failed or was skipped: recorded in the artifacts, and
-		// review blocks it. Only a missing plan folder is the stage failing.
-		c.sub.run(ctx, prefixWriter(c.sub.app.Stdout, "  "), args...)
-		if _, err := os.Stat(filepath.Join(out, "run.json")); err != nil {
-			return fmt.Errorf("olechka plan wrote no plan folder in %s", out)
-		}
-	}
-	return nil
-}
-
-func (c *cliStages) Apply(ctx context.Context, root, plans string, units []string) error {
-	args := append([]string{"apply", "--plans", plans, "--root", root}, c.tofuArgs()...)
-	if code := c.sub.run(ctx, prefixWriter(c.sub.app.Stdout, "  "), append(args, units...)...); code != 0 {
-		return fmt.Errorf("olechka apply exited %d", code)
-	}
-	return nil
+// child is the App a stage runs with: the run's environment, stdout indented.
+func (s *subApp) child() *App {
+	return &App{Stdin: strings.NewReader(""), Stdout: prefixWriter(s.app.Stdout, "  "), Stderr: s.app.Stderr, Getenv: s.getenv}
 }
 
 // terminalApprover asks on the terminal, or approves everything with --auto-approve.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,7 @@ type tofuFlags struct {
 
 func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 	cmd.Flags().StringVar(&f.binary, "binary", "tofu", "OpenTofu or Terraform binary: tofu, terraform or a path (tofu is looked up in $OLECHKA_CACHE/bin first)")
-	cmd.Flags().StringVar(&f.tofurc, "tofurc", "", "CLI config file for the tool (TF_CLI_CONFIG_FILE); default with OLECHKA_LOCAL=1: the cache's tofurc (provider mirror)")
+	cmd.Flags().StringVar(&f.tofurc, "tofurc", "", "CLI config file for the tool (TF_CLI_CONFIG_FILE); default with OLECHKA_LOCAL=1 or OLECHKA_AWS=sim: the cache's tofurc (provider mirror, AWS simulated)")
 	cmd.Flags().StringVar(&f.pluginCache, "plugin-cache", "", "provider plugin cache shared by all units (default: $TF_PLUGIN_CACHE_DIR, else $OLECHKA_CACHE/plugin-cache unless a provider mirror tofurc is used)")
 	cmd.Flags().StringVar(&f.workDir, "work-dir", "", "where units' working directories live (default: .olechka/work at the repository root)")
 	cmd.Flags().StringVar(&f.stateDir, "state-dir", "", "with OLECHKA_LOCAL=1, the embedded state store's folder when olechka starts it (default: .olechka/state at the repository root)")
@@ -115,7 +116,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		}
 	}
 	tofurc := f.tofurc
-	if tofurc == "" && local && cache != "" && isFile(filepath.Join(cache, "tofurc")) {
+	if tofurc == "" && (local || simulatedAWS(app)) && cache != "" && isFile(filepath.Join(cache, "tofurc")) {
 		tofurc = filepath.Join(cache, "tofurc")
 	}
 	// A shared plugin cache saves downloads from a registry. With the cache's provider
@@ -125,10 +126,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 	if pluginCache == "" && app.Getenv("TF_PLUGIN_CACHE_DIR") == "" && cache != "" && tofurc == "" {
 		pluginCache = filepath.Join(cache, "plugin-cache")
 	}
-	envList := os.Environ()
-	for k, v := range overrides {
-		envList = append(envList, k+"="+v)
-	}
+	envList := toolEnv(app, overrides)
 	ex, err := executor.New(ctx, executor.Options{
 		Binary:         bin,
 		Env:            envList,
@@ -152,6 +150,25 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		Commit:      commitOf(ctx, app, absRoot),
 	}
 	return s, nil
+}
+
+// toolEnv is the environment OpenTofu runs with: the process's variables as App.Getenv
+// sees them (so what a caller's Getenv hides, tofu does not see either), then overrides.
+func toolEnv(app *App, overrides map[string]string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if _, over := overrides[k]; over || k == "" {
+			continue
+		}
+		if v := app.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(overrides)) {
+		env = append(env, k+"="+overrides[k])
+	}
+	return env
 }
 
 func orDefault(v, d string) string {
@@ -208,13 +225,51 @@ func unitPaths(root string, args []string) ([]string, error) {
 	return out, nil
 }
 
+// planOptions are `olechka plan`'s flags and arguments.
+type planOptions struct {
+	tofu                  tofuFlags
+	all, changed, destroy bool
+	root, out, base, head string
+	uncommitted, detailed bool
+	args                  []string
+}
+
+// validate checks the combination of flags and fills root (and the named units).
+func (o *planOptions) validate() (units []string, err error) {
+	modes := 0
+	for _, b := range []bool{o.all, o.changed, len(o.args) > 0 && !o.all && !o.changed} {
+		if b {
+			modes++
+		}
+	}
+	if modes == 0 {
+		return nil, errors.New("name the units to plan, or use --all PATH or --changed")
+	}
+	if o.all && o.changed {
+		return nil, errors.New("--all and --changed cannot be used together")
+	}
+	if o.all || o.changed {
+		if len(o.args) > 1 {
+			return nil, fmt.Errorf("--all and --changed take one PATH, got %d", len(o.args))
+		}
+		if o.root != "" && len(o.args) == 1 {
+			return nil, errors.New("give the tree root either as PATH or as --root")
+		}
+		if len(o.args) == 1 {
+			o.root = o.args[0]
+		}
+		o.root = orDefault(o.root, ".")
+		return nil, nil
+	}
+	if units, err = unitPaths(orDefault(o.root, "."), o.args); err != nil {
+		return nil, err
+	}
+	o.root = orDefault(o.root, ".")
+	return units, nil
+}
+
 func newPlanCmd(app *App) *cobra.Command {
-	var (
-		f                     tofuFlags
-		all, changed, destroy bool
-		root, out, base, head string
-		uncommitted, detailed bool
-	)
+	var o planOptions
 	cmd := &cobra.Command{
 		Use:   "plan [--all PATH | --changed [PATH] | UNIT...] [--out DIR]",
 		Short: "Plan units with OpenTofu in dependency order and save the plans for review and apply",
@@ -250,109 +305,98 @@ changes), 1 when a unit failed or was skipped.`,
   cd live && olechka plan dev/eu-central-1/vpc dev/eu-central-1/ecs-service
   olechka plan --destroy --root live live/dev/eu-central-1/redis`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			modes := 0
-			for _, b := range []bool{all, changed, len(args) > 0 && !all && !changed} {
-				if b {
-					modes++
-				}
-			}
-			if modes == 0 {
-				return errors.New("name the units to plan, or use --all PATH or --changed")
-			}
-			if all && changed {
-				return errors.New("--all and --changed cannot be used together")
-			}
-			var units, destroyUnits, removed []string
-			var baseCommit string
-			switch {
-			case all || changed:
-				if len(args) > 1 {
-					return fmt.Errorf("--all and --changed take one PATH, got %d", len(args))
-				}
-				if root != "" && len(args) == 1 {
-					return errors.New("give the tree root either as PATH or as --root")
-				}
-				if len(args) == 1 {
-					root = args[0]
-				}
-			default:
-				var err error
-				if units, err = unitPaths(orDefault(root, "."), args); err != nil {
-					return err
-				}
-			}
-			root = orDefault(root, ".")
-			if changed {
-				res, err := detect.Run(ctx, detect.Options{Root: root, Base: base, Head: head, Uncommitted: uncommitted,
-					Getenv: lookupEnv(app), AllowRunCmd: f.eval.allowRunCmd})
-				if err != nil {
-					return fmt.Errorf("detecting changed units: %w", err)
-				}
-				for _, w := range res.Warnings {
-					fmt.Fprintln(app.Stderr, "warning:", w)
-				}
-				for _, a := range res.Units {
-					if a.Action == detect.ActionDestroy {
-						removed = append(removed, a.Path)
-						continue
-					}
-					units = append(units, a.Path)
-				}
-				// Removed units are destroyed from the base commit's configuration.
-				baseCommit = res.Base
-				if len(units) == 0 && len(removed) == 0 {
-					fmt.Fprintln(app.Stdout, "No changed units to plan.")
-					return nil
-				}
-			}
-			if destroy {
-				destroyUnits, units = units, nil
-				if all {
-					return errors.New("--destroy with --all is refused: name the units to destroy")
-				}
-			}
-			prog := newProgress(app, len(units)+len(destroyUnits)+len(removed))
-			defer prog.Close()
-			s, err := newSession(ctx, app, &f, root, prog)
+			o.args = args
+			units, err := o.validate()
 			if err != nil {
 				return err
 			}
-			defer s.cleanup()
-			if len(units) == 0 && len(destroyUnits) == 0 && len(removed) == 0 && !all {
-				return errors.New("nothing to plan")
+			res, err := runPlan(cmd.Context(), app, &o, units)
+			if err != nil || res == nil {
+				return err
 			}
-			res, err := plan.Run(ctx, s.env, plan.Options{Units: units, Destroy: destroyUnits, Removed: removed, Base: baseCommit,
-				Out: out, Parallelism: f.parallelism, FailFast: f.failFast})
-			if err != nil {
-				return &ExitError{Code: 1, Err: err}
-			}
-			prog.Close()
-			writePlanSummary(app.Stdout, res, out)
-			if n := res.Failed(); n > 0 {
-				return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d units did not plan (logs in %s)", n, len(res.Units), filepath.Join(out, artifact.UnitsDir))}
-			}
-			if detailed {
-				for _, u := range res.Units {
-					if u.HasChanges {
-						return &ExitError{Code: 2}
-					}
-				}
-			}
-			return nil
+			writePlanSummary(app.Stdout, res, o.out)
+			return planExit(res, o.out, o.detailed)
 		},
 	}
-	cmd.Flags().BoolVar(&all, "all", false, "plan every unit under PATH")
-	cmd.Flags().BoolVar(&changed, "changed", false, "plan the units olechka detect finds changed")
-	cmd.Flags().StringVar(&base, "base", "", "with --changed: the ref compared against (default: merge base with origin/main)")
-	cmd.Flags().StringVar(&head, "head", "", "with --changed: the ref whose changes are planned (default: HEAD)")
-	cmd.Flags().BoolVar(&uncommitted, "uncommitted", false, "with --changed: compare with the working tree")
-	cmd.Flags().BoolVar(&destroy, "destroy", false, "plan the destruction of the named units")
-	cmd.Flags().StringVar(&root, "root", "", "tree root that UNIT paths are relative to (default: the current folder)")
-	cmd.Flags().StringVar(&out, "out", ".olechka/plans", "folder the plan artifacts are written to")
-	cmd.Flags().BoolVar(&detailed, "detailed-exitcode", false, "exit 2 when every unit planned and some plan has changes")
-	f.register(cmd, true)
+	cmd.Flags().BoolVar(&o.all, "all", false, "plan every unit under PATH")
+	cmd.Flags().BoolVar(&o.changed, "changed", false, "plan the units olechka detect finds changed")
+	cmd.Flags().StringVar(&o.base, "base", "", "with --changed: the ref compared against (default: merge base with origin/main)")
+	cmd.Flags().StringVar(&o.head, "head", "", "with --changed: the ref whose changes are planned (default: HEAD)")
+	cmd.Flags().BoolVar(&o.uncommitted, "uncommitted", false, "with --changed: compare with the working tree")
+	cmd.Flags().BoolVar(&o.destroy, "destroy", false, "plan the destruction of the named units")
+	cmd.Flags().StringVar(&o.root, "root", "", "tree root that UNIT paths are relative to (default: the current folder)")
+	cmd.Flags().StringVar(&o.out, "out", ".olechka/plans", "folder the plan artifacts are written to")
+	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when every unit planned and some plan has changes")
+	o.tofu.register(cmd, true)
 	return cmd
+}
+
+// runPlan plans the units (with --changed: the changed ones, found by detect.Run). A nil
+// result with a nil error means there was nothing to plan (and that was said).
+func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*plan.Result, error) {
+	var destroyUnits, removed []string
+	var baseCommit string
+	if o.changed {
+		res, err := detect.Run(ctx, detect.Options{Root: o.root, Base: o.base, Head: o.head, Uncommitted: o.uncommitted,
+			Getenv: lookupEnv(app), AllowRunCmd: o.tofu.eval.allowRunCmd})
+		if err != nil {
+			return nil, fmt.Errorf("detecting changed units: %w", err)
+		}
+		for _, w := range res.Warnings {
+			fmt.Fprintln(app.Stderr, "warning:", w)
+		}
+		for _, a := range res.Units {
+			if a.Action == detect.ActionDestroy {
+				removed = append(removed, a.Path)
+				continue
+			}
+			units = append(units, a.Path)
+		}
+		// Removed units are destroyed from the base commit's configuration.
+		baseCommit = res.Base
+		if len(units) == 0 && len(removed) == 0 {
+			fmt.Fprintln(app.Stdout, "No changed units to plan.")
+			return nil, nil
+		}
+	}
+	if o.destroy {
+		destroyUnits, units = units, nil
+		if o.all {
+			return nil, errors.New("--destroy with --all is refused: name the units to destroy")
+		}
+	}
+	prog := newProgress(app, len(units)+len(destroyUnits)+len(removed))
+	defer prog.Close()
+	s, err := newSession(ctx, app, &o.tofu, o.root, prog)
+	if err != nil {
+		return nil, err
+	}
+	defer s.cleanup()
+	if len(units) == 0 && len(destroyUnits) == 0 && len(removed) == 0 && !o.all {
+		return nil, errors.New("nothing to plan")
+	}
+	res, err := plan.Run(ctx, s.env, plan.Options{Units: units, Destroy: destroyUnits, Removed: removed, Base: baseCommit,
+		Out: o.out, Parallelism: o.tofu.parallelism, FailFast: o.tofu.failFast})
+	if err != nil {
+		return nil, &ExitError{Code: 1, Err: err}
+	}
+	return res, nil
+}
+
+// planExit is plan's exit status: 1 when a unit did not plan, 2 with --detailed-exitcode
+// when some plan has changes.
+func planExit(res *plan.Result, out string, detailed bool) error {
+	if n := res.Failed(); n > 0 {
+		return &ExitError{Code: 1, Err: fmt.Errorf("%d of %d units did not plan (logs in %s)", n, len(res.Units), filepath.Join(out, artifact.UnitsDir))}
+	}
+	if detailed {
+		for _, u := range res.Units {
+			if u.HasChanges {
+				return &ExitError{Code: 2}
+			}
+		}
+	}
+	return nil
 }
 
 func writePlanSummary(w io.Writer, res *plan.Result, out string) {

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
 )
 
@@ -39,22 +41,9 @@ aws_region, aws_account_id), its env, tier, region and account.`,
 			if err != nil {
 				return err
 			}
-			t, err := loadTree(cmd.Context(), app, &flags, root)
+			rows, t, err := listUnits(cmd.Context(), app, &flags, root)
 			if err != nil {
 				return err
-			}
-			g := graph.FromTree(t)
-			waveOf, err := g.WaveOf()
-			if err != nil {
-				return &ExitError{Code: 1, Err: err}
-			}
-			rows := make([]unitRow, 0, len(t.Units))
-			for _, u := range t.Units {
-				r := unitRow{Path: u.Path, Wave: waveOf[u.Path], Env: u.Env, Tier: u.Tier, Region: u.Region, AccountID: u.AccountID}
-				if u.Config.Terraform != nil {
-					r.Source = u.Config.Terraform.Source
-				}
-				rows = append(rows, r)
 			}
 			if asJSON {
 				if err := writeJSON(app, rows); err != nil {
@@ -74,6 +63,27 @@ aws_region, aws_account_id), its env, tier, region and account.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	flags.register(cmd)
 	return cmd
+}
+
+// listUnits evaluates the tree at root and lists its units with their waves.
+func listUnits(ctx context.Context, app *App, flags *evalFlags, root string) ([]unitRow, *config.Tree, error) {
+	t, err := loadTree(ctx, app, flags, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	waveOf, err := graph.FromTree(t).WaveOf()
+	if err != nil {
+		return nil, nil, &ExitError{Code: 1, Err: err}
+	}
+	rows := make([]unitRow, 0, len(t.Units))
+	for _, u := range t.Units {
+		r := unitRow{Path: u.Path, Wave: waveOf[u.Path], Env: u.Env, Tier: u.Tier, Region: u.Region, AccountID: u.AccountID}
+		if u.Config.Terraform != nil {
+			r.Source = u.Config.Terraform.Source
+		}
+		rows = append(rows, r)
+	}
+	return rows, t, nil
 }
 
 func dash(s string) string {

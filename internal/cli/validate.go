@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,13 +15,49 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/validate"
 )
 
+// validateOptions are `olechka validate`'s flags and arguments.
+type validateOptions struct {
+	only, policies, securityReports, reports []string
+	format, failOn, infracost, plans         string
+	baseRender, priceCatalog                 string
+	eval                                     evalFlags
+	root                                     string
+
+	level finding.Level     // from failOn
+	extra map[string]string // report file -> format, from reports
+}
+
+// validate checks the flags and resolves the root; its errors are usage errors (exit 2).
+func (o *validateOptions) validate(args []string) error {
+	root, err := pathArg(args)
+	if err != nil {
+		return err
+	}
+	o.root = root
+	switch o.failOn {
+	case "error":
+		o.level = finding.Error
+	case "warn", "warning":
+		o.level = finding.Warning
+	default:
+		return fmt.Errorf("--fail-on %q: want error or warn", o.failOn)
+	}
+	if !knownFormat(o.format) {
+		return fmt.Errorf("--format %q: want one of %s", o.format, strings.Join(validate.Formats, ", "))
+	}
+	o.extra = map[string]string{}
+	for _, r := range o.reports {
+		f, file, ok := strings.Cut(r, "=")
+		if !ok || file == "" || !knownFormat(f) {
+			return fmt.Errorf("--report %q: want FORMAT=FILE with FORMAT one of %s", r, strings.Join(validate.Formats, ", "))
+		}
+		o.extra[file] = f
+	}
+	return nil
+}
+
 func newValidateCmd(app *App) *cobra.Command {
-	var (
-		only, policies, securityReports, reports []string
-		format, failOn, infracost, plans         string
-		baseRender, priceCatalog                 string
-		flags                                    evalFlags
-	)
+	o := validateOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate [flags] [PATH]",
 		Short: "Check a tree: fmt, schema, lint, policy, security and cost, in parallel",
@@ -52,89 +90,62 @@ It exits 1 when any check reports an error or a policy denies (or, with
   olechka validate --only cost --base-render base.json live`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			root, err := pathArg(args)
+			if err := o.validate(args); err != nil {
+				return &ExitError{Code: 2, Err: err}
+			}
+			res, err := runValidate(cmd.Context(), app, &o)
 			if err != nil {
 				return &ExitError{Code: 2, Err: err}
 			}
-			var level finding.Level
-			switch failOn {
-			case "error":
-				level = finding.Error
-			case "warn", "warning":
-				level = finding.Warning
-			default:
-				return &ExitError{Code: 2, Err: fmt.Errorf("--fail-on %q: want error or warn", failOn)}
-			}
-			if !knownFormat(format) {
-				return &ExitError{Code: 2, Err: fmt.Errorf("--format %q: want one of %s", format, strings.Join(validate.Formats, ", "))}
-			}
-			extra := map[string]string{}
-			for _, r := range reports {
-				f, file, ok := strings.Cut(r, "=")
-				if !ok || file == "" || !knownFormat(f) {
-					return &ExitError{Code: 2, Err: fmt.Errorf("--report %q: want FORMAT=FILE with FORMAT one of %s", r, strings.Join(validate.Formats, ", "))}
-				}
-				extra[file] = f
-			}
-			repo := repoRoot(root)
-			cache := app.Getenv("OLECHKA_CACHE")
-			if cache == "" && repo != "" {
-				cache = filepath.Join(repo, ".cache")
-			}
-			res, err := validate.Run(cmd.Context(), validate.Options{
-				Root:            root,
-				RepoRoot:        repo,
-				Only:            only,
-				PolicyDirs:      policies,
-				PlansDir:        plans,
-				SecurityReports: securityReports,
-				Infracost:       infracost,
-				BaseRender:      baseRender,
-				PriceCatalog:    priceCatalog,
-				Getenv:          lookupEnv(app),
-				AllowRunCmd:     flags.allowRunCmd,
-				Runners:         validate.DefaultRunners(validate.RunnerOptions{CacheDir: cache}),
-			})
-			if err != nil {
+			wo := validate.WriteOptions{Version: Version, Color: o.format == "text" && colorOK(app)}
+			if err := validate.Write(app.Stdout, o.format, res, wo); err != nil {
 				return &ExitError{Code: 2, Err: err}
 			}
-			wo := validate.WriteOptions{Version: Version, Color: format == "text" && colorOK(app)}
-			if err := validate.Write(app.Stdout, format, res, wo); err != nil {
-				return &ExitError{Code: 2, Err: err}
-			}
-			for file, f := range extra {
+			for file, f := range o.extra {
 				if err := writeReport(file, f, res); err != nil {
 					return &ExitError{Code: 2, Err: err}
 				}
 			}
-			if res.Failed(level) {
+			if res.Failed(o.level) {
 				return &ExitError{Code: 1}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringSliceVar(&only, "only", nil, "run only these checks (comma-separated: "+strings.Join(validate.AllChecks, ",")+")")
-	cmd.Flags().StringVar(&format, "format", "text", "report format: "+strings.Join(validate.Formats, ", "))
-	cmd.Flags().StringArrayVar(&reports, "report", nil, "also write FORMAT=FILE (repeatable), e.g. sarif=validate.sarif")
-	cmd.Flags().StringVar(&failOn, "fail-on", "error", "exit 1 on findings at this level or above: error or warn")
-	cmd.Flags().StringArrayVar(&policies, "policy", nil, "policy folder (repeatable); default: policy/ at the repository root")
-	cmd.Flags().StringArrayVar(&securityReports, "security-report", nil, "ingest a security report made elsewhere: SARIF, Checkov JSON or trivy JSON (repeatable)")
-	cmd.Flags().StringVar(&infracost, "infracost", "", "use this Infracost JSON report for cost instead of olechka's estimate")
-	cmd.Flags().StringVar(&plans, "plans", "", "plan folder (olechka plan --out DIR): plan JSON feeds policy and cost")
-	cmd.Flags().StringVar(&baseRender, "base-render", "", "`olechka render --all --json` of the base commit, to diff the cost against")
-	cmd.Flags().StringVar(&priceCatalog, "price-catalog", "", "price catalog JSON replacing the built-in one")
-	flags.register(cmd)
+	cmd.Flags().StringSliceVar(&o.only, "only", nil, "run only these checks (comma-separated: "+strings.Join(validate.AllChecks, ",")+")")
+	cmd.Flags().StringVar(&o.format, "format", "text", "report format: "+strings.Join(validate.Formats, ", "))
+	cmd.Flags().StringArrayVar(&o.reports, "report", nil, "also write FORMAT=FILE (repeatable), e.g. sarif=validate.sarif")
+	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at this level or above: error or warn")
+	cmd.Flags().StringArrayVar(&o.policies, "policy", nil, "policy folder (repeatable); default: policy/ at the repository root")
+	cmd.Flags().StringArrayVar(&o.securityReports, "security-report", nil, "ingest a security report made elsewhere: SARIF, Checkov JSON or trivy JSON (repeatable)")
+	cmd.Flags().StringVar(&o.infracost, "infracost", "", "use this Infracost JSON report for cost instead of olechka's estimate")
+	cmd.Flags().StringVar(&o.plans, "plans", "", "plan folder (olechka plan --out DIR): plan JSON feeds policy and cost")
+	cmd.Flags().StringVar(&o.baseRender, "base-render", "", "`olechka render --all --json` of the base commit, to diff the cost against")
+	cmd.Flags().StringVar(&o.priceCatalog, "price-catalog", "", "price catalog JSON replacing the built-in one")
+	o.eval.register(cmd)
 	return cmd
 }
 
-func knownFormat(f string) bool {
-	for _, k := range validate.Formats {
-		if f == k {
-			return true
-		}
-	}
-	return false
+// runValidate runs validate.Run with the options and the default check runners.
+func runValidate(ctx context.Context, app *App, o *validateOptions) (*validate.Result, error) {
+	repo := repoRoot(o.root)
+	return validate.Run(ctx, validate.Options{
+		Root:            o.root,
+		RepoRoot:        repo,
+		Only:            o.only,
+		PolicyDirs:      o.policies,
+		PlansDir:        o.plans,
+		SecurityReports: o.securityReports,
+		Infracost:       o.infracost,
+		BaseRender:      o.baseRender,
+		PriceCatalog:    o.priceCatalog,
+		Getenv:          lookupEnv(app),
+		AllowRunCmd:     o.eval.allowRunCmd,
+		Runners:         validate.DefaultRunners(validate.RunnerOptions{CacheDir: cacheDir(app, repo)}),
+	})
 }
+
+func knownFormat(f string) bool { return slices.Contains(validate.Formats, f) }
 
 func writeReport(file, format string, res *validate.Result) error {
 	if dir := filepath.Dir(file); dir != "." {

@@ -16,14 +16,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
@@ -32,10 +36,10 @@ import (
 // WorkingTree is Result.Head when the head is the working tree (Options.Uncommitted).
 const WorkingTree = "working-tree"
 
-// Actions.
+// Actions: the plan artifacts' own (defined once, in artifact).
 const (
-	ActionPlan    = "plan"
-	ActionDestroy = "destroy"
+	ActionPlan    = artifact.ActionPlan
+	ActionDestroy = artifact.ActionDestroy
 )
 
 // DefaultBaseBranches are tried, in order, for the merge base when Options.Base is empty.
@@ -541,7 +545,7 @@ func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErr
 			planWaves[waveOf[p]] = true
 		}
 	}
-	ranks := sortedKeys(planWaves)
+	ranks := slices.Sorted(maps.Keys(planWaves))
 	rank := map[int]int{}
 	for i, w := range ranks {
 		rank[w] = i
@@ -607,31 +611,23 @@ func (d *detection) compareUnits(entries []*entry) error {
 		n = runtime.GOMAXPROCS(0)
 	}
 	errs := make([]error, len(entries))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				e := entries[i]
-				rs, err := d.unitReasons(e.base, e.head)
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				if len(rs) > 0 {
-					e.action = ActionPlan
-					e.reasons = rs
-				}
+	var g errgroup.Group
+	g.SetLimit(n)
+	for i, e := range entries {
+		g.Go(func() error {
+			rs, err := d.unitReasons(e.base, e.head)
+			if err != nil {
+				errs[i] = err
+				return nil
 			}
-		}()
+			if len(rs) > 0 {
+				e.action = ActionPlan
+				e.reasons = rs
+			}
+			return nil
+		})
 	}
-	for i := range entries {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // every unit's error is kept, joined in order
 	return errors.Join(errs...)
 }
 
@@ -696,15 +692,6 @@ func intersect(list []string, set map[string]bool) []string {
 			out = append(out, x)
 		}
 	}
-	return out
-}
-
-func sortedKeys(m map[int]bool) []int {
-	out := make([]int, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Ints(out)
 	return out
 }
 

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -167,7 +168,7 @@ func hookApplies(h config.Hook, names []string) bool {
 
 func matchesCommand(commands, names []string) bool {
 	for _, n := range names {
-		if contains(commands, n) {
+		if slices.Contains(commands, n) {
 			return true
 		}
 	}

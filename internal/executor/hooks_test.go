@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -378,7 +379,7 @@ func TestLiveObservabilityHook(t *testing.T) {
 	}
 	var hook *config.Hook
 	for i, h := range u.Config.Terraform.BeforeHooks {
-		if contains(h.Commands, "plan") {
+		if slices.Contains(h.Commands, "plan") {
 			hook = &u.Config.Terraform.BeforeHooks[i]
 		}
 	}
@@ -404,7 +405,7 @@ func TestLiveObservabilityHook(t *testing.T) {
 	ran := false
 	_, err = w.withHooks(ctx, w.hookNames("plan", false), w.env, func() (*result, error) {
 		ran = true
-		if !contains(w.env, "TF_VAR_forwarder_package_path="+zipPath) {
+		if !slices.Contains(w.env, "TF_VAR_forwarder_package_path="+zipPath) {
 			t.Error("the module does not get the zip's path")
 		}
 		return &result{}, nil

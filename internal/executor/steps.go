@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ func (w *Workdir) extra(cmd string, savedPlan bool) ([]string, []string, error) 
 		return nil, nil, nil
 	}
 	for _, ea := range w.cfg.Terraform.ExtraArguments {
-		if !contains(ea.Commands, cmd) {
+		if !slices.Contains(ea.Commands, cmd) {
 			continue
 		}
 		for _, a := range ea.Arguments {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -253,7 +254,7 @@ func cleanExcept(dir string, keep ...string) error {
 		return err
 	}
 	for _, e := range entries {
-		if contains(keep, e.Name()) {
+		if slices.Contains(keep, e.Name()) {
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
@@ -261,15 +262,6 @@ func cleanExcept(dir string, keep ...string) error {
 		}
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // skipCopy leaves out what Terragrunt leaves out: hidden files and folders (except the

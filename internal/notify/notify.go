@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 )
 
 // Run says where a report comes from. Every field may be empty (a local run).
@@ -155,25 +157,8 @@ func (s Status) Severity() int {
 // Bad reports an outcome that needs someone's attention (failed, blocked, skipped).
 func (s Status) Bad() bool { return s.Severity() <= 2 }
 
-// Counts are a plan's resource changes.
-type Counts struct {
-	Add     int `json:"add"`
-	Change  int `json:"change"`
-	Destroy int `json:"destroy"`
-	Replace int `json:"replace"`
-}
-
-// Zero reports a plan without changes.
-func (c Counts) Zero() bool { return c == Counts{} }
-
-// String renders counts the way OpenTofu summarises a plan.
-func (c Counts) String() string {
-	s := fmt.Sprintf("+%d ~%d -%d", c.Add, c.Change, c.Destroy)
-	if c.Replace > 0 {
-		s += fmt.Sprintf(" ±%d", c.Replace)
-	}
-	return s
-}
+// Counts are a plan's resource changes (artifact's, the one definition).
+type Counts = artifact.Counts
 
 // UnitResult is one unit's outcome in a report.
 type UnitResult struct {

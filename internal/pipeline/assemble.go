@@ -15,6 +15,7 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
@@ -23,24 +24,11 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 )
 
-// Detected is detect's result as `olechka detect --format json` prints it.
-type Detected struct {
-	Base  string         `json:"base"`
-	Head  string         `json:"head"`
-	Units []DetectedUnit `json:"units"`
-}
+// Detected is detect's result, as `olechka detect --format json` prints it.
+type Detected = detect.Result
 
 // DetectedUnit is one affected unit.
-type DetectedUnit struct {
-	Path      string   `json:"path"`
-	Action    string   `json:"action"`
-	Wave      int      `json:"wave"`
-	Env       string   `json:"env,omitempty"`
-	Region    string   `json:"region,omitempty"`
-	Tier      string   `json:"tier,omitempty"`
-	AccountID string   `json:"account_id,omitempty"`
-	Reasons   []string `json:"reasons,omitempty"`
-}
+type DetectedUnit = detect.Affected
 
 // ReadDetect reads a detect JSON file.
 func ReadDetect(path string) (*Detected, error) {
@@ -175,12 +163,7 @@ func logTail(p *artifact.Plan, lines int) string {
 	return strings.Join(ls, "\n")
 }
 
-func countsOf(s *artifact.Summary) notify.Counts {
-	if s == nil {
-		return notify.Counts{}
-	}
-	return notify.Counts{Add: s.Add, Change: s.Change, Destroy: s.Destroy, Replace: s.Replace}
-}
+func countsOf(s *artifact.Summary) artifact.Counts { return s.Counts() }
 
 func changesOf(s *artifact.Summary) []comment.Change {
 	if s == nil {
@@ -339,20 +322,20 @@ func ApplyReport(run notify.Run, plans []*artifact.Plan, decisions []review.Deci
 		}
 		r.Units[i].Duration = durationOf(a.Duration)
 		switch a.Status {
-		case "applied":
+		case artifact.Applied:
 			r.Units[i].Status, r.Units[i].Message = notify.Applied, ""
-		case "unchanged":
+		case artifact.Unchanged:
 			r.Units[i].Status, r.Units[i].Message = notify.NoChanges, ""
-		case "failed":
+		case artifact.Failed:
 			r.Units[i].Status, r.Units[i].Message = notify.Failed, firstLine(orElse(a.Error, a.Reason))
-		case "refused":
+		case artifact.Refused:
 			r.Units[i].Status, r.Units[i].Message = notify.Blocked, firstLine(orElse(a.Reason, a.Error))
-		case "skipped":
+		case artifact.Skipped:
 			r.Units[i].Status, r.Units[i].Message = notify.Skipped, firstLine(orElse(a.Reason, a.Error))
-		case "replanned":
+		case artifact.Replanned:
 			r.Units[i].Status, r.Units[i].Message = notify.Pending, "re-planned: the new plan needs a review"
 		default:
-			r.Units[i].Status, r.Units[i].Message = notify.Failed, "unknown apply status "+a.Status
+			r.Units[i].Status, r.Units[i].Message = notify.Failed, "unknown apply status "+string(a.Status)
 		}
 	}
 	return r

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
@@ -215,7 +216,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	o.logf("\n== 6/6 notify\n")
 	var all []*artifact.Plan
 	var decisions []review.Decision
-	for _, u := range sortedKeys(finalPlans) {
+	for _, u := range slices.Sorted(maps.Keys(finalPlans)) {
 		all = append(all, finalPlans[u])
 		decisions = append(decisions, finalDecisions[u])
 	}
@@ -239,10 +240,11 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 // MaxRounds bounds the apply rounds of one run.
 const MaxRounds = 10
 
-// applyRounds applies the reviewed plans env by env. A unit planned with mock outputs of
-// a dependency that is created in the same run is refused by apply once the dependency
-// has real outputs (and its dependents are skipped): those units are planned again with
-// the real outputs, reviewed again and applied in a further round, until a round applies
+// applyRounds applies the reviewed plans env by env, one approval per env: apply itself
+// re-plans a unit planned with mock outputs of a dependency created in the same run, and
+// applies the re-plan when it is equivalent to the reviewed plan, so a fresh environment
+// is created in one round. A unit whose re-plan differs (or that was refused as stale) is
+// planned again, reviewed again and applied in a further round, until a round applies
 // nothing new. finalPlans and finalDecisions end up holding each unit's latest plan and
 // decision.
 func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResult, finalPlans map[string]*artifact.Plan, finalDecisions map[string]review.Decision) error {
@@ -271,13 +273,11 @@ func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResul
 			if a == nil {
 				continue
 			}
-			switch a.Status {
-			case "applied", "unchanged":
+			switch {
+			case a.Status.Done():
 				progress = true
-			case "refused", "skipped", "replanned":
-				if !declined[p.Metadata.Env] {
-					retry = append(retry, p.Metadata.Unit)
-				}
+			case a.Status.Retry() && !declined[p.Metadata.Env]:
+				retry = append(retry, p.Metadata.Unit)
 			}
 		}
 		for _, d := range rev.Decisions {
@@ -332,7 +332,7 @@ func (o Options) applyGroups(ctx context.Context, out *Outcome, rev *ReviewResul
 				}
 				o.logf("  %s: not approved, nothing applied\n", g.Env)
 				declined[g.Env] = true
-				if !contains(out.Declined, g.Env) {
+				if !slices.Contains(out.Declined, g.Env) {
 					out.Declined = append(out.Declined, g.Env)
 				}
 				continue
@@ -348,24 +348,6 @@ func (o Options) applyGroups(ctx context.Context, out *Outcome, rev *ReviewResul
 		}
 	}
 	return declined
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Summary is the closing text: what happened and where the files are.
@@ -385,12 +367,7 @@ func (o *Outcome) Summary() string {
 	if !o.ValidateOK {
 		b.WriteString("validation failed (see validate.json)\n")
 	}
-	envs := make([]string, 0, len(o.ApplyErrors))
-	for e := range o.ApplyErrors {
-		envs = append(envs, e)
-	}
-	sort.Strings(envs)
-	for _, e := range envs {
+	for _, e := range slices.Sorted(maps.Keys(o.ApplyErrors)) {
 		fmt.Fprintf(&b, "apply of %s failed: %v\n", e, o.ApplyErrors[e])
 	}
 	fmt.Fprintf(&b, "artifacts:  %s (detect.json, validate.json, plans/, review.json)\n", o.Out)

@@ -61,10 +61,10 @@ func (f *fakeStages) Apply(ctx context.Context, root, plans string, units []stri
 	f.applied = append(f.applied, units)
 	var refused error
 	for _, u := range units {
-		status := "applied"
+		status := artifact.Applied
 		if f.refuseFirst[u] {
 			delete(f.refuseFirst, u)
-			status, refused = "refused", errors.New("exit 3")
+			status, refused = artifact.Refused, errors.New("exit 3")
 		}
 		if err := artifact.WriteApplyResult(artifact.UnitDir(plans, u), &artifact.ApplyResult{Unit: u, Status: status}); err != nil {
 			return err

@@ -24,7 +24,6 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
-	"github.com/terragrunt-olechka/olechka/internal/notify"
 )
 
 // Gate is a review decision.
@@ -122,20 +121,20 @@ type Unit struct {
 
 // Decision is review's verdict on one unit.
 type Decision struct {
-	Unit        string        `json:"unit"`
-	Env         string        `json:"env,omitempty"`
-	Tier        string        `json:"tier,omitempty"`
-	AccountID   string        `json:"account_id,omitempty"`
-	Action      string        `json:"action"`
-	Wave        int           `json:"wave"`
-	Gate        Gate          `json:"gate"`
-	Reasons     []string      `json:"reasons"`
-	HasChanges  bool          `json:"has_changes"`
-	Counts      notify.Counts `json:"counts"`
-	Destructive bool          `json:"destructive,omitempty"`
-	Stateful    []string      `json:"stateful_destroys,omitempty"`
-	Mocks       []string      `json:"mocks,omitempty"`
-	DependsOn   []string      `json:"depends_on,omitempty"`
+	Unit        string          `json:"unit"`
+	Env         string          `json:"env,omitempty"`
+	Tier        string          `json:"tier,omitempty"`
+	AccountID   string          `json:"account_id,omitempty"`
+	Action      string          `json:"action"`
+	Wave        int             `json:"wave"`
+	Gate        Gate            `json:"gate"`
+	Reasons     []string        `json:"reasons"`
+	HasChanges  bool            `json:"has_changes"`
+	Counts      artifact.Counts `json:"counts"`
+	Destructive bool            `json:"destructive,omitempty"`
+	Stateful    []string        `json:"stateful_destroys,omitempty"`
+	Mocks       []string        `json:"mocks,omitempty"`
+	DependsOn   []string        `json:"depends_on,omitempty"`
 	// Environment is the GitHub environment the apply job runs in.
 	Environment  string `json:"environment"`
 	PlanRoleARN  string `json:"plan_role_arn,omitempty"`
@@ -213,7 +212,7 @@ func decide(u Unit, p Policy) Decision {
 		}
 		if s := u.Plan.Summary; s != nil {
 			d.HasChanges = s.HasChanges
-			d.Counts = notify.Counts{Add: s.Add, Change: s.Change, Destroy: s.Destroy, Replace: s.Replace}
+			d.Counts = s.Counts()
 			for _, r := range s.Resources {
 				if r.Destructive() {
 					d.Destructive = true

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/validate/hclfmt"
@@ -120,30 +121,20 @@ func fmtParallel(ctx context.Context, dir string) ([]finding.Finding, error) {
 	}
 	out := make([][]finding.Finding, len(files))
 	errs := make([]error, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f, err := hclfmt.FormatFile(files[i])
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				out[i] = f.Findings()
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := 0; i < len(files) && ctx.Err() == nil; i++ {
+		g.Go(func() error {
+			f, err := hclfmt.FormatFile(files[i])
+			if err != nil {
+				errs[i] = err
+				return nil
 			}
-		}()
+			out[i] = f.Findings()
+			return nil
+		})
 	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // errors are kept per file, reported in file order below
 	var all []finding.Finding
 	for i := range files {
 		if errs[i] != nil {

@@ -22,6 +22,7 @@ import (
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
@@ -203,37 +204,25 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	var (
 		mu      sync.Mutex
-		wg      sync.WaitGroup
+		g       errgroup.Group
 		results = map[string]*CheckResult{}
 		found   = map[string][]finding.Finding{}
 	)
 	run := func(name string, f func() ([]finding.Finding, string, error)) {
 		if !checks[name] {
+			mu.Lock()
 			results[name] = &CheckResult{Name: name, Status: StatusSkipped, Note: "not selected (--only)"}
+			mu.Unlock()
 			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t0 := time.Now()
-			fs, note, err := f()
-			for i := range fs {
-				if filepath.IsAbs(fs[i].File) {
-					fs[i].File = s.rel(fs[i].File)
-				}
-			}
-			cr := &CheckResult{Name: name, Note: note, Duration: time.Since(t0)}
-			var skip skipped
-			if errors.As(err, &skip) {
-				cr.Status, cr.Note = StatusSkipped, string(skip)
-			} else if err != nil {
-				cr.Status, cr.Note = StatusError, err.Error()
-			}
+		g.Go(func() error {
+			cr, fs := s.runCheck(name, f)
 			mu.Lock()
 			results[name] = cr
 			found[name] = fs
 			mu.Unlock()
-		}()
+			return nil
+		})
 	}
 	var costReport *cost.Report
 	var costErr error
@@ -271,7 +260,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return fs, note, nil
 	})
-	wg.Wait()
+	_ = g.Wait() // checks report their errors in their results
 	if checks[CheckCost] || checks[CheckPolicy] {
 		if r, err := getCost(); err == nil {
 			res.Cost = r
@@ -309,6 +298,25 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.Duration = time.Since(start)
 	return res, nil
+}
+
+// runCheck runs one check and turns what it returns into its result.
+func (s *stage) runCheck(name string, f func() ([]finding.Finding, string, error)) (*CheckResult, []finding.Finding) {
+	t0 := time.Now()
+	fs, note, err := f()
+	for i := range fs {
+		if filepath.IsAbs(fs[i].File) {
+			fs[i].File = s.rel(fs[i].File)
+		}
+	}
+	cr := &CheckResult{Name: name, Note: note, Duration: time.Since(t0)}
+	var skip skipped
+	if errors.As(err, &skip) {
+		cr.Status, cr.Note = StatusSkipped, string(skip)
+	} else if err != nil {
+		cr.Status, cr.Note = StatusError, err.Error()
+	}
+	return cr, fs
 }
 
 // skipped is returned by a check that did not run, saying why.
@@ -406,27 +414,15 @@ func (s *stage) forEach(ctx context.Context, n int, f func(i int)) {
 	s.forEachN(ctx, n, s.par, f)
 }
 
-// forEachN runs f for i in [0, n) on at most workers goroutines.
+// forEachN runs f for i in [0, n) on at most workers goroutines; once ctx ends, no
+// further index starts.
 func (s *stage) forEachN(ctx context.Context, n, workers int, f func(i int)) {
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < workers && w < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				f(i)
-			}
-		}()
+	var g errgroup.Group
+	g.SetLimit(max(workers, 1))
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		g.Go(func() error { f(i); return nil })
 	}
-	for i := 0; i < n; i++ {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // f reports its own errors
 }
 
 // prepareUnits loads each unit's module, env.hcl and effective inputs.

@@ -3,7 +3,9 @@
 
 locals {
   xray_defaults = { fixed_rate = 0.05, reservoir_size = 1 }
-  xray          = { for k, v in var.ecs_services : k => merge(local.xray_defaults, lookup(var.xray_sampling, k, {})) }
+  # OpenTofu's lookup() wants a default of the map's element type, so an absent key is
+  # handled with a conditional instead of lookup(var.xray_sampling, k, {}).
+  xray = { for k, v in var.ecs_services : k => contains(keys(var.xray_sampling), k) ? var.xray_sampling[k] : local.xray_defaults }
 }
 
 resource "aws_xray_sampling_rule" "service" {

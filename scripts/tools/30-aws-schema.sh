@@ -44,7 +44,7 @@ fi
 # The stamp names the package and a hash of the extractor's sources, so a change to either
 # rebuilds the schema.
 srcs=(internal/validate/schema/schema.go internal/validate/schema/extract/extract.go
-  internal/validate/schema/cmd/awsschema/main.go)
+  internal/validate/schema/cmd/awsschema/main.go internal/validate/schema/extract/overlay.go)
 want="$SHA256 $(cat "${srcs[@]}" | sha256sum | cut -d' ' -f1)"
 if [[ -f "$OUT" ]] && [[ -f "$STAMP" ]] && [[ "$(cat "$STAMP")" == "$want" ]]; then
   echo "aws schema: cached ($OUT)"

@@ -10,6 +10,7 @@
 package comment
 
 import (
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 )
@@ -57,7 +58,7 @@ type Plan struct {
 
 // Destructive reports whether the plan deletes or replaces anything.
 func (p *Plan) Destructive() bool {
-	return p != nil && (p.Counts.Destroy > 0 || p.Counts.Replace > 0)
+	return p != nil && p.Counts.Destructive()
 }
 
 // Stateful reports whether the plan deletes or replaces a stateful resource.
@@ -81,7 +82,9 @@ type Change struct {
 }
 
 // Destructive reports a delete or replace.
-func (c Change) Destructive() bool { return c.Action == "delete" || c.Action == "replace" }
+func (c Change) Destructive() bool {
+	return c.Action == artifact.ChangeDelete || c.Action == artifact.ChangeReplace
+}
 
 // Gate is review's decision for a unit.
 type Gate struct {

@@ -95,7 +95,7 @@ func Write(t testing.TB, dir, commit string, units ...Unit) string {
 			t.Fatal(err)
 		}
 		if u.Applied != "" {
-			a := &artifact.ApplyResult{Unit: u.Path, Status: u.Applied, Error: u.ApplyError, Duration: artifact.Duration(7 * time.Second)}
+			a := &artifact.ApplyResult{Unit: u.Path, Status: artifact.ApplyStatus(u.Applied), Error: u.ApplyError, Duration: artifact.Duration(7 * time.Second)}
 			if err := artifact.WriteApplyResult(ud, a); err != nil {
 				t.Fatal(err)
 			}

@@ -23,7 +23,7 @@ import (
 const FileName = "aws-schema.json.gz"
 
 // FormatVersion is bumped whenever the file's shape changes, so stale files are rebuilt.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // Schema is one provider's schema: its resources, data sources and ephemeral
 // resources by type name (aws_instance), and the provider block's own arguments.
@@ -46,12 +46,20 @@ type Block struct {
 
 // Attribute is one argument or exported attribute.
 type Attribute struct {
-	// Type is the value type when known: string, number, bool, any, list(string),
-	// set(string), map(string)... Empty for computed-only attributes.
+	// Type is the value type: string, number, bool, any, list(string), set(string),
+	// map(string)... For object-typed attributes it names the collection
+	// (list(object), set(object), map(object), object) and Nested holds the object.
+	// Computed-only attributes take theirs from the bindings' getters; empty only
+	// where the bindings say nothing.
 	Type     string `json:"type,omitempty"`
 	Required bool   `json:"required,omitempty"`
 	Optional bool   `json:"optional,omitempty"`
 	Computed bool   `json:"computed,omitempty"`
+	// Sensitive marks values OpenTofu redacts (from the attribute's name: the
+	// bindings do not carry the flag; see package extract). WriteOnly marks
+	// arguments the provider never stores (the bindings' `*_wo` write-only markers).
+	Sensitive bool `json:"sensitive,omitempty"`
+	WriteOnly bool `json:"write_only,omitempty"`
 	// Nesting and Nested describe object-typed attributes (nested attributes):
 	// Nesting is single, list, set or map; Nested is the object's schema.
 	Nesting string `json:"nesting,omitempty"`

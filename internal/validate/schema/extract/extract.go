@@ -38,6 +38,8 @@ type Stats struct {
 	MissingFunctions int // nested blocks whose rendering function was not found
 	MissingComments  int // argument entries without a computed/optional/required comment
 	Recursive        int // nested blocks that refer back to an enclosing block
+	Untyped          int // computed-only attributes whose getter gave no type
+	WriteOnly        int // write-only arguments
 }
 
 // FromTarball reads an npm package tarball (.tgz) and returns the provider schema.
@@ -127,9 +129,19 @@ type topClass struct {
 // dirFacts is what one lib/<dir> holds: struct functions, attribute comments per class,
 // and the top-level classes.
 type dirFacts struct {
-	fns      map[string][]entry          // struct function name without ToHclTerraform
-	comments map[string]map[string]flags // class -> attribute -> flags
-	tops     []*topClass
+	fns       map[string][]entry           // struct function name without ToHclTerraform
+	comments  map[string]map[string]flags  // class -> attribute -> flags
+	getters   map[string]map[string]getter // class -> attribute -> what its getter returns
+	writeOnly map[string]map[string]bool   // class -> write-only attributes
+	tops      []*topClass
+}
+
+// getter is what the getter of an attribute returns: a primitive or collection type
+// (typ), or an object (nesting single, list, set or map) exposed by class.
+type getter struct {
+	typ     string
+	nesting string
+	class   string
 }
 
 type parser struct {
@@ -153,12 +165,64 @@ var (
 	reStorage = regexp.MustCompile(`^\s+storageClassType: "(\w+)",`)
 	reCallee  = regexp.MustCompile(`(?:^|[^\w.])(?:\w+\.)?(\w+)ToHclTerraform\b`)
 	reVersion = regexp.MustCompile(`^\s+providerVersion: '([^']+)'`)
+
+	// the getters that follow an attribute's comment
+	reGetPrim      = regexp.MustCompile(`^\s+return (cdktn\.Token\.asNumberList\()?(cdktn\.Fn\.tolist\()?this\.(getStringAttribute|getNumberAttribute|getBooleanAttribute|getListAttribute|getNumberListAttribute|interpolationForAttribute)\('`)
+	reGetScalarMap = regexp.MustCompile(`^\s+_\w+ = new cdktn\.(String|Number|Boolean)Map\(this, "`)
+	reGetList      = regexp.MustCompile(`^\s+_\w+ = new (\w+)List\(this, "\w+", (true|false)\);`)
+	reGetMap       = regexp.MustCompile(`^\s+_\w+ = new (\w+)Map\(this, "\w+"\);`)
+	reGetObject    = regexp.MustCompile(`^\s+_\w+ = new (\w+)OutputReference\(this, "\w+"\);`)
 )
+
+// getterOf recognises the line of a getter that tells an attribute's type.
+func getterOf(line string) (getter, bool) {
+	if m := reGetPrim.FindStringSubmatch(line); m != nil {
+		set := m[2] != ""
+		switch m[3] {
+		case "getStringAttribute":
+			return getter{typ: "string"}, true
+		case "getNumberAttribute":
+			return getter{typ: "number"}, true
+		case "getBooleanAttribute":
+			return getter{typ: "bool"}, true
+		case "interpolationForAttribute":
+			return getter{typ: "any"}, true
+		case "getListAttribute":
+			if set {
+				return getter{typ: "set(string)"}, true
+			}
+			return getter{typ: "list(string)"}, true
+		case "getNumberListAttribute":
+			if set {
+				return getter{typ: "set(number)"}, true
+			}
+			return getter{typ: "list(number)"}, true
+		}
+	}
+	if m := reGetScalarMap.FindStringSubmatch(line); m != nil {
+		return getter{typ: "map(" + map[string]string{"String": "string", "Number": "number", "Boolean": "bool"}[m[1]] + ")"}, true
+	}
+	if m := reGetList.FindStringSubmatch(line); m != nil {
+		n := "list"
+		if m[2] == "true" {
+			n = "set"
+		}
+		return getter{nesting: n, class: m[1] + "OutputReference"}, true
+	}
+	if m := reGetMap.FindStringSubmatch(line); m != nil {
+		return getter{nesting: "map", class: m[1] + "OutputReference"}, true
+	}
+	if m := reGetObject.FindStringSubmatch(line); m != nil {
+		return getter{nesting: "single", class: m[1] + "OutputReference"}, true
+	}
+	return getter{}, false
+}
 
 func (p *parser) facts(dir string) *dirFacts {
 	d := p.dirs[dir]
 	if d == nil {
-		d = &dirFacts{fns: map[string][]entry{}, comments: map[string]map[string]flags{}}
+		d = &dirFacts{fns: map[string][]entry{}, comments: map[string]map[string]flags{},
+			getters: map[string]map[string]getter{}, writeOnly: map[string]map[string]bool{}}
 		p.dirs[dir] = d
 	}
 	return d
@@ -177,6 +241,8 @@ func (p *parser) parseFile(dir, name string, r io.Reader) error {
 		fn       string
 		inSynth  bool
 		inAttrs  bool
+		pending  string // the attribute whose comment was read last, until its getter
+		seenGet  int    // lines read since that comment
 		entries  []entry
 		cur      *entry
 		finishFn = func() {
@@ -227,7 +293,7 @@ func (p *parser) parseFile(dir, name string, r io.Reader) error {
 			continue
 		}
 		if m := reClass.FindStringSubmatch(line); m != nil {
-			class, fn, inSynth, top = m[1], "", false, nil
+			class, fn, inSynth, top, pending = m[1], "", false, nil, ""
 			switch m[2] {
 			case "TerraformResource", "TerraformDataSource", "TerraformEphemeralResource", "TerraformProvider":
 				top = &topClass{class: class, kind: m[2], file: name}
@@ -258,7 +324,29 @@ func (p *parser) parseFile(dir, name string, r io.Reader) error {
 				d.comments[class] = c
 			}
 			c[m[1]] = flags{computed: m[2] == "true", optional: m[3] == "true", required: m[4] == "true"}
+			pending, seenGet = m[1], 0
 			continue
+		}
+		if pending != "" && class != "" {
+			if strings.Contains(line, "@deprecated Write-only") {
+				w := d.writeOnly[class]
+				if w == nil {
+					w = map[string]bool{}
+					d.writeOnly[class] = w
+				}
+				w[pending] = true
+			}
+			if g, ok := getterOf(line); ok {
+				gs := d.getters[class]
+				if gs == nil {
+					gs = map[string]getter{}
+					d.getters[class] = gs
+				}
+				gs[pending] = g
+				pending = ""
+			} else if seenGet++; seenGet > 8 {
+				pending = ""
+			}
 		}
 		if strings.Contains(line, "synthesizeHclAttributes() {") && top != nil {
 			inSynth = true
@@ -327,6 +415,7 @@ func (p *parser) build(source string) (*schema.Schema, Stats, error) {
 		return nil, p.stats, fmt.Errorf("no resources found in the package (is it a CDK Terrain provider package?)")
 	}
 	s.ProviderVersion = p.providerVersion
+	overlay(s)
 	return s, p.stats, nil
 }
 
@@ -423,9 +512,78 @@ func (p *parser) block(d *dirFacts, entries []entry, class string, stack []strin
 			continue
 		}
 		f := comments[n]
-		addAttr(b, n, &schema.Attribute{Required: f.required, Optional: f.optional, Computed: f.computed})
+		a := &schema.Attribute{Required: f.required, Optional: f.optional, Computed: f.computed}
+		p.typeFromGetter(d, a, d.getters[class][n], []string{class})
+		addAttr(b, n, a)
 	}
+	p.flag(d, b, class)
 	return b
+}
+
+// flag marks the block's write-only arguments (from the bindings) and sensitive ones
+// (from their names, see sensitiveName).
+func (p *parser) flag(d *dirFacts, b *schema.Block, class string) {
+	for n, a := range b.Attributes {
+		if d.writeOnly[class][n] {
+			a.WriteOnly = true
+			a.Sensitive = true
+			p.stats.WriteOnly++
+		}
+		if sensitiveName(n) {
+			a.Sensitive = true
+		}
+	}
+}
+
+// typeFromGetter types an attribute the bindings expose only through a getter (the
+// computed-only ones): a primitive or collection type, or an object whose attributes
+// are those of the class the getter returns, followed recursively. classes holds the
+// classes being expanded, so a class that contains itself stops there.
+func (p *parser) typeFromGetter(d *dirFacts, a *schema.Attribute, g getter, classes []string) {
+	switch {
+	case g.typ != "":
+		a.Type = g.typ
+	case g.class != "":
+		for _, c := range classes {
+			if c == g.class {
+				a.Type = "any"
+				p.stats.Recursive++
+				return
+			}
+		}
+		obj := &schema.Block{Attributes: map[string]*schema.Attribute{}}
+		comments := d.comments[g.class]
+		for n, f := range comments {
+			na := &schema.Attribute{Required: f.required, Optional: f.optional, Computed: f.computed}
+			p.typeFromGetter(d, na, d.getters[g.class][n], append(classes[:len(classes):len(classes)], g.class))
+			obj.Attributes[n] = na
+		}
+		p.flag(d, obj, g.class)
+		a.Nesting, a.Nested = g.nesting, obj
+		if g.nesting == "single" {
+			a.Type = "object"
+		} else {
+			a.Type = g.nesting + "(object)"
+		}
+	default:
+		p.stats.Untyped++
+	}
+}
+
+// sensitiveName reports whether an attribute holds a secret by its name. The bindings
+// carry no sensitive flag, so this approximates the provider's: passwords, secret
+// strings and binaries, tokens, private keys.
+func sensitiveName(n string) bool {
+	switch {
+	case strings.Contains(n, "password") && !strings.HasSuffix(n, "_version") && !strings.HasSuffix(n, "_length") &&
+		!strings.HasPrefix(n, "manage_") && !strings.HasPrefix(n, "require_") && !strings.HasPrefix(n, "allow_") &&
+		!strings.Contains(n, "_policy") && !strings.HasSuffix(n, "_enabled") && !strings.HasPrefix(n, "hard_expiry"):
+		return true
+	case n == "secret_string", n == "secret_binary", n == "auth_token", n == "private_key", n == "private_key_pem",
+		n == "secret", n == "client_secret", n == "ses_smtp_password_v4", n == "plaintext":
+		return true
+	}
+	return false
 }
 
 func addAttr(b *schema.Block, name string, a *schema.Attribute) {

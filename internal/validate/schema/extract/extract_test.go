@@ -58,6 +58,24 @@ func TestFromTarball(t *testing.T) {
 	if s.ProviderVersion != "9.9.9" || s.Source != "test@1" || s.Provider != "aws" {
 		t.Errorf("header %q %q %q", s.ProviderVersion, s.Source, s.Provider)
 	}
+	// computed-only attributes are typed from their getters; write-only and sensitive marked
+	th := s.Resources["aws_thing"]
+	if a := th.Attributes["ports"]; a == nil || a.Type != "set(number)" {
+		t.Errorf("ports %+v", a)
+	}
+	if a := th.Attributes["secret"]; a == nil || a.Type != "list(object)" || a.Nesting != "list" || a.Nested == nil ||
+		a.Nested.Attributes["kms_key_id"] == nil || a.Nested.Attributes["kms_key_id"].Type != "string" {
+		t.Errorf("secret %+v", a)
+	}
+	if a := th.Attributes["token_wo"]; a == nil || !a.WriteOnly || !a.Sensitive {
+		t.Errorf("token_wo %+v", a)
+	}
+	if a := th.Attributes["master_password"]; a == nil || !a.Sensitive || a.WriteOnly {
+		t.Errorf("master_password %+v", a)
+	}
+	if st.WriteOnly != 1 {
+		t.Errorf("write-only count %d", st.WriteOnly)
+	}
 	// the schema survives a write/read round trip, which links the recursive block
 	var buf bytes.Buffer
 	if err := s.Write(&buf); err != nil {

@@ -55,5 +55,6 @@ func run(args []string) error {
 	if st.MissingFunctions > 0 || st.MissingComments > 0 {
 		fmt.Printf("aws schema: %d nested blocks without a struct function, %d arguments without a comment\n", st.MissingFunctions, st.MissingComments)
 	}
+	fmt.Printf("aws schema: %d write-only arguments, %d computed-only attributes without a type, %d recursive references\n", st.WriteOnly, st.Untyped, st.Recursive)
 	return nil
 }

@@ -91,6 +91,14 @@ class ThingIngressOutputReference extends cdktn.ComplexObject {
 class ThingTimeoutsOutputReference extends cdktn.ComplexObject {
     // create - computed: false, optional: true, required: false
 }
+class ThingSecretOutputReference extends cdktn.ComplexObject {
+    // kms_key_id - computed: true, optional: false, required: false
+    get kmsKeyId() {
+        return this.getStringAttribute('kms_key_id');
+    }
+}
+class ThingSecretList extends cdktn.ComplexList {
+}
 class Thing extends cdktn.TerraformResource {
     static tfResourceType = "aws_thing";
     constructor(scope, id, config) {
@@ -103,6 +111,24 @@ class Thing extends cdktn.TerraformResource {
             },
         });
     }
+    // secret - computed: true, optional: false, required: false
+    _secret = new ThingSecretList(this, "secret", false);
+    get secret() {
+        return this._secret;
+    }
+    // ports - computed: true, optional: false, required: false
+    get ports() {
+        return cdktn.Token.asNumberList(cdktn.Fn.tolist(this.getNumberListAttribute('ports')));
+    }
+    // token_wo - computed: false, optional: true, required: false
+    _tokenWo;
+    /**
+    * @deprecated Write-only: the provider never returns this value; reading it always yields null by protocol contract.
+    */
+    get tokenWo() {
+        return this.getStringAttribute('token_wo');
+    }
+    // master_password - computed: false, optional: true, required: false
     // arn - computed: true, optional: false, required: false
     // bucket - computed: false, optional: false, required: true
     // labels - computed: false, optional: true, required: false
