@@ -38,6 +38,7 @@ mermaid (renders on GitHub) and dot (Graphviz).`,
 			if err != nil {
 				return err
 			}
+			flags.render = true // edges do not depend on outputs
 			t, err := loadTree(cmd.Context(), app, &flags, root)
 			if err != nil {
 				return err

@@ -27,7 +27,11 @@ locals, dependencies with their mock outputs, functions) and prints the result.
 Without --all, PATH is a unit folder (holding terragrunt.hcl). With --all, every
 unit under PATH is rendered into one JSON object keyed by the unit's path relative
 to PATH. The keys mirror ` + "`terragrunt render --json`" + `; olechka's own facts (files
-read, fingerprint, mocked dependency outputs) sit under the "olechka" key.`,
+read, fingerprint, mocked dependency outputs) sit under the "olechka" key.
+
+As with terragrunt render, a reference to outputs a dependency does not have (no
+state, no mock_outputs) renders as "" in inputs, with a warning on stderr; plan
+and apply refuse such a unit.`,
 		Example: `  olechka render --json live/dev/eu-central-1/vpc
   olechka render --all --json live > rendered.json`,
 		Args: cobra.MaximumNArgs(1),
@@ -36,6 +40,7 @@ read, fingerprint, mocked dependency outputs) sit under the "olechka" key.`,
 			if err != nil {
 				return err
 			}
+			flags.render = true
 			if all {
 				t, err := loadTree(cmd.Context(), app, &flags, root)
 				if err != nil {
@@ -44,6 +49,7 @@ read, fingerprint, mocked dependency outputs) sit under the "olechka" key.`,
 				out := map[string]any{}
 				for _, u := range t.Units {
 					out[u.Path] = u.Render()
+					reportWarnings(app, u)
 				}
 				if asJSON {
 					if err := writeJSON(app, out); err != nil {
@@ -76,6 +82,7 @@ read, fingerprint, mocked dependency outputs) sit under the "olechka" key.`,
 			if err != nil {
 				return &ExitError{Code: 1, Err: err}
 			}
+			reportWarnings(app, u)
 			if asJSON {
 				return writeJSON(app, u.Render())
 			}
@@ -86,6 +93,14 @@ read, fingerprint, mocked dependency outputs) sit under the "olechka" key.`,
 	cmd.Flags().BoolVar(&all, "all", false, "render every unit under PATH")
 	flags.register(cmd)
 	return cmd
+}
+
+// reportWarnings prints, on stderr, the errors a render tolerated as `terragrunt
+// render` does (references to outputs a dependency does not have, ...).
+func reportWarnings(app *App, u *config.Unit) {
+	for _, d := range u.Warnings {
+		fmt.Fprintf(app.Stderr, "warning: %s: rendered despite: %s\n", u.Path, config.FormatDiagnostic(d))
+	}
 }
 
 func writeJSON(app *App, v any) error {

@@ -16,6 +16,9 @@ import (
 // evalFlags are the flags every command that evaluates a tree shares.
 type evalFlags struct {
 	allowRunCmd bool
+	// render evaluates as `terragrunt render` does (config.Options.Render): set by
+	// render and graph, never by the commands that deploy.
+	render bool
 }
 
 func (f *evalFlags) register(cmd *cobra.Command) {
@@ -28,6 +31,7 @@ func (f *evalFlags) evaluator(app *App, root string) *config.Evaluator {
 		RepoRoot:    repoRoot(root),
 		Getenv:      lookupEnv(app),
 		AllowRunCmd: f.allowRunCmd,
+		Render:      f.render,
 	})
 }
 

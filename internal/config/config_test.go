@@ -667,7 +667,7 @@ exclude {
 	wantJSON(t, u, "remote_state", `{"backend": "local", "disable_init": true, "disable_dependency_optimization": false,
 		"config": {"path": "state.tfstate"}, "generate": null, "encryption": null}`)
 	wantJSON(t, u, "generate", `{"versions": {"path": "versions.tf", "if_exists": "overwrite", "if_disabled": "skip",
-		"comment_prefix": "// ", "contents": "terraform {}", "disable_signature": true, "disable": false}}`)
+		"comment_prefix": "// ", "contents": "terraform {}", "disable_signature": true, "disable": false, "hcl_fmt": null, "mutable": null}}`)
 	wantJSON(t, u, "exclude", `{"if": true, "actions": ["destroy"], "exclude_dependencies": false, "no_run": null}`)
 	if rendered(t, u, "skip") != false {
 		t.Error("skip not rendered")

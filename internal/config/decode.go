@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -136,6 +137,26 @@ func optObject(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *h
 		return cty.NullVal(cty.DynamicPseudoType)
 	}
 	return toObject(v)
+}
+
+// optObjectPartial is optObject, but when partial is set (Options.Render) and the
+// evaluation fails, it returns what did evaluate with every unknown value "", as
+// Terragrunt renders an object attribute whose evaluation it tolerated.
+func optObjectPartial(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, diags *hcl.Diagnostics, partial bool) cty.Value {
+	var d hcl.Diagnostics
+	v := optObject(body, name, ctx, &d)
+	*diags = append(*diags, d...)
+	if !d.HasErrors() || !partial {
+		return v
+	}
+	pv, _ := body.Attributes[name].Expr.Value(ctx)
+	if pv == cty.NilVal || pv.IsNull() {
+		return v
+	}
+	if pv = toObject(unknownsToEmpty(pv)); pv.Type().IsObjectType() {
+		return pv
+	}
+	return v
 }
 
 // toObject turns a map into an object so values of different types can be merged.
@@ -307,6 +328,14 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 			d.Mocked = true
 		case d.SkipOutputs:
 			d.Outputs = cty.EmptyObjectVal
+		case opts.Render:
+			// As `terragrunt render`: the dependency has no outputs attribute, and
+			// a reference to it is tolerated where it is used (see evalBody).
+			attrs[d.Name] = cty.ObjectVal(map[string]cty.Value{
+				"config_path": cty.StringVal(d.ConfigPath),
+				"name":        cty.StringVal(d.Name),
+			})
+			continue
 		default:
 			why := "mock_outputs are not set"
 			if hasMock {
@@ -383,8 +412,7 @@ func contains(list []string, s string) bool {
 // evalBody evaluates everything in body but include, locals and dependency blocks.
 // depVar is the resolved dependency variable; when NilVal (an exposed include) the
 // body's own dependencies are resolved.
-func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, ownDeps []Dependency, stack []string, depVar cty.Value) (*Config, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
+func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, ownDeps []Dependency, stack []string, depVar cty.Value) (cfg *Config, diags hcl.Diagnostics) {
 	if depVar == cty.NilVal {
 		deps := append([]Dependency(nil), ownDeps...)
 		var d hcl.Diagnostics
@@ -395,18 +423,32 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		ownDeps = deps
 	}
 	ctx := s.evalContext(vars(locals, includeVar, depVar))
-	cfg := &Config{
+	cfg = &Config{
 		Inputs:     cty.EmptyObjectVal,
 		Locals:     locals,
 		Dependency: ownDeps,
 	}
 	b := body
+	render := s.u.e.opts.Render
 	if _, ok := b.Attributes["inputs"]; ok {
-		v := optObject(b, "inputs", ctx, &diags)
+		v := optObjectPartial(b, "inputs", ctx, &diags, render)
 		if !v.IsNull() {
 			cfg.Inputs = v
 		}
 	}
+	defer func() {
+		if !render || !hasUnsupportedAttribute(diags) {
+			return
+		}
+		// As `terragrunt render`: a file whose evaluation fails on an unsupported
+		// attribute renders what evaluated (optObjectPartial kept it).
+		for _, d := range diags {
+			if d.Severity == hcl.DiagError {
+				s.u.warnings = append(s.u.warnings, d)
+			}
+		}
+		diags = nil
+	}()
 	cfg.IAMRole = optString(b, "iam_role", ctx, &diags)
 	cfg.IAMAssumeRoleDuration = optInt(b, "iam_assume_role_duration", ctx, &diags)
 	cfg.IAMAssumeRoleSessionName = optString(b, "iam_assume_role_session_name", ctx, &diags)
@@ -424,19 +466,33 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		case "terraform":
 			cfg.Terraform = s.decodeTerraform(blk.Body, ctx, &diags)
 		case "remote_state":
-			cfg.RemoteState = decodeRemoteState(blk.Body, ctx, &diags)
+			cfg.RemoteState = decodeRemoteState(blk.Body, ctx, &diags, render)
 		case "generate":
-			if g := decodeGenerate(blk, ctx, &diags); g != nil {
+			if g := decodeGenerate(blk.Labels[0], blk.Body, ctx, &diags); g != nil {
 				cfg.Generate = append(cfg.Generate, *g)
 			}
 		case "dependencies":
 			d := checkAttrs(blk.Body, "dependencies", []string{"paths"}, "paths")
 			diags = append(diags, d...)
+			var missing []string
 			for _, p := range optStrings(blk.Body, "paths", ctx, &diags) {
 				if !filepath.IsAbs(p) {
 					p = filepath.Join(s.terragruntDir, p)
 				}
-				cfg.Dependencies = append(cfg.Dependencies, filepath.Clean(p))
+				p = filepath.Clean(p)
+				if !dirExists(s.u.e.opts.FS, p) {
+					missing = append(missing, p)
+				}
+				cfg.Dependencies = append(cfg.Dependencies, p)
+			}
+			if len(missing) > 0 {
+				// Terragrunt refuses these too.
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Dependencies not found",
+					Detail:   fmt.Sprintf("dependencies.paths names folders that do not exist: %s.", strings.Join(missing, ", ")),
+					Subject:  blk.Body.Attributes["paths"].Expr.Range().Ptr(),
+				})
 			}
 		case "exclude":
 			d := checkAttrs(blk.Body, "exclude", []string{"if", "actions"}, "if", "actions", "exclude_dependencies", "no_run")
@@ -455,13 +511,130 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 			}
 		}
 	}
+	if a, ok := b.Attributes["generate"]; ok {
+		cfg.Generate = append(cfg.Generate, decodeGenerateAttr(a, ctx, &diags)...)
+	}
+	diags = append(diags, checkGenerateNames(cfg.Generate, b)...)
 	return cfg, diags
 }
 
+// checkGenerateNames reports generate blocks of one file that share a name, as
+// Terragrunt does (an include's block of the same name is merged, not a duplicate).
+func checkGenerateNames(gens []Generate, body *hclsyntax.Body) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	seen := map[string]bool{}
+	for _, g := range gens {
+		if !seen[g.Name] {
+			seen[g.Name] = true
+			continue
+		}
+		rng := body.SrcRange
+		for _, b := range body.Blocks {
+			if b.Type == "generate" && b.Labels[0] == g.Name {
+				rng = b.DefRange()
+			}
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Duplicate generate block",
+			Detail:   fmt.Sprintf("More than one generate block is named %q in this file.", g.Name),
+			Subject:  rng.Ptr(),
+		})
+	}
+	return diags
+}
+
+// decodeGenerateAttr decodes the generate attribute (generate = { NAME = { path = ...
+// } }), Terragrunt's other spelling of generate blocks. Values are converted weakly,
+// as Terragrunt's mapstructure decoding does (a number where a string is expected).
+func decodeGenerateAttr(a *hclsyntax.Attribute, ctx *hcl.EvalContext, diags *hcl.Diagnostics) []Generate {
+	v, d := a.Expr.Value(ctx)
+	*diags = append(*diags, d...)
+	if d.HasErrors() || v.IsNull() {
+		return nil
+	}
+	bad := func(detail string) []Generate {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid generate",
+			Detail:   detail,
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return nil
+	}
+	if !v.IsWhollyKnown() || !(v.Type().IsObjectType() || v.Type().IsMapType()) {
+		return bad("generate must be a map of generate blocks, name => { path, if_exists, contents, ... }.")
+	}
+	names := []string{}
+	blocks := map[string]cty.Value{}
+	for it := v.ElementIterator(); it.Next(); {
+		k, e := it.Element()
+		if e.IsNull() || !(e.Type().IsObjectType() || e.Type().IsMapType()) {
+			return bad(fmt.Sprintf("generate[%q] must be an object with path, if_exists and contents.", k.AsString()))
+		}
+		names = append(names, k.AsString())
+		blocks[k.AsString()] = e
+	}
+	sort.Strings(names)
+	var out []Generate
+	for _, name := range names {
+		body := &hclsyntax.Body{Attributes: hclsyntax.Attributes{}, SrcRange: a.SrcRange, EndRange: a.SrcRange}
+		for it := blocks[name].ElementIterator(); it.Next(); {
+			k, e := it.Element()
+			body.Attributes[k.AsString()] = &hclsyntax.Attribute{
+				Name: k.AsString(), Expr: &hclsyntax.LiteralValueExpr{Val: weakString(e), SrcRange: a.Expr.Range()},
+				SrcRange: a.SrcRange, NameRange: a.NameRange,
+			}
+		}
+		if g := decodeGenerate(name, body, ctx, diags); g != nil {
+			out = append(out, *g)
+		}
+	}
+	return out
+}
+
+// weakString turns a number or bool into its string where a string is expected, as
+// mapstructure's weak decoding does; other values pass through (gohcl converts them).
+func weakString(v cty.Value) cty.Value {
+	if v.IsNull() || !v.IsKnown() {
+		return v
+	}
+	switch v.Type() {
+	case cty.Number:
+		return cty.StringVal(v.AsBigFloat().Text('f', -1))
+	}
+	return v
+}
+
 func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Terraform {
-	*diags = append(*diags, checkAttrs(body, "terraform", nil, "source", "include_in_copy", "exclude_from_copy", "copy_terraform_lock_file")...)
+	*diags = append(*diags, checkAttrs(body, "terraform", nil, "source", "include_in_copy", "exclude_from_copy", "copy_terraform_lock_file",
+		"version", "update_source_with_cas", "mutable")...)
 	t := &Terraform{dir: s.terragruntDir}
+	if a, ok := body.Attributes["source"]; ok {
+		for _, tr := range a.Expr.Variables() {
+			if tr.RootName() == "dependency" {
+				// As Terragrunt: the source must be known before dependencies are.
+				*diags = append(*diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "terraform.source refers to a dependency",
+					Detail:   "terraform.source cannot refer to dependency outputs: the module source must be known before dependencies are evaluated.",
+					Subject:  tr.SourceRange().Ptr(),
+				})
+				return t
+			}
+		}
+	}
 	t.Source = optString(body, "source", ctx, diags)
+	if a, ok := body.Attributes["version"]; ok {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported argument",
+			Detail:   "terraform.version is accepted by Terragrunt only with its version-attribute experiment; olechka has no experiments.",
+			Subject:  a.NameRange.Ptr(),
+		})
+	}
+	t.UpdateSourceWithCAS = optBool(body, "update_source_with_cas", ctx, diags)
+	t.Mutable = optBool(body, "mutable", ctx, diags)
 	t.IncludeInCopy = optStrings(body, "include_in_copy", ctx, diags)
 	t.ExcludeFromCopy = optStrings(body, "exclude_from_copy", ctx, diags)
 	t.CopyTerraformLockFile = optBool(body, "copy_terraform_lock_file", ctx, diags)
@@ -521,7 +694,7 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 	return t
 }
 
-func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RemoteState {
+func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics, render bool) *RemoteState {
 	d := checkAttrs(body, "remote_state", []string{"backend"}, "backend", "config", "generate", "disable_init", "disable_dependency_optimization", "encryption")
 	d = append(d, noBlocks(body, "remote_state")...)
 	*diags = append(*diags, d...)
@@ -530,7 +703,7 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 	}
 	rs := &RemoteState{Config: cty.EmptyObjectVal}
 	rs.Backend = optString(body, "backend", ctx, diags)
-	if v := optObject(body, "config", ctx, diags); !v.IsNull() {
+	if v := optObjectPartial(body, "config", ctx, diags, render); !v.IsNull() {
 		rs.Config = v
 	}
 	rs.Encryption = optObject(body, "encryption", ctx, diags)
@@ -567,37 +740,101 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 	return rs
 }
 
-func decodeGenerate(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Generate {
-	d := checkAttrs(b.Body, "generate", []string{"path", "if_exists", "contents"}, "path", "if_exists", "if_disabled", "comment_prefix", "contents", "disable_signature", "disable")
+func decodeGenerate(name string, body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Generate {
+	d := checkAttrs(body, "generate", []string{"path", "if_exists", "contents"}, "path", "if_exists", "if_disabled", "comment_prefix", "contents", "disable_signature", "disable", "hcl_fmt", "mutable")
 	*diags = append(*diags, d...)
 	if d.HasErrors() {
 		return nil
 	}
-	g := &Generate{Name: b.Labels[0], CommentPrefix: "# ", IfDisabled: "skip"}
-	g.Path = optString(b.Body, "path", ctx, diags)
-	g.IfExists = optString(b.Body, "if_exists", ctx, diags)
+	if a, ok := body.Attributes["mutable"]; ok {
+		// Terragrunt accepts it only with its mutable-generate experiment.
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported argument",
+			Detail:   fmt.Sprintf("generate %q sets mutable, which Terragrunt accepts only with its mutable-generate experiment; olechka has no experiments.", name),
+			Subject:  a.NameRange.Ptr(),
+		})
+		return nil
+	}
+	g := &Generate{Name: name, CommentPrefix: "# ", IfDisabled: "skip"}
+	g.Path = optString(body, "path", ctx, diags)
+	g.IfExists = optString(body, "if_exists", ctx, diags)
 	switch g.IfExists {
-	case "overwrite", "overwrite_terragrunt", "skip", "error", "":
+	case "overwrite", "overwrite_terragrunt", "skip", "error":
 	default:
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Invalid if_exists",
-			Detail:   fmt.Sprintf("if_exists must be overwrite, overwrite_terragrunt, skip or error, not %q.", g.IfExists),
-			Subject:  b.Body.Attributes["if_exists"].Expr.Range().Ptr(),
+			Detail:   fmt.Sprintf("generate %q: if_exists must be overwrite, overwrite_terragrunt, skip or error, not %q.", name, g.IfExists),
+			Subject:  body.Attributes["if_exists"].Expr.Range().Ptr(),
 		})
 	}
-	if v := optString(b.Body, "if_disabled", ctx, diags); v != "" {
-		g.IfDisabled = v
+	if a, ok := body.Attributes["if_disabled"]; ok {
+		var v string
+		*diags = append(*diags, evalInto(a, ctx, &v)...)
+		switch v {
+		case "skip", "remove", "remove_terragrunt":
+			g.IfDisabled = v
+		default:
+			*diags = append(*diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid if_disabled",
+				Detail:   fmt.Sprintf("generate %q: if_disabled must be skip, remove or remove_terragrunt, not %q.", name, v),
+				Subject:  a.Expr.Range().Ptr(),
+			})
+		}
 	}
-	if _, ok := b.Body.Attributes["comment_prefix"]; ok {
-		g.CommentPrefix = optString(b.Body, "comment_prefix", ctx, diags)
+	g.HCLFmt = optBool(body, "hcl_fmt", ctx, diags)
+	if _, ok := body.Attributes["comment_prefix"]; ok {
+		g.CommentPrefix = optString(body, "comment_prefix", ctx, diags)
 	}
-	g.Contents = optString(b.Body, "contents", ctx, diags)
-	if v := optBool(b.Body, "disable_signature", ctx, diags); v != nil {
+	g.Contents = optString(body, "contents", ctx, diags)
+	if v := optBool(body, "disable_signature", ctx, diags); v != nil {
 		g.DisableSignature = *v
 	}
-	if v := optBool(b.Body, "disable", ctx, diags); v != nil {
+	if v := optBool(body, "disable", ctx, diags); v != nil {
 		g.Disable = *v
 	}
 	return g
+}
+
+// hasUnsupportedAttribute tells whether diags hold an "Unsupported attribute" error,
+// the kind `terragrunt render` tolerates.
+func hasUnsupportedAttribute(diags hcl.Diagnostics) bool {
+	for _, d := range diags {
+		if d.Severity == hcl.DiagError && strings.Contains(d.Summary, "Unsupported attribute") {
+			return true
+		}
+	}
+	return false
+}
+
+// unknownsToEmpty replaces every value not known in v by "", as Terragrunt does with
+// the inputs it renders.
+func unknownsToEmpty(v cty.Value) cty.Value {
+	switch {
+	case !v.IsKnown():
+		return cty.StringVal("")
+	case v.IsNull():
+		return v
+	case v.Type().IsObjectType() || v.Type().IsMapType():
+		m := v.AsValueMap()
+		if len(m) == 0 {
+			return v
+		}
+		for k, e := range m {
+			m[k] = unknownsToEmpty(e)
+		}
+		return cty.ObjectVal(m)
+	case v.Type().IsTupleType() || v.Type().IsListType() || v.Type().IsSetType():
+		l := v.AsValueSlice()
+		if len(l) == 0 {
+			return v
+		}
+		for i, e := range l {
+			l[i] = unknownsToEmpty(e)
+		}
+		return cty.TupleVal(l)
+	}
+	return v
 }

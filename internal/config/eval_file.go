@@ -20,10 +20,11 @@ type include struct {
 	mergeStrategy string // no_merge, shallow, deep
 	rng           hcl.Range
 
-	body   *hclsyntax.Body
-	locals cty.Value
-	deps   []Dependency
-	scope  *scope // the scope the included file is evaluated in
+	body     *hclsyntax.Body
+	features []FeatureFlag
+	locals   cty.Value
+	deps     []Dependency
+	scope    *scope // the scope the included file is evaluated in
 }
 
 // scope is the context one file is evaluated in.
@@ -38,6 +39,7 @@ type scope struct {
 	// scopes of one file's evaluation.
 	dependent *bool
 	fns       map[string]function.Function // Terragrunt's and the file functions, bound to this scope
+	features  cty.Value                    // the feature variable: NAME => {name, value}; NilVal when none
 	stack     []string                     // files being read above this one, to catch read cycles
 }
 
@@ -49,7 +51,7 @@ var (
 		"prevent_destroy": true, "skip": true, "terraform_binary": true,
 		"terraform_version_constraint": true, "terragrunt_version_constraint": true,
 		"download_dir": true, "retryable_errors": true, "retry_max_attempts": true,
-		"retry_sleep_interval_sec": true,
+		"retry_sleep_interval_sec": true, "generate": true,
 	}
 	topBlocks = map[string]int{ // block type -> number of labels (-1: 0 or 1)
 		"include": -1, "locals": 0, "terraform": 0, "remote_state": 0, "generate": 1,
@@ -180,7 +182,27 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 		includeVar = exposedIncludes(incs, exposed)
 	}
 
-	// 2. The file's own locals and dependency blocks.
+	// 2. Feature flags (the includes' merged under the file's), then the file's own
+	// locals and dependency blocks.
+	flags, d := s.decodeFeatures(body)
+	diags = append(diags, d...)
+	for i := len(incs) - 1; i >= 0; i-- {
+		if incs[i].mergeStrategy == "no_merge" {
+			continue
+		}
+		var bad []string
+		flags, bad = mergeFeatures(incs[i].features, flags, incs[i].mergeStrategy == "deep")
+		if len(bad) > 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Feature flags do not merge",
+				Detail: fmt.Sprintf("feature %s: a deep merge with %s needs both defaults to be maps (Terragrunt fails on this too).",
+					strings.Join(bad, ", "), incs[i].path),
+				Subject: incs[i].rng.Ptr(),
+			})
+		}
+	}
+	s.features = featureVar(flags)
 	locals, d := s.evalLocals(body, includeVar)
 	diags = append(diags, d...)
 	if d.HasErrors() {
@@ -193,14 +215,15 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	}
 
 	// 3. Dependencies of the includes and of the file, merged by name, then resolved.
-	all := []Dependency{}
-	for _, inc := range incs {
-		if inc.mergeStrategy == "no_merge" {
+	// As Terragrunt: the file's blocks merge over the last include's, that over the
+	// one before, each with its include's strategy (deep: mock_outputs deep-merged).
+	all := append([]Dependency{}, deps...)
+	for i := len(incs) - 1; i >= 0; i-- {
+		if incs[i].mergeStrategy == "no_merge" {
 			continue
 		}
-		all = mergeDependencyList(all, inc.deps, inc.mergeStrategy == "deep")
+		all = mergeDependencyList(incs[i].deps, all, incs[i].mergeStrategy == "deep")
 	}
-	all = mergeDependencyList(all, deps, false)
 	depVar, d := s.resolveDependencies(all)
 	diags = append(diags, d...)
 	if d.HasErrors() {
@@ -230,10 +253,24 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 		case "deep":
 			merged = mergeConfig(incCfgs[i], merged, true)
 		default:
+			if dup := sameGenerateNames(incCfgs[i].Generate, merged.Generate); len(dup) > 0 {
+				// Terragrunt refuses this under a shallow merge (a deep merge lets
+				// the file's block win).
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate generate block",
+					Detail: fmt.Sprintf("generate %s is defined both in %s and in the configuration that includes it; "+
+						"Terragrunt refuses this with a shallow merge (use merge_strategy = \"deep\" to let the including file's block win).",
+						strings.Join(dup, ", "), incs[i].path),
+					Subject: incs[i].rng.Ptr(),
+				})
+				return nil, s, diags
+			}
 			merged = mergeConfig(incCfgs[i], merged, false)
 		}
 	}
 	merged.Locals = locals
+	merged.Features = flags
 	// The dependency blocks that count are the merged set with their resolved outputs.
 	merged.Dependency = all
 	return merged, s, diags
@@ -246,8 +283,10 @@ func exposedIncludes(incs []*include, exposed map[string]cty.Value) cty.Value {
 		if !ok {
 			continue
 		}
-		if inc.name == "" {
-			// A bare exposed include is reachable as include.locals, include.inputs...
+		if inc.name == "" && len(incs) == 1 {
+			// A lone bare exposed include is reachable as include.locals,
+			// include.inputs...; beside named includes it is include[""], as in
+			// Terragrunt.
 			return v
 		}
 		attrs[inc.name] = v
@@ -353,6 +392,13 @@ func (s *scope) prepareInclude(inc *include, stack []string) hcl.Diagnostics {
 		}
 	}
 	inc.body = body
+	flags, d := s.decodeFeatures(body)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return diags
+	}
+	inc.features = flags
+	s.features = featureVar(flags)
 	locals, d := s.evalLocals(body, cty.NilVal)
 	diags = append(diags, d...)
 	if d.HasErrors() {

@@ -43,6 +43,14 @@ type Options struct {
 	// Command is the OpenTofu command being prepared ("plan", "apply", ...). Empty
 	// means rendering, where mock_outputs are always allowed.
 	Command string
+	// Render evaluates as `terragrunt render` does (olechka's render and graph set
+	// it; detect, validate, plan and apply do not): a dependency with neither outputs
+	// nor mock_outputs has no outputs attribute instead of failing the unit, and a
+	// file whose attributes fail on an unsupported attribute (such as
+	// dependency.NAME.outputs.X of that dependency) still renders: the failing
+	// values are left unset, "" inside inputs. Each such failure is kept in
+	// Unit.Warnings.
+	Render bool
 	// AWSAccountID and AWSCallerARN answer get_aws_account_id and
 	// get_aws_caller_identity_arn, which would otherwise need AWS credentials.
 	AWSAccountID string
@@ -291,16 +299,26 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 	if diags.HasErrors() {
 		return nil, &Error{Path: path, Diags: diags}
 	}
-	u = &Unit{Dir: dir, Path: path, Config: cfg, ReadConfigs: ue.reads}
+	u = &Unit{Dir: dir, Path: path, Config: cfg, ReadConfigs: ue.reads, Warnings: ue.warnings}
 	if src, ok := cfg.Terraform.LocalSourceDir(); ok {
 		sh, err := e.sourceHash(src)
-		if err != nil {
+		switch {
+		case err != nil && e.opts.Render:
+			// terragrunt render renders the source as written.
+			u.Warnings = append(u.Warnings, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Module source not read",
+				Detail:   fmt.Sprintf("terraform.source %q: %v", cfg.Terraform.Source, err),
+				Subject:  &hcl.Range{Filename: filepath.Join(dir, UnitFile)},
+			})
+		case err != nil:
 			return nil, fmt.Errorf("%s: terraform.source %q: %w", path, cfg.Terraform.Source, err)
-		}
-		u.SourceDir = src
-		u.SourceHash = sh.hash
-		for _, f := range sh.files {
-			ue.files[f] = true
+		default:
+			u.SourceDir = src
+			u.SourceHash = sh.hash
+			for _, f := range sh.files {
+				ue.files[f] = true
+			}
 		}
 	}
 	for f := range ue.files {
@@ -339,6 +357,8 @@ type unitEval struct {
 	dir   string               // the unit's folder (get_original_terragrunt_dir)
 	files map[string]bool      // files read
 	reads map[string]cty.Value // read_terragrunt_config results by path
+	// warnings are the errors Options.Render tolerated.
+	warnings hcl.Diagnostics
 }
 
 func (u *unitEval) read(path string) {

@@ -27,6 +27,16 @@ func (s *scope) evalContext(vars map[string]cty.Value) *hcl.EvalContext {
 		s.addFileFunctions(s.fns)
 	}
 	ctx := s.u.e.base.NewChild()
+	if s.features != cty.NilVal {
+		if _, ok := vars["feature"]; !ok {
+			withFeature := make(map[string]cty.Value, len(vars)+1)
+			for k, v := range vars {
+				withFeature[k] = v
+			}
+			withFeature["feature"] = s.features
+			vars = withFeature
+		}
+	}
 	ctx.Variables = vars
 	ctx.Functions = s.fns
 	return ctx
@@ -157,7 +167,8 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 				}
 				dir = parent
 				p := filepath.Join(dir, name)
-				if e.fileExists(p) {
+				// A folder of that name counts too, as in Terragrunt.
+				if e.fileExists(p) || dirExists(e.opts.FS, p) {
 					return cty.StringVal(p), nil
 				}
 			}
@@ -184,13 +195,18 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 			if len(args) > 2 {
 				return cty.NilVal, fmt.Errorf("takes a name and an optional default")
 			}
-			if v, ok := e.opts.Getenv(args[0].AsString()); ok {
+			name := args[0].AsString()
+			if name == "" {
+				return cty.NilVal, fmt.Errorf("the variable name is empty")
+			}
+			if v, ok := e.opts.Getenv(name); ok {
 				return cty.StringVal(v), nil
 			}
 			if len(args) == 2 {
 				return args[1], nil
 			}
-			return cty.StringVal(""), nil
+			// As in Terragrunt: without a default the variable is required.
+			return cty.NilVal, fmt.Errorf("environment variable %s is not set and get_env has no default: set it, or pass a default as the second argument", name)
 		},
 	})
 	fns["get_terraform_command"] = strFunc(func() (string, error) { return e.opts.Command, nil })

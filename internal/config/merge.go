@@ -1,6 +1,8 @@
 package config
 
 import (
+	"strconv"
+
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -15,7 +17,7 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 	}
 	out := *parent
 	if child.Terraform != nil {
-		out.Terraform = mergeTerraform(parent.Terraform, child.Terraform)
+		out.Terraform = mergeTerraform(parent.Terraform, child.Terraform, deep)
 	}
 	if child.RemoteState != nil {
 		if deep && parent.RemoteState != nil {
@@ -31,13 +33,12 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 		}
 	}
 	out.Generate = mergeGenerate(parent.Generate, child.Generate)
+	// dependencies.paths are a union whatever the strategy, as in Terragrunt (its
+	// shallow merge also merges them): an include's paths are edges of the graph.
+	out.Dependencies = appendUnique(parent.Dependencies, child.Dependencies)
 	if deep {
-		out.Dependencies = appendUnique(parent.Dependencies, child.Dependencies)
 		out.Inputs = deepMerge(parent.Inputs, child.Inputs, true)
 	} else {
-		if child.Dependencies != nil {
-			out.Dependencies = child.Dependencies
-		}
 		out.Inputs = shallowMerge(parent.Inputs, child.Inputs)
 	}
 	out.Dependency = mergeDependencyList(parent.Dependency, child.Dependency, deep)
@@ -88,7 +89,12 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 	return &out
 }
 
-func mergeTerraform(parent, child *Terraform) *Terraform {
+// mergeTerraform merges a child's terraform block over its parent's as Terragrunt
+// does: source and copy_terraform_lock_file from the child when it sets
+// them, named blocks by name; include_in_copy and exclude_from_copy the parent's
+// under a shallow merge, the child's then the parent's under a deep merge; mutable
+// and update_source_with_cas the parent's.
+func mergeTerraform(parent, child *Terraform, deep bool) *Terraform {
 	if parent == nil {
 		return child
 	}
@@ -98,11 +104,11 @@ func mergeTerraform(parent, child *Terraform) *Terraform {
 		out.Source = child.Source
 		out.dir = child.dir
 	}
-	if child.IncludeInCopy != nil {
-		out.IncludeInCopy = child.IncludeInCopy
+	if deep && child.IncludeInCopy != nil {
+		out.IncludeInCopy = append(append([]string{}, child.IncludeInCopy...), parent.IncludeInCopy...)
 	}
-	if child.ExcludeFromCopy != nil {
-		out.ExcludeFromCopy = child.ExcludeFromCopy
+	if deep && child.ExcludeFromCopy != nil {
+		out.ExcludeFromCopy = append(append([]string{}, child.ExcludeFromCopy...), parent.ExcludeFromCopy...)
 	}
 	if child.CopyTerraformLockFile != nil {
 		out.CopyTerraformLockFile = child.CopyTerraformLockFile
@@ -137,6 +143,20 @@ func mergeNamed[T any](parent, child []T, name func(T) string) []T {
 	return out
 }
 
+// sameGenerateNames lists, quoted, the names of generate blocks both a and b hold.
+func sameGenerateNames(a, b []Generate) []string {
+	var out []string
+	for _, x := range a {
+		for _, y := range b {
+			if x.Name == y.Name {
+				out = append(out, strconv.Quote(x.Name))
+				break
+			}
+		}
+	}
+	return out
+}
+
 func mergeGenerate(parent, child []Generate) []Generate {
 	return mergeNamed(parent, child, func(g Generate) string { return g.Name })
 }
@@ -155,16 +175,19 @@ func mergeDependencyList(parent, child []Dependency, deep bool) []Dependency {
 				continue
 			}
 			found = true
-			m := c
-			if c.ConfigPath == "" {
-				m.ConfigPath, m.Dir = out[i].ConfigPath, out[i].Dir
+			// Terragrunt's deep merge: the parent's block, with what the child sets.
+			m := out[i]
+			if c.ConfigPath != "" {
+				m.ConfigPath, m.Dir, m.rng = c.ConfigPath, c.Dir, c.rng
 			}
-			if !out[i].MockOutputs.IsNull() {
-				m.MockOutputs = deepMerge(out[i].MockOutputs, c.MockOutputs, true)
+			if !c.Enabled {
+				m.Enabled = false
 			}
-			if c.MockOutputsAllowedTerraformCommands == nil {
-				m.MockOutputsAllowedTerraformCommands = out[i].MockOutputsAllowedTerraformCommands
+			if c.SkipOutputs {
+				m.SkipOutputs = true
 			}
+			m.MockOutputs = deepMerge(out[i].MockOutputs, c.MockOutputs, true)
+			m.MockOutputsAllowedTerraformCommands = appendUnique(out[i].MockOutputsAllowedTerraformCommands, c.MockOutputsAllowedTerraformCommands)
 			out[i] = m
 		}
 		if !found {

@@ -97,6 +97,10 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		"dependency":                    map[string]any{},
 		"generate":                      map[string]any{},
 		"exclude":                       nil,
+		"feature":                       map[string]any{},
+	}
+	for _, f := range c.Features {
+		m["feature"].(map[string]any)[f.Name] = map[string]any{"name": f.Name, "default": jsonValue(f.Default)}
 	}
 	if t := c.Terraform; t != nil {
 		ea := map[string]any{}
@@ -122,7 +126,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		for _, h := range t.ErrorHooks {
 			eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
 		}
-		m["terraform"] = map[string]any{
+		tf := map[string]any{
 			"source":                   optStr(t.Source),
 			"include_in_copy":          t.IncludeInCopy,
 			"exclude_from_copy":        t.ExcludeFromCopy,
@@ -132,6 +136,14 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"after_hook":               hooks(t.AfterHooks),
 			"error_hook":               eh,
 		}
+		// As Terragrunt: rendered only when set.
+		if t.UpdateSourceWithCAS != nil {
+			tf["update_source_with_cas"] = *t.UpdateSourceWithCAS
+		}
+		if t.Mutable != nil {
+			tf["mutable"] = *t.Mutable
+		}
+		m["terraform"] = tf
 	}
 	if rs := c.RemoteState; rs != nil {
 		var gen any
@@ -169,6 +181,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"path": g.Path, "if_exists": g.IfExists, "if_disabled": g.IfDisabled,
 			"comment_prefix": g.CommentPrefix, "contents": g.Contents,
 			"disable_signature": g.DisableSignature, "disable": g.Disable,
+			"hcl_fmt": ptr(g.HCLFmt), "mutable": nil,
 		}
 	}
 	if ex := c.Exclude; ex != nil {
@@ -246,15 +259,30 @@ func configValue(c *Config) cty.Value {
 	if len(c.Dependencies) > 0 {
 		m["dependencies"] = cty.ObjectVal(map[string]cty.Value{"paths": strs(c.Dependencies)})
 	}
+	orNull := func(v cty.Value) cty.Value {
+		if v == cty.NilVal {
+			return cty.NullVal(cty.DynamicPseudoType)
+		}
+		return v
+	}
 	deps := map[string]cty.Value{}
 	for _, d := range c.Dependency {
-		out := d.Outputs
-		if out == cty.NilVal {
-			out = cty.NullVal(cty.DynamicPseudoType)
+		// The attributes Terragrunt exposes of a dependency block
+		// (include.NAME.dependency.DEP.mock_outputs, ...).
+		cmds := cty.NullVal(cty.List(cty.String))
+		if d.MockOutputsAllowedTerraformCommands != nil {
+			cmds = strs(d.MockOutputsAllowedTerraformCommands)
 		}
 		deps[d.Name] = cty.ObjectVal(map[string]cty.Value{
-			"config_path": str(d.ConfigPath),
-			"outputs":     out,
+			"name":         str(d.Name),
+			"config_path":  str(d.ConfigPath),
+			"enabled":      cty.BoolVal(d.Enabled),
+			"skip":         cty.BoolVal(d.SkipOutputs),
+			"mock_outputs": orNull(d.MockOutputs),
+			"mock_outputs_allowed_terraform_commands": cmds,
+			"mock_outputs_merge_strategy_with_state":  str(d.MockOutputsMergeStrategyWithState),
+			"outputs":                                 orNull(d.Outputs),
+			"inputs":                                  cty.NullVal(cty.DynamicPseudoType),
 		})
 	}
 	m["dependency"] = cty.ObjectVal(deps)
@@ -275,7 +303,8 @@ func DeployedView(rendered map[string]any) map[string]any {
 	out := make(map[string]any, len(rendered))
 	for k, v := range rendered {
 		switch k {
-		case "locals", RenderKey:
+		case "locals", "feature", RenderKey:
+			// locals and feature flags only feed other values.
 			continue
 		case "dependency":
 			deps := map[string]any{}

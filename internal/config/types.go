@@ -32,6 +32,11 @@ type Unit struct {
 	// away) and SourceHash: two evaluations with the same fingerprint deploy the same thing.
 	Fingerprint string
 
+	// Warnings are the errors a render tolerated, as `terragrunt render` does
+	// (Options.Render): references to attributes that do not exist, such as the
+	// outputs of a dependency without mock_outputs. Each names file:line.
+	Warnings hcl.Diagnostics
+
 	// Env, Region, Tier and AccountID come from the unit's inputs (environment | env,
 	// aws_region | region, tier, aws_account_id | account_id) where the tree sets them.
 	Env, Region, Tier, AccountID string
@@ -50,6 +55,7 @@ type Config struct {
 	PreventDestroy *bool
 	Skip           *bool
 	Exclude        *Exclude
+	Features       []FeatureFlag // feature blocks, the includes' merged in
 
 	IAMAssumeRoleDuration       *int64
 	IAMAssumeRoleSessionName    string
@@ -68,10 +74,14 @@ type Terraform struct {
 	IncludeInCopy         []string
 	ExcludeFromCopy       []string
 	CopyTerraformLockFile *bool
-	ExtraArguments        []ExtraArguments
-	BeforeHooks           []Hook
-	AfterHooks            []Hook
-	ErrorHooks            []ErrorHook
+	// UpdateSourceWithCAS and Mutable are Terragrunt's content-addressed source
+	// download settings: rendered, not used by olechka.
+	UpdateSourceWithCAS *bool
+	Mutable             *bool
+	ExtraArguments      []ExtraArguments
+	BeforeHooks         []Hook
+	AfterHooks          []Hook
+	ErrorHooks          []ErrorHook
 
 	// dir is the folder relative paths in Source are resolved against.
 	dir string
@@ -132,6 +142,7 @@ type Generate struct {
 	Contents         string
 	DisableSignature bool
 	Disable          bool
+	HCLFmt           *bool // format the generated file as HCL; nil: by its extension
 }
 
 // Dependency is a dependency block.
