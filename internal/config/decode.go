@@ -560,7 +560,7 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 			} else {
 				g.Path = cv.GetAttr("path").AsString()
 				g.IfExists = cv.GetAttr("if_exists").AsString()
-				rs.Generate = &RemoteStateGenerate{Path: g.Path, IfExists: g.IfExists}
+				rs.Generate = &RemoteStateGenerate{Path: g.Path, IfExists: g.IfExists, Range: a.Expr.Range()}
 			}
 		}
 	}
@@ -575,6 +575,9 @@ func decodeGenerate(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnos
 	}
 	g := &Generate{Name: b.Labels[0], CommentPrefix: "# ", IfDisabled: "skip"}
 	g.Path = optString(b.Body, "path", ctx, diags)
+	if a, ok := b.Body.Attributes["path"]; ok {
+		g.PathRange = a.Expr.Range()
+	}
 	g.IfExists = optString(b.Body, "if_exists", ctx, diags)
 	switch g.IfExists {
 	case "overwrite", "overwrite_terragrunt", "skip", "error", "":

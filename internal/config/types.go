@@ -120,6 +120,8 @@ type RemoteState struct {
 type RemoteStateGenerate struct {
 	Path     string
 	IfExists string
+	// Range is where generate is set (file:line for errors about it).
+	Range hcl.Range
 }
 
 // Generate is a generate block.
@@ -132,6 +134,8 @@ type Generate struct {
 	Contents         string
 	DisableSignature bool
 	Disable          bool
+	// PathRange is where path is set (file:line for errors about it).
+	PathRange hcl.Range
 }
 
 // Dependency is a dependency block.

@@ -130,8 +130,8 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 		return nil, fmt.Errorf("%s: copying the unit's files: %w", u.Path, err)
 	}
 	for _, g := range cfg.Generate {
-		if err := writeGenerated(w.Dir, g); err != nil {
-			return nil, fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, err)
+		if err := writeGenerated(root, w.Dir, g); err != nil {
+			return nil, fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, atRange(g.PathRange, err))
 		}
 	}
 	if err := w.writeBackend(); err != nil {
@@ -395,10 +395,11 @@ func copyFile(src, dst string) error {
 }
 
 // writeGenerated writes one generate block the way Terragrunt does.
-func writeGenerated(dir string, g config.Generate) error {
-	path := g.Path
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
+// The file must stay inside root, the unit's working area (confinedPath).
+func writeGenerated(root, dir string, g config.Generate) error {
+	path, err := confinedPath(root, dir, g.Path)
+	if err != nil {
+		return err
 	}
 	existing, err := os.ReadFile(path)
 	exists := err == nil
@@ -520,7 +521,7 @@ func (w *Workdir) writeBackend() error {
 			IfExists: rs.Generate.IfExists,
 			Contents: string(hclwrite.Format(f.Bytes())),
 		}
-		return writeGenerated(w.Dir, g)
+		return atRange(w.cfg.RemoteState.Generate.Range, writeGenerated(w.Root, w.Dir, g))
 	}
 	for _, n := range names {
 		f.Body().SetAttributeValue(n, attrs[n])
