@@ -38,6 +38,7 @@ type tofuFlags struct {
 	parallelism int
 	failFast    bool
 	eval        evalFlags
+	allowHook   func(name string, execute []string) error // plan: the trusted settings' hook gate
 }
 
 func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
@@ -134,6 +135,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		PluginCacheDir: pluginCache,
 		WorkRoot:       orDefault(f.workDir, filepath.Join(base, ".olechka", "work")),
 		LockTimeout:    f.lockTimeout,
+		AllowHook:      f.allowHook,
 	})
 	if err != nil {
 		s.cleanup()
@@ -364,6 +366,10 @@ func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*pl
 		if o.all {
 			return nil, errors.New("--destroy with --all is refused: name the units to destroy")
 		}
+	}
+	var err error
+	if o.tofu.allowHook, err = planHookGate(ctx, app.Getenv, app.Stderr, orDefault(o.root, "."), baseCommit); err != nil {
+		return nil, err
 	}
 	prog := newProgress(app, len(units)+len(destroyUnits)+len(removed))
 	defer prog.Close()
