@@ -429,7 +429,9 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		forState = graphUnit
 	}
 	if u != nil {
-		w, err = sd.env.Exec.Prepare(ctx, forState, log)
+		if w, err = sd.env.Exec.Prepare(ctx, forState, log); err == nil {
+			plan.AddDependencySecrets(w, u, sd.outputs)
+		}
 	} else {
 		w, err = sd.env.Exec.PrepareForState(ctx, forState, log)
 	}
@@ -520,6 +522,7 @@ func (r *run) replan(ctx context.Context, sd *side, p *artifact.Plan, graphUnit 
 	if err != nil {
 		return err
 	}
+	plan.AddDependencySecrets(w, u, sd.outputs)
 	st, err := w.InitState(ctx)
 	if err != nil {
 		return err

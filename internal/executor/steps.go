@@ -100,6 +100,7 @@ func (w *Workdir) doCmd(ctx context.Context, name string, args []string, savedPl
 	}
 	env := append(append([]string{}, w.env...), xenv...)
 	c.args, c.env, c.dir = full, env, w.Dir
+	defer w.flushLog()
 	return w.withHooks(ctx, w.hookNames(name, c.destroy), env, func() (*result, error) {
 		return w.r.run(ctx, c)
 	})

@@ -19,6 +19,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/redact"
 )
 
 // Signature is the first line Terragrunt writes into generated files; files carrying it
@@ -42,6 +43,8 @@ type Workdir struct {
 	backendArgs      []string
 	lockfileReadonly bool
 	stateOnly        bool // prepared for state operations only: no inputs, no hooks
+	secrets          *redact.Set
+	logw             *redact.Writer
 }
 
 // Prepare builds the unit's working directory from its evaluated configuration: the
@@ -66,6 +69,7 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	}
 	w := &Workdir{Unit: u.Path, Root: root, e: e, cfg: cfg, stateOnly: skipInputs}
 	w.r = &runner{e: e, log: log, attempts: e.opts.RetryAttempts, wait: e.opts.RetryWait}
+	w.redactLog(log)
 	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
 		w.r.attempts = int(*cfg.RetryMaxAttempts)
 	}
@@ -152,7 +156,10 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 func (w *Workdir) Log() io.Writer { return w.r.log }
 
 // SetLog redirects the command output (e.g. to a new log file for apply).
-func (w *Workdir) SetLog(log io.Writer) { w.r.log = log }
+func (w *Workdir) SetLog(log io.Writer) {
+	w.flushLog()
+	w.redactLog(log)
+}
 
 func isLocal(s string) bool {
 	if strings.HasPrefix(s, "file://") {
