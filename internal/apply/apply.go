@@ -479,7 +479,11 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		step = "destroy"
 	}
 	r.env.Progress.Step(m.Unit, step)
-	if err := w.Apply(ctx, p.File(artifact.PlanFile), m.Action == artifact.ActionDestroy); err != nil {
+	planFile, err := openPlan(r.env, p.Dir, w.Root)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.Unit, err)
+	}
+	if err := w.Apply(ctx, planFile, m.Action == artifact.ActionDestroy); err != nil {
 		var le *executor.LockError
 		if errors.As(err, &le) {
 			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: olechka unlock %s",

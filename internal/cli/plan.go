@@ -103,7 +103,17 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		s.cleanup = stop
 		maps.Copy(overrides, stateEnv)
 	}
+	keys := map[string]string{}
+	if local {
+		if keys, err = localPlanKeys(app.Getenv, base); err != nil {
+			s.cleanup()
+			return nil, err
+		}
+	}
 	getenv := func(k string) (string, bool) {
+		if v, ok := keys[k]; ok {
+			return v, true
+		}
 		if v, ok := overrides[k]; ok {
 			return v, true
 		}

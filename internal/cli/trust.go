@@ -2,9 +2,15 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/trust"
 )
 
@@ -47,4 +53,49 @@ func planHookGate(ctx context.Context, getenv func(string) string, stderr io.Wri
 		fmt.Fprintf(stderr, "note: hooks run at plan time (plan_hooks = true in %s)\n", c.Source)
 	}
 	return c.AllowHook, nil
+}
+
+// localPlanKeys is the age key pair local runs seal binary plans with: kept in
+// <base>/.olechka/keys/plan.agekey (0600), outside the plan and pipeline folders, made on
+// first use. A variable the caller set ($OLECHKA_PLAN_RECIPIENT, $OLECHKA_PLAN_IDENTITY)
+// wins. The keys are olechka's own: they are not passed to OpenTofu.
+func localPlanKeys(getenv func(string) string, base string) (map[string]string, error) {
+	keys := map[string]string{}
+	if getenv(artifact.EnvPlanRecipient) != "" {
+		return keys, nil
+	}
+	dir := filepath.Join(base, ".olechka", "keys")
+	file := filepath.Join(dir, "plan.agekey")
+	b, err := os.ReadFile(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		id, rec, err := artifact.NewPlanKey()
+		if err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, err
+		}
+		b = []byte("# olechka local plan key; recipient: " + rec + "\n" + id + "\n")
+		if err := os.WriteFile(file, b, 0o600); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	var id, rec string
+	for _, line := range strings.Split(string(b), "\n") {
+		if r, ok := strings.CutPrefix(line, "# olechka local plan key; recipient: "); ok {
+			rec = strings.TrimSpace(r)
+		} else if strings.HasPrefix(line, "AGE-SECRET-KEY-") {
+			id = strings.TrimSpace(line)
+		}
+	}
+	if id == "" || rec == "" {
+		return nil, fmt.Errorf("%s: not an olechka plan key (delete it to make a new one)", file)
+	}
+	keys[artifact.EnvPlanRecipient] = rec
+	if getenv(artifact.EnvPlanIdentity) == "" {
+		keys[artifact.EnvPlanIdentity] = id
+	}
+	return keys, nil
 }

@@ -502,6 +502,9 @@ func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *
 	if pv, err := w.ProviderVersions(); err == nil {
 		meta.Tools.Providers = pv
 	}
+	if err := sealPlan(env, dir); err != nil {
+		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
+	}
 	s := artifact.Summarize(meta.Unit, meta.Action, p)
 	// -detailed-exitcode also counts output-only changes; keep both views consistent.
 	meta.HasChanges = changes || s.HasChanges

@@ -1,6 +1,9 @@
 package plan
 
 import (
+	"fmt"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/executor"
 )
@@ -21,4 +24,26 @@ func AddDependencySecrets(w *executor.Workdir, u *config.Unit, outputs *Outputs)
 			}
 		}
 	}
+}
+
+// sealPlan seals the binary plan in dir for the apply side (artifact.SealPlan) when a
+// recipient is configured ($OLECHKA_PLAN_RECIPIENT; in local mode olechka makes one). A
+// plan on GitHub Actions without one fails rather than leave plan and state readable in
+// an artifact.
+func sealPlan(env *Env, dir string) error {
+	get := func(k string) string {
+		if env.Getenv == nil {
+			return ""
+		}
+		v, _ := env.Getenv(k)
+		return v
+	}
+	rec := get(artifact.EnvPlanRecipient)
+	if rec == "" {
+		if get("GITHUB_ACTIONS") == "true" {
+			return fmt.Errorf("%s is not set: a binary plan holds variables and state in clear and is not stored unsealed on GitHub Actions (docs/security.md#binary-plans)", artifact.EnvPlanRecipient)
+		}
+		return nil
+	}
+	return artifact.SealPlan(dir, rec)
 }
