@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export OLECHKA_CACHE ?= $(CURDIR)/.cache
 
-.PHONY: tools test lint demo demo-sandbox bench
+.PHONY: tools test lint demo demo-sandbox bench release fuzz
 
 tools:
 	@for s in scripts/tools/*.sh; do echo "== $$s"; bash "$$s" || exit 1; done
@@ -39,3 +39,12 @@ demo-sandbox: tools
 
 bench:
 	bash scripts/bench.sh
+
+# Release binaries for linux and darwin, amd64 and arm64, with SHA256SUMS, into dist/
+# (VERSION=v1.2.3 to name them; reproducible: docs/setup.md#releases).
+release:
+	bash scripts/release.sh
+
+# Every fuzz target for FUZZTIME each (default 5m); not part of make test.
+fuzz:
+	bash scripts/fuzz.sh

@@ -52,6 +52,7 @@ A file that does not parse is reported as file:line:col with the parser's messag
 					printDiags(app, f.Diags)
 					continue
 				}
+				printDiags(app, f.Diags) // warnings: a file left unformatted because formatting would change its meaning
 				if !f.Changed() {
 					continue
 				}
@@ -82,8 +83,9 @@ A file that does not parse is reported as file:line:col with the parser's messag
 
 func printDiags(app *App, diags hcl.Diagnostics) {
 	for _, d := range diags {
+		level := "error"
 		if d.Severity != hcl.DiagError {
-			continue
+			level = "warning"
 		}
 		loc := ""
 		if d.Subject != nil {
@@ -93,7 +95,7 @@ func printDiags(app *App, diags hcl.Diagnostics) {
 		if d.Detail != "" {
 			msg += ": " + d.Detail
 		}
-		fmt.Fprintf(app.Stderr, "%serror: %s\n", loc, msg)
+		fmt.Fprintf(app.Stderr, "%s%s: %s\n", loc, level, msg)
 	}
 }
 

@@ -88,6 +88,7 @@ plans wave by wave, and reports to the pull request and Slack.`,
 		newCommentCmd(app),
 		newNotifyCmd(app),
 		newPipelineCmd(app),
+		newPricesCmd(app),
 	)
 	return root
 }

@@ -130,8 +130,8 @@ func TestWorkflowsPinnedAndLeastPrivilege(t *testing.T) {
 				if level == "write" && scope == "contents" {
 					t.Errorf("%s: job %s may push to the repository (contents: write)", name, id)
 				}
-				if scope == "id-token" && !strings.HasPrefix(id, "plan") && id != "apply" {
-					t.Errorf("%s: job %s gets an OIDC token; only plan and apply jobs need one", name, id)
+				if scope == "id-token" && !strings.HasPrefix(id, "plan") && id != "apply" && id != "deliver" {
+					t.Errorf("%s: job %s gets an OIDC token; only plan, apply and deliver (plan+apply of one env) jobs need one", name, id)
 				}
 			}
 			if j.Environment != nil {

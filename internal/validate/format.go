@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 )
 
 // Formats lists the report formats Write knows.
@@ -166,7 +167,13 @@ func costSource(r *Result) string {
 		return "Infracost"
 	}
 	if r.Cost.AsOf != "" {
-		return "list prices of " + r.Cost.AsOf
+		if r.Cost.PriceOrigin == cost.OriginPriceList {
+			if r.Cost.EstimatedPrices > 0 {
+				return fmt.Sprintf("AWS Price List of %s; %d price keys still hand-recorded estimates", r.Cost.AsOf, r.Cost.EstimatedPrices)
+			}
+			return "AWS Price List of " + r.Cost.AsOf
+		}
+		return "hand-recorded estimates of list prices, " + r.Cost.AsOf
 	}
 	return r.Cost.Source
 }

@@ -376,6 +376,7 @@ func (s *stage) cost(ctx context.Context) (*cost.Report, error) {
 	}
 	r := cost.Summarize(head, base, hasBase)
 	r.AsOf = est.Catalog.AsOf
+	r.PriceOrigin, r.EstimatedPrices = est.Catalog.PriceOrigin(), len(est.Catalog.Estimated)
 	return r, nil
 }
 

@@ -27,7 +27,23 @@ type Catalog struct {
 	HoursPerMonth float64                       `json:"hours_per_month"`
 	Units         map[string]string             `json:"units"`
 	Regions       map[string]map[string]float64 `json:"regions"`
-	File          string                        `json:"-"`
+	// Where the prices came from: OriginPriceList (olechka prices update) or, when empty,
+	// OriginHandRecorded. A price-list catalog records its offer files and the keys it
+	// still carries from the hand-recorded catalog.
+	Origin      string        `json:"origin,omitempty"`
+	GeneratedAt string        `json:"generated_at,omitempty"`
+	Offers      []OfferSource `json:"offers,omitempty"`
+	Estimated   []string      `json:"estimated_keys,omitempty"`
+	File        string        `json:"-"`
+}
+
+// PriceOrigin is where the catalog's prices came from: OriginPriceList, or
+// OriginHandRecorded for a catalog typed by hand (no origin recorded).
+func (c *Catalog) PriceOrigin() string {
+	if c.Origin == OriginPriceList && len(c.Offers) > 0 {
+		return OriginPriceList
+	}
+	return OriginHandRecorded
 }
 
 // Price returns the price of key in region.
@@ -128,13 +144,18 @@ type EnvCost struct {
 
 // Report is the cost check's result.
 type Report struct {
-	Currency string     `json:"currency"`
-	AsOf     string     `json:"prices_as_of,omitempty"`
-	Source   string     `json:"source"` // estimate, infracost
-	Units    []UnitCost `json:"units"`
-	Envs     []EnvCost  `json:"envs"`
-	Monthly  float64    `json:"monthly_usd"`
-	Base     *float64   `json:"base_monthly_usd,omitempty"`
+	Currency string `json:"currency"`
+	AsOf     string `json:"prices_as_of,omitempty"`
+	// PriceOrigin: OriginPriceList or OriginHandRecorded (estimates typed from AWS's pages).
+	PriceOrigin string `json:"price_origin,omitempty"`
+	// EstimatedPrices counts a price-list catalog's keys still carried from the
+	// hand-recorded catalog (the offers did not price them).
+	EstimatedPrices int        `json:"estimated_prices,omitempty"`
+	Source          string     `json:"source"` // estimate, infracost
+	Units           []UnitCost `json:"units"`
+	Envs            []EnvCost  `json:"envs"`
+	Monthly         float64    `json:"monthly_usd"`
+	Base            *float64   `json:"base_monthly_usd,omitempty"`
 }
 
 // Summarize builds a report from head estimates and, when base is not nil, base

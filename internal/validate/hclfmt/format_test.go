@@ -122,3 +122,66 @@ func hclwriteTokens(t *testing.T, expr string) (tokens, hcl.Diagnostics) {
 	}
 	return exprTokens(expr), nil
 }
+
+// TestFormatKeepsMeaning: where hclwrite's spacing would join two tokens into one, the
+// formatter keeps them apart, so the file means what it meant.
+func TestFormatKeepsMeaning(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"A=0.0 .0\n", "A = 0.0 .0\n"},   // element 0 of 0.0, not the invalid number 0.0.0
+		{"A=1 .0\n", "A = 1 .0\n"},       // element 0 of 1, not the number 1.0
+		{"A=a .0\n", "A = a.0\n"},        // a.0 lexes as a, ., 0: joining is safe
+		{"A=[0] .0\n", "A = [0].0\n"},    // likewise
+		{"A=-1 .0\n", "A = -1 .0\n"},     // the number -1.0 would be a different value
+		{"A=1 .0 .0\n", "A = 1 .0 .0\n"}, // two joins in one expression
+		{"b {\nx=2 .0\ny=3\n}\n", "b {\n  x = 2 .0\n  y = 3\n}\n"},
+	} {
+		for _, name := range []string{"f.hcl", "f.tf"} {
+			out, diags := Format([]byte(c.in), name)
+			if len(diags) > 0 {
+				t.Fatalf("%s %q: %v", name, c.in, diags)
+			}
+			if string(out) != c.want {
+				t.Errorf("%s %q formatted to %q, want %q", name, c.in, out, c.want)
+			}
+			again, _ := Format(out, name)
+			if !bytes.Equal(again, out) {
+				t.Errorf("%s %q: not a fixed point: %q then %q", name, c.in, out, again)
+			}
+		}
+	}
+}
+
+// TestMeaningChange: the comparison fmt relies on sees a changed value and ignores layout,
+// parentheses and the intended .tf rewrites.
+func TestMeaningChange(t *testing.T) {
+	parse := func(s string) *hclsyntax.Body {
+		f, d := hclsyntax.ParseConfig([]byte(s), "f.tf", hcl.InitialPos)
+		if d.HasErrors() {
+			t.Fatalf("%q: %v", s, d)
+		}
+		return f.Body.(*hclsyntax.Body)
+	}
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"a = 1 .0\n", "a = 1.0\n", false},
+		{"a = 1\n", "a   =   1\n", true},
+		{"a = (b + 1)\n", "a = b + 1\n", true},
+		{"a = \"${b}\"\n", "a = b\n", true},
+		{"a = \"${b}x\"\n", "a = b\n", false},
+		{"a = b * (c + d)\n", "a = b * c + d\n", false},
+		{"variable \"v\" {\n  type = \"list\"\n}\n", "variable \"v\" {\n  type = list(string)\n}\n", true},
+		{"variable \"v\" {\n  type = \"list\"\n}\n", "variable \"v\" {\n  type = list(number)\n}\n", false},
+		{"x {\n  type = \"list\"\n}\n", "x {\n  type = list(string)\n}\n", false},
+		{"b \"l\" {\n  c = f(1, 2)\n}\n", "b \"l\" {\n  c = f(1, 3)\n}\n", false},
+		{"b \"l\" {}\n", "b \"m\" {}\n", false},
+		{"a = { x = 1 }\n", "a = {\n  x = 1\n}\n", true},
+		{"a = [for x in y : x if x]\n", "a = [for x in y : x]\n", false},
+	} {
+		got := meaningChange(parse(c.a), parse(c.b), true) == nil
+		if got != c.same {
+			t.Errorf("%q vs %q: same=%v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+}

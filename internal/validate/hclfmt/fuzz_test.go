@@ -14,7 +14,8 @@ import (
 )
 
 // FuzzFormat: Format never panics; what it returns parses, keeps the file's structure
-// (blocks, labels, attribute names) and is a fixed point (formatting it again changes
+// (blocks, labels, attribute names) and its meaning (the parsed expressions, ignoring
+// positions and fmt's intended rewrites) and is a fixed point (formatting it again changes
 // nothing). The corpus found so far is kept in testdata/fuzz/FuzzFormat.
 // Run: go test -run '^$' -fuzz FuzzFormat ./internal/validate/hclfmt/
 func FuzzFormat(f *testing.F) {
@@ -36,6 +37,8 @@ func FuzzFormat(f *testing.F) {
 		"a = \"${~ b ~}\"\n",
 		"# comment\na = 1 // other\n/* block */\n",
 		"a = \"${<<EOT\nx\nEOT\n}\"\n",
+		"A=0.0 .0\n",
+		"A=1 .0\n",
 	} {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
@@ -59,6 +62,9 @@ func FuzzFormat(f *testing.F) {
 		f1, _ := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 		if a, b := shape(f1.Body.(*hclsyntax.Body)), shape(f2.Body.(*hclsyntax.Body)); a != b {
 			t.Fatalf("structure changed:\n%s\n---\n%s\ninput:\n%q\noutput:\n%q", a, b, src, out)
+		}
+		if r := meaningChange(f1.Body.(*hclsyntax.Body), f2.Body.(*hclsyntax.Body), tf); r != nil {
+			t.Fatalf("meaning changed at %s:\ninput:\n%q\noutput:\n%q", r, src, out)
 		}
 		again, d3 := Format(out, name)
 		if d3.HasErrors() || !bytes.Equal(again, out) {

@@ -28,29 +28,62 @@ import (
 const (
 	RuleUnformatted = "fmt/unformatted"
 	RuleSyntax      = "fmt/syntax"
+	RuleUnsafe      = "fmt/unsafe" // formatting would change meaning; the file is left as is
 )
 
 // Format returns src canonically formatted. A file that does not parse is returned as
 // nil with the parser's diagnostics (file:line:col in each Subject). filename picks
 // the dialect: names ending in .tf get terraform fmt's extra rewrites.
+//
+// Formatting never changes what the file means: where hclwrite would join two tokens
+// into one (`1 .0` into `1.0`) a space is kept between them, and a file whose parse
+// would still differ is returned unchanged with a warning (RuleUnsafe) saying where.
 func Format(src []byte, filename string) ([]byte, hcl.Diagnostics) {
-	_, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	orig, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
 		return nil, diags
+	}
+	tf := strings.HasSuffix(filename, ".tf")
+	var changed *hcl.Range
+	try := func(pre, formatted []byte) []byte {
+		out := respace(pre, formatted, filename)
+		if out == nil {
+			changed = &orig.Body.(*hclsyntax.Body).SrcRange
+			return nil
+		}
+		f, d := hclsyntax.ParseConfig(out, filename, hcl.InitialPos)
+		if d.HasErrors() {
+			changed = &orig.Body.(*hclsyntax.Body).SrcRange
+			return nil
+		}
+		if r := meaningChange(orig.Body.(*hclsyntax.Body), f.Body.(*hclsyntax.Body), tf); r != nil {
+			changed = r
+			return nil
+		}
+		return out
 	}
 	f, wdiags := hclwrite.ParseConfig(src, filename, hcl.InitialPos)
 	if wdiags.HasErrors() {
 		return nil, wdiags
 	}
-	if strings.HasSuffix(filename, ".tf") {
+	if tf {
 		formatTFBody(f.Body(), nil)
 	}
-	out := f.Bytes() // hclwrite formats the tokens as it writes them
-	// The rewrites above must never break a file; if one did, keep to plain formatting.
-	if _, d := hclsyntax.ParseConfig(out, filename, hcl.InitialPos); d.HasErrors() {
-		out = hclwrite.Format(src)
+	if out := try(f.BuildTokens(nil).Bytes(), f.Bytes()); out != nil {
+		return out, diags
 	}
-	return out, diags
+	// The .tf rewrites must never break a file; without them, plain formatting.
+	if tf {
+		if out := try(src, hclwrite.Format(src)); out != nil {
+			return out, diags
+		}
+	}
+	return src, append(diags, &hcl.Diagnostic{
+		Severity: hcl.DiagWarning,
+		Summary:  "Left unformatted",
+		Detail:   "formatting would change the meaning of this file here, so it is left as it is",
+		Subject:  changed,
+	})
 }
 
 // formatTFBody applies terraform fmt's rewrites to every attribute, recursively.
@@ -170,7 +203,7 @@ type File struct {
 	Path      string // as found under the root given to Files/Check (OS path)
 	Src       []byte
 	Formatted []byte          // nil when the file does not parse
-	Diags     hcl.Diagnostics // parse errors
+	Diags     hcl.Diagnostics // parse errors; a warning when formatting was unsafe
 }
 
 // Changed reports whether formatting changes the file.
@@ -229,9 +262,9 @@ func FormatFile(path string) (*File, error) {
 		return nil, fmt.Errorf("fmt: %w", err)
 	}
 	out, diags := Format(src, path)
-	f := &File{Path: path, Src: src, Formatted: out}
+	f := &File{Path: path, Src: src, Formatted: out, Diags: diags}
 	if diags.HasErrors() {
-		f.Formatted, f.Diags = nil, diags
+		f.Formatted = nil
 	}
 	return f, nil
 }
@@ -262,10 +295,10 @@ func (f *File) Findings() []finding.Finding {
 	name := filepath.ToSlash(f.Path)
 	var out []finding.Finding
 	for _, d := range f.Diags {
-		if d.Severity != hcl.DiagError {
-			continue
-		}
 		fd := finding.Finding{Check: "fmt", Rule: RuleSyntax, Level: finding.Error, Message: d.Summary, File: name}
+		if d.Severity != hcl.DiagError {
+			fd.Rule, fd.Level = RuleUnsafe, finding.Warning
+		}
 		if d.Detail != "" {
 			fd.Message += ": " + d.Detail
 		}
