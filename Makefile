@@ -18,8 +18,8 @@ lint:
 # over whole trees), which run without it.
 SLOW_TESTS := ./internal/e2e/...
 test: tools lint
-	go test -count=1 -race $$(go list ./... | grep -v /internal/e2e)
-	go test -count=1 $(SLOW_TESTS)
+	go test -count=1 -timeout 45m -race $$(go list ./... | grep -v /internal/e2e)
+	go test -count=1 -timeout 45m $(SLOW_TESTS)
 
 # The whole pipeline on the real platform, live/ (62 units, 3 tiers x 2 regions): embedded
 # state server, real OpenTofu and the AWS simulator from .cache/ (docs/simulator.md). A fresh

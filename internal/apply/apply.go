@@ -3,7 +3,8 @@
 // planned with. A plan is refused, and nothing of it or its dependents applied, when the
 // unit's configuration fingerprint, its state (lineage, serial) or the dependency outputs
 // it used (real or mocked) changed since; --replan-stale re-plans such units for a new
-// review instead.
+// review instead. A plan made on mock outputs of dependencies this run applied is
+// re-planned with the real outputs and applied when Equivalent (mockreplan.go).
 package apply
 
 import (
@@ -400,6 +401,8 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}
 	var reasons []string
+	var depsNow []artifact.DependencyUse // set when only dependency outputs changed
+	var mocked []string                  // mock outputs replaced by real ones, when that is all that changed
 
 	// 1. The configuration and the dependency outputs, as they are now.
 	r.env.Progress.Step(m.Unit, "check")
@@ -416,6 +419,10 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 			return err
 		}
 		depReasons := compareDependencies(m.Dependencies, now)
+		if len(depReasons) > 0 {
+			depsNow = now
+			mocked, _ = r.mockedDeps(m.Dependencies, now)
+		}
 		if len(depReasons) == 0 {
 			reasons = append(reasons, fmt.Sprintf("the unit's configuration or module source changed since the plan (fingerprint %s -> %s)", short(m.Fingerprint), short(u.Fingerprint)))
 		}
@@ -456,6 +463,10 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	}
 	if now := plan.StateRef(st); now != m.State {
 		reasons = append(reasons, fmt.Sprintf("the unit's state changed since the plan (%s -> %s): something was applied in between", m.State, now))
+		mocked = nil
+	}
+	if len(mocked) > 0 && u != nil && m.Action != artifact.ActionDestroy {
+		return r.applyAfterMocks(ctx, sd, p, u, w, st, depsNow, mocked, log, ar)
 	}
 
 	if len(reasons) > 0 {

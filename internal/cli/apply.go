@@ -66,6 +66,15 @@ why, when since the plan
 A refused unit and everything depending on it are not applied; the rest go on. With
 --replan-stale, stale units are re-planned into DIR instead, for a new review.
 
+One case is not refused: a plan made on mock_outputs of dependencies this same apply
+has just applied. Such a unit is re-planned with the real outputs (into
+DIR/replans/units/UNIT: the new plan, verdict.json, diff.txt) and the re-plan is applied
+without another review when it is equivalent to the reviewed plan: the same resources
+with the same actions, and every value that differs was unknown or came from a mock.
+A new or missing resource, another action (a destroy or replace), a changed known value
+or another count/for_each stops the unit and its dependents for a new review (status
+re-planned), with the differences listed.
+
 The tree root is recorded in DIR/run.json (relative to the repository root); --root
 overrides it. Each unit's apply log and result go next to its plan (apply.log,
 apply.json).

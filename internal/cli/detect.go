@@ -19,6 +19,8 @@ func newDetectCmd(app *App) *cobra.Command {
 		splitWaves bool
 		jsonOut    string
 		flags      evalFlags
+		pack       detect.PackOptions
+		onlyEnv    string
 	)
 	cmd := &cobra.Command{
 		Use:   "detect [--base REF] [--head REF] [--uncommitted] [--format text|json|github] [PATH]",
@@ -42,10 +44,18 @@ head defaults to HEAD. --uncommitted compares HEAD (or --base) with the working
 tree. On a push to main, pass the previous commit: --base ${{ github.event.before }}.
 
 Formats: text (default); json ({"base", "head", "units": [{"path", "action",
-"wave", "env", "region", "tier", "account_id", "reasons"}]}); github (text on
-stdout, the job matrix appended to $GITHUB_OUTPUT as has-changes, count, waves,
-batches, base, head and matrix-0..matrix-N of at most 256 jobs each, and a
+"wave", "env", "region", "tier", "account_id", "reasons"}], "jobs": [{"id",
+"name", "account_id", "region", "env", "action", "fetch_depth", "waves",
+"units"}]}); github (text on stdout, the job matrix appended to $GITHUB_OUTPUT
+as has-changes, count, waves, batches, base, head and matrix-0..matrix-N of at
+most 256 jobs each, jobs (the packed plan jobs' matrix) and job-count, and a
 markdown summary appended to $GITHUB_STEP_SUMMARY).
+
+Packed plan jobs group the affected units so each job needs one OIDC role
+(account) and one region, at most --units-per-job units each (or about
+--target-jobs jobs); units removed since the base get jobs of their own (planned
+from the base commit, so with the full history). olechka plan --jobs FILE --job N
+plans one of them (docs/pipeline.md#packed-plan-jobs).
 
 A base unit that does not evaluate is reported and treated as affected. A head
 unit that does not evaluate is listed and makes detect exit 1.`,
@@ -73,6 +83,12 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 			for _, w := range res.Warnings {
 				fmt.Fprintln(app.Stderr, "warning:", w)
 			}
+			if onlyEnv != "" {
+				res.OnlyEnv(onlyEnv)
+			}
+			if res.Jobs, err = res.Pack(pack); err != nil {
+				return &ExitError{Code: 1, Err: fmt.Errorf("detect: packing plan jobs: %w", err)}
+			}
 			if jsonOut != "" {
 				b, err := json.MarshalIndent(res, "", "  ")
 				if err != nil {
@@ -93,6 +109,9 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 				}
 				if err := writeGitHub(app, res, batchSize, splitWaves); err != nil {
 					return err
+				}
+				if err := appendFile(app.Getenv("GITHUB_OUTPUT"), func(f *os.File) error { return detect.WriteJobOutputs(f, res.Jobs) }); err != nil {
+					return fmt.Errorf("write $GITHUB_OUTPUT: %w", err)
 				}
 			default:
 				if err := res.WriteText(app.Stdout); err != nil {
@@ -116,6 +135,9 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 	cmd.Flags().StringVar(&jsonOut, "json-out", "", "also write the JSON result to this file (one run for the matrix and the report)")
 	cmd.Flags().IntVar(&batchSize, "batch-size", detect.MaxJobs, "github format: most jobs per matrix (GitHub allows 256)")
 	cmd.Flags().BoolVar(&splitWaves, "split-waves", false, "github format: never put two waves in one matrix, so matrices run one after another keep the apply order")
+	cmd.Flags().IntVar(&pack.UnitsPerJob, "units-per-job", 0, fmt.Sprintf("packed plan jobs (\"jobs\" in the JSON, jobs and job-count outputs): most units per job (default %d unless --target-jobs)", detect.DefaultUnitsPerJob))
+	cmd.Flags().IntVar(&pack.TargetJobs, "target-jobs", 0, "packed plan jobs: about this many jobs (units per job = affected units / N, rounded up)")
+	cmd.Flags().StringVar(&onlyEnv, "env", "", "keep only this env's units (env.hcl's env), e.g. for one env's delivery")
 	flags.register(cmd)
 	return cmd
 }

@@ -72,8 +72,21 @@ func TestDetectJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	if !reflect.DeepEqual(keys, []string{"base", "head", "units"}) {
-		t.Fatalf("top-level keys %v; want exactly base, head, units", keys)
+	if !reflect.DeepEqual(keys, []string{"base", "head", "jobs", "units"}) {
+		t.Fatalf("top-level keys %v; want exactly base, head, jobs, units", keys)
+	}
+	var jobs []struct {
+		ID     int
+		Action string
+		Units  []string
+		Waves  []int
+	}
+	if err := json.Unmarshal(top["jobs"], &jobs); err != nil {
+		t.Fatal(err)
+	}
+	// dev/vpc and its dependent dev/app: one account and region, one packed job.
+	if len(jobs) != 1 || jobs[0].Action != "plan" || len(jobs[0].Units) != 2 || len(jobs[0].Waves) != 2 {
+		t.Fatalf("jobs %+v; want one plan job of the two units", jobs)
 	}
 	var res struct {
 		Base, Head string

@@ -73,7 +73,8 @@ func (s *slackRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // examples/sandbox with real OpenTofu and the embedded state store: the first run
 // applies dev and staging (auto tiers) and leaves production unapplied because its
 // approval is declined on the terminal; the second, with --auto-approve, applies
-// production. Dependents planned on mock outputs are planned again in later rounds.
+// production. Dependents planned on mock outputs are re-planned by apply once their
+// dependencies are applied and applied in the same pass: no second round, no "Error:".
 func TestPipelineLocalEndToEnd(t *testing.T) {
 	testenv.Tool(t, "tofu")
 	testenv.File(t, "tofurc")
@@ -118,10 +119,14 @@ func TestPipelineLocalEndToEnd(t *testing.T) {
 	}
 	for _, want := range []string{"== 1/6 detect", "== 2/6 validate", "== 3/6 plan", "== 4/6 review", "== 5/6 apply", "== 6/6 notify",
 		"Approval needed to apply production (GitHub environment production)", "production: not approved, nothing applied",
-		"round 2", "PR comment: " + filepath.Join(out, "comment.md")} {
+		"equivalent to the reviewed plan", "PR comment: " + filepath.Join(out, "comment.md")} {
 		if !strings.Contains(log, want) {
 			t.Errorf("run 1 output lacks %q", want)
 		}
+	}
+	// (Run 1 ends with an error: production's approval was declined.)
+	if strings.Contains(log, "round 2") {
+		t.Errorf("run 1 needed a second round: a fresh env must apply in one pass")
 	}
 	statuses := finalStatuses(t, out)
 	for u, s := range statuses {
@@ -158,6 +163,12 @@ func TestPipelineLocalEndToEnd(t *testing.T) {
 	}
 	if !strings.Contains(log, "approved (--auto-approve)") || !strings.Contains(log, "units: 5 applied, 7 no-changes") {
 		t.Errorf("run 2 output:\n%s", log)
+	}
+	// Production, fresh, applied all its waves in one pass and one approval.
+	for _, unwanted := range []string{"round 2", "Error:"} {
+		if strings.Contains(log, unwanted) {
+			t.Errorf("run 2 output has %q: a fresh env must apply in one pass\n%s", unwanted, log)
+		}
 	}
 
 	slackRec.mu.Lock()

@@ -244,10 +244,16 @@ type planOptions struct {
 	root, out, base, head string
 	uncommitted, detailed bool
 	args                  []string
+	jobsFile              string // --jobs: a detect JSON file; plan its job o.job
+	job                   int
+	waves                 map[string]int
 }
 
 // validate checks the combination of flags and fills root (and the named units).
 func (o *planOptions) validate() (units []string, err error) {
+	if o.jobsFile != "" {
+		return nil, o.validateJobs()
+	}
 	modes := 0
 	for _, b := range []bool{o.all, o.changed, len(o.args) > 0 && !o.all && !o.changed} {
 		if b {
@@ -283,7 +289,7 @@ func (o *planOptions) validate() (units []string, err error) {
 func newPlanCmd(app *App) *cobra.Command {
 	var o planOptions
 	cmd := &cobra.Command{
-		Use:   "plan [--all PATH | --changed [PATH] | UNIT...] [--out DIR]",
+		Use:   "plan [--all PATH | --changed [PATH] | --jobs FILE --job N [PATH] | UNIT...] [--out DIR]",
 		Short: "Plan units with OpenTofu in dependency order and save the plans for review and apply",
 		Long: `plan evaluates the tree, orders the units by their dependencies and plans each with
 OpenTofu (or --binary terraform) in a working directory prepared the way Terragrunt
@@ -295,6 +301,11 @@ A unit starts as soon as its dependencies are planned (at most --parallelism at 
 A unit that fails skips its dependents; the others go on (--fail-fast stops all).
 
 Which units:
+  --jobs FILE --job N [PATH]
+                    job N of the packed plan jobs olechka detect wrote into FILE
+                    (its "jobs"): its units, with the run-wide waves recorded;
+                    a job of removed units plans their destruction from FILE's
+                    base commit (docs/pipeline.md#packed-plan-jobs)
   --all PATH        every unit under PATH (the tree root)
   --changed [PATH]  the units olechka detect finds changed (--base, --head, --uncommitted);
                     units removed since the base get a destroy plan made from the base
@@ -315,7 +326,8 @@ changes), 1 when a unit failed or was skipped.`,
 		Example: `  OLECHKA_LOCAL=1 olechka plan --all examples/sandbox --out /tmp/plans
   olechka plan --changed live --base origin/main
   cd live && olechka plan dev/eu-central-1/vpc dev/eu-central-1/ecs-service
-  olechka plan --destroy --root live live/dev/eu-central-1/redis`,
+  olechka plan --destroy --root live live/dev/eu-central-1/redis
+  olechka detect --json-out detect.json live && olechka plan --jobs detect.json --job 0 live`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.args = args
 			units, err := o.validate()
@@ -338,6 +350,8 @@ changes), 1 when a unit failed or was skipped.`,
 	cmd.Flags().BoolVar(&o.destroy, "destroy", false, "plan the destruction of the named units")
 	cmd.Flags().StringVar(&o.root, "root", "", "tree root that UNIT paths are relative to (default: the current folder)")
 	cmd.Flags().StringVar(&o.out, "out", ".olechka/plans", "folder the plan artifacts are written to")
+	cmd.Flags().StringVar(&o.jobsFile, "jobs", "", "plan one packed job of this detect JSON file (olechka detect --json-out); the tree root is PATH or --root")
+	cmd.Flags().IntVar(&o.job, "job", -1, "with --jobs: the job's id")
 	cmd.Flags().BoolVar(&o.detailed, "detailed-exitcode", false, "exit 2 when every unit planned and some plan has changes")
 	o.tofu.register(cmd, true)
 	return cmd
@@ -348,6 +362,12 @@ changes), 1 when a unit failed or was skipped.`,
 func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*plan.Result, error) {
 	var destroyUnits, removed []string
 	var baseCommit string
+	if o.jobsFile != "" {
+		var err error
+		if units, removed, baseCommit, err = o.jobUnits(app); err != nil {
+			return nil, err
+		}
+	}
 	if o.changed {
 		res, err := detect.Run(ctx, detect.Options{Root: o.root, Base: o.base, Head: o.head, Uncommitted: o.uncommitted,
 			Getenv: lookupEnv(app), AllowRunCmd: o.tofu.eval.allowRunCmd})
@@ -392,7 +412,7 @@ func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*pl
 		return nil, errors.New("nothing to plan")
 	}
 	res, err := plan.Run(ctx, s.env, plan.Options{Units: units, Destroy: destroyUnits, Removed: removed, Base: baseCommit,
-		Out: o.out, Parallelism: o.tofu.parallelism, FailFast: o.tofu.failFast})
+		Out: o.out, Parallelism: o.tofu.parallelism, FailFast: o.tofu.failFast, Waves: o.waves})
 	if err != nil {
 		return nil, &ExitError{Code: 1, Err: err}
 	}

@@ -74,6 +74,8 @@ type Result struct {
 	Base  string     `json:"base"` // commit id
 	Head  string     `json:"head"` // commit id, or WorkingTree
 	Units []Affected `json:"units"`
+	// Jobs are the packed plan jobs (Pack), filled by the caller; see jobs.go.
+	Jobs []Job `json:"jobs,omitempty"`
 
 	// Root is the absolute folder compared; unit paths are relative to it.
 	Root string `json:"-"`

@@ -240,10 +240,11 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 // MaxRounds bounds the apply rounds of one run.
 const MaxRounds = 10
 
-// applyRounds applies the reviewed plans env by env. A unit planned with mock outputs of
-// a dependency that is created in the same run is refused by apply once the dependency
-// has real outputs (and its dependents are skipped): those units are planned again with
-// the real outputs, reviewed again and applied in a further round, until a round applies
+// applyRounds applies the reviewed plans env by env, one approval per env: apply itself
+// re-plans a unit planned with mock outputs of a dependency created in the same run, and
+// applies the re-plan when it is equivalent to the reviewed plan, so a fresh environment
+// is created in one round. A unit whose re-plan differs (or that was refused as stale) is
+// planned again, reviewed again and applied in a further round, until a round applies
 // nothing new. finalPlans and finalDecisions end up holding each unit's latest plan and
 // decision.
 func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResult, finalPlans map[string]*artifact.Plan, finalDecisions map[string]review.Decision) error {

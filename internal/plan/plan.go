@@ -33,6 +33,18 @@ type Options struct {
 	Out         string
 	Parallelism int
 	FailFast    bool
+	// Waves, when set, are the waves recorded in the units' metadata instead of this
+	// run's own order: a packed job plans part of a larger run (detect's jobs) and
+	// records that run's waves, so the artifacts of all its jobs agree.
+	Waves map[string]int
+}
+
+// wave is the wave recorded for unit n: opts.Waves' when it has n, else own.
+func (o *Options) wave(n string, own int) int {
+	if w, ok := o.Waves[n]; ok {
+		return w
+	}
+	return own
 }
 
 // UnitResult is one unit's outcome.
@@ -144,7 +156,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		if destroy[n] {
 			action = artifact.ActionDestroy
 		}
-		jobs = append(jobs, head.planJob(env, n, action, head.sg.waves[n], run, opts.Out, results, metas))
+		jobs = append(jobs, head.planJob(env, n, action, opts.wave(n, head.sg.waves[n]), run, opts.Out, results, metas))
 	}
 	jobs = append(jobs, head.stateJobs(opts.Out)...)
 	if base != nil {
@@ -152,7 +164,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		for n := range base.set {
 			// Waves after the head's, in reverse order of the base graph.
 			wave := len(head.sg.order) + nwaves - 1 - base.sg.waves[n]
-			jobs = append(jobs, base.planJob(env, n, artifact.ActionDestroy, wave, run, opts.Out, results, metas))
+			jobs = append(jobs, base.planJob(env, n, artifact.ActionDestroy, opts.wave(n, wave), run, opts.Out, results, metas))
 		}
 		jobs = append(jobs, base.stateJobs(opts.Out)...)
 	}
