@@ -447,7 +447,9 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		forState = graphUnit
 	}
 	if u != nil {
-		w, err = sd.env.Exec.Prepare(ctx, forState, log)
+		if w, err = sd.env.Exec.Prepare(ctx, forState, log); err == nil {
+			plan.AddDependencySecrets(w, u, sd.outputs)
+		}
 	} else {
 		w, err = sd.env.Exec.PrepareForState(ctx, forState, log)
 	}
@@ -499,7 +501,11 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		step = "destroy"
 	}
 	r.env.Progress.Step(m.Unit, step)
-	if err := w.Apply(ctx, p.File(artifact.PlanFile), m.Action == artifact.ActionDestroy); err != nil {
+	planFile, err := openPlan(r.env, p.Dir, w.Root)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.Unit, err)
+	}
+	if err := w.Apply(ctx, planFile, m.Action == artifact.ActionDestroy); err != nil {
 		var le *executor.LockError
 		if errors.As(err, &le) {
 			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: %s",
@@ -542,6 +548,7 @@ func (r *run) replan(ctx context.Context, sd *side, p *artifact.Plan, graphUnit 
 	if err != nil {
 		return err
 	}
+	plan.AddDependencySecrets(w, u, sd.outputs)
 	st, err := w.InitState(ctx)
 	if err != nil {
 		return err

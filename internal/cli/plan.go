@@ -38,6 +38,7 @@ type tofuFlags struct {
 	parallelism int
 	failFast    bool
 	eval        evalFlags
+	allowHook   func(name string, execute []string) error // plan: the trusted settings' hook gate
 }
 
 func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
@@ -102,7 +103,17 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		s.cleanup = stop
 		maps.Copy(overrides, stateEnv)
 	}
+	keys := map[string]string{}
+	if local {
+		if keys, err = localPlanKeys(app.Getenv, base); err != nil {
+			s.cleanup()
+			return nil, err
+		}
+	}
 	getenv := func(k string) (string, bool) {
+		if v, ok := keys[k]; ok {
+			return v, true
+		}
 		if v, ok := overrides[k]; ok {
 			return v, true
 		}
@@ -134,6 +145,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		PluginCacheDir: pluginCache,
 		WorkRoot:       orDefault(f.workDir, filepath.Join(base, ".olechka", "work")),
 		LockTimeout:    f.lockTimeout,
+		AllowHook:      f.allowHook,
 	})
 	if err != nil {
 		s.cleanup()
@@ -384,6 +396,10 @@ func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*pl
 		if o.all {
 			return nil, errors.New("--destroy with --all is refused: name the units to destroy")
 		}
+	}
+	var err error
+	if o.tofu.allowHook, err = planHookGate(ctx, app.Getenv, app.Stderr, orDefault(o.root, "."), baseCommit); err != nil {
+		return nil, err
 	}
 	prog := newProgress(app, len(units)+len(destroyUnits)+len(removed))
 	defer prog.Close()

@@ -19,7 +19,7 @@ import (
 type validateOptions struct {
 	only, policies, securityReports, reports []string
 	format, failOn, infracost, plans         string
-	baseRender, priceCatalog                 string
+	baseRender, priceCatalog, policyBase     string
 	eval                                     evalFlags
 	root                                     string
 
@@ -117,6 +117,7 @@ It exits 1 when any check reports an error or a policy denies (or, with
 	cmd.Flags().StringArrayVar(&o.reports, "report", nil, "also write FORMAT=FILE (repeatable), e.g. sarif=validate.sarif")
 	cmd.Flags().StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at this level or above: error or warn")
 	cmd.Flags().StringArrayVar(&o.policies, "policy", nil, "policy folder (repeatable); default: policy/ at the repository root")
+	cmd.Flags().StringVar(&o.policyBase, "policy-base", "", "read policy/ from this commit's git objects, not the working tree, and report the working tree's policy changes as warnings (default: $OLECHKA_TRUSTED_REF; a pull request is judged by its base's policies)")
 	cmd.Flags().StringArrayVar(&o.securityReports, "security-report", nil, "ingest a security report made elsewhere: SARIF, Checkov JSON or trivy JSON (repeatable)")
 	cmd.Flags().StringVar(&o.infracost, "infracost", "", "use this Infracost JSON report for cost instead of olechka's estimate")
 	cmd.Flags().StringVar(&o.plans, "plans", "", "plan folder (olechka plan --out DIR): plan JSON feeds policy and cost")
@@ -134,6 +135,7 @@ func runValidate(ctx context.Context, app *App, o *validateOptions) (*validate.R
 		RepoRoot:        repo,
 		Only:            o.only,
 		PolicyDirs:      o.policies,
+		PolicyBase:      orDefault(o.policyBase, app.Getenv("OLECHKA_TRUSTED_REF")),
 		PlansDir:        o.plans,
 		SecurityReports: o.securityReports,
 		Infracost:       o.infracost,

@@ -733,7 +733,7 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 			} else {
 				g.Path = cv.GetAttr("path").AsString()
 				g.IfExists = cv.GetAttr("if_exists").AsString()
-				rs.Generate = &RemoteStateGenerate{Path: g.Path, IfExists: g.IfExists}
+				rs.Generate = &RemoteStateGenerate{Path: g.Path, IfExists: g.IfExists, Range: a.Expr.Range()}
 			}
 		}
 	}
@@ -758,6 +758,9 @@ func decodeGenerate(name string, body *hclsyntax.Body, ctx *hcl.EvalContext, dia
 	}
 	g := &Generate{Name: name, CommentPrefix: "# ", IfDisabled: "skip"}
 	g.Path = optString(body, "path", ctx, diags)
+	if a, ok := body.Attributes["path"]; ok {
+		g.PathRange = a.Expr.Range()
+	}
 	g.IfExists = optString(body, "if_exists", ctx, diags)
 	switch g.IfExists {
 	case "overwrite", "overwrite_terragrunt", "skip", "error":

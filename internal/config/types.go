@@ -130,6 +130,8 @@ type RemoteState struct {
 type RemoteStateGenerate struct {
 	Path     string
 	IfExists string
+	// Range is where generate is set (file:line for errors about it).
+	Range hcl.Range
 }
 
 // Generate is a generate block.
@@ -143,6 +145,8 @@ type Generate struct {
 	DisableSignature bool
 	Disable          bool
 	HCLFmt           *bool // format the generated file as HCL; nil: by its extension
+	// PathRange is where path is set (file:line for errors about it).
+	PathRange hcl.Range
 }
 
 // Dependency is a dependency block.

@@ -47,6 +47,10 @@ type Options struct {
 	// (it finishes in-flight operations, saves state and releases the lock) before it
 	// is killed. Zero: 2 minutes.
 	InterruptGrace time.Duration
+	// AllowHook, when set, is asked about every Terragrunt hook before it runs (name and
+	// execute); a refusal fails the command and nothing runs. The plan command sets it
+	// from the repository's trusted settings (internal/trust); nil runs every hook.
+	AllowHook func(name string, execute []string) error
 }
 
 // Executor runs one tool binary for many units; safe for concurrent use.

@@ -3,6 +3,7 @@ package executor
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +11,10 @@ import (
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/state"
@@ -109,7 +114,7 @@ func TestInputsEnv(t *testing.T) {
 func TestWriteGenerated(t *testing.T) {
 	dir := t.TempDir()
 	g := config.Generate{Name: "p", Path: "provider.tf", IfExists: "overwrite_terragrunt", Contents: "x = 1\n"}
-	if err := writeGenerated(dir, g); err != nil {
+	if err := writeGenerated(dir, dir, g); err != nil {
 		t.Fatal(err)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "provider.tf"))
@@ -118,29 +123,29 @@ func TestWriteGenerated(t *testing.T) {
 	}
 	// Ours may be overwritten; a hand-written file may not.
 	g.Contents = "x = 2\n"
-	if err := writeGenerated(dir, g); err != nil {
+	if err := writeGenerated(dir, dir, g); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "own.tf"), []byte("y = 1\n"), 0o644)
-	if err := writeGenerated(dir, config.Generate{Path: "own.tf", IfExists: "overwrite_terragrunt", Contents: "z"}); err == nil {
+	if err := writeGenerated(dir, dir, config.Generate{Path: "own.tf", IfExists: "overwrite_terragrunt", Contents: "z"}); err == nil {
 		t.Error("hand-written file overwritten")
 	}
-	if err := writeGenerated(dir, config.Generate{Path: "own.tf", IfExists: "error", Contents: "z"}); err == nil {
+	if err := writeGenerated(dir, dir, config.Generate{Path: "own.tf", IfExists: "error", Contents: "z"}); err == nil {
 		t.Error(`if_exists = "error" ignored`)
 	}
-	if err := writeGenerated(dir, config.Generate{Path: "own.tf", IfExists: "skip", Contents: "z"}); err != nil {
+	if err := writeGenerated(dir, dir, config.Generate{Path: "own.tf", IfExists: "skip", Contents: "z"}); err != nil {
 		t.Error(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "own.tf")); string(b) != "y = 1\n" {
 		t.Errorf("skip changed the file: %q", b)
 	}
-	if err := writeGenerated(dir, config.Generate{Path: "c.tf", IfExists: "overwrite", CommentPrefix: "// ", Contents: "c", DisableSignature: true}); err != nil {
+	if err := writeGenerated(dir, dir, config.Generate{Path: "c.tf", IfExists: "overwrite", CommentPrefix: "// ", Contents: "c", DisableSignature: true}); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "c.tf")); string(b) != "c" {
 		t.Errorf("disable_signature: %q", b)
 	}
-	if err := writeGenerated(dir, config.Generate{Path: "provider.tf", Disable: true, IfDisabled: "remove_terragrunt"}); err != nil {
+	if err := writeGenerated(dir, dir, config.Generate{Path: "provider.tf", Disable: true, IfDisabled: "remove_terragrunt"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "provider.tf")); !os.IsNotExist(err) {
@@ -265,8 +270,30 @@ func TestRealTofu(t *testing.T) {
 	if err != nil || pv["registry.opentofu.org/hashicorp/time"] != "0.14.2" || pv["registry.opentofu.org/hashicorp/local"] != "1.4.0" {
 		t.Errorf("provider versions = %v, %v", pv, err)
 	}
+	// A plan takes no lock (issue 14: the plan role may not write locks, and a PR must
+	// not hold or break a running apply's lock): with the lock held by "another apply",
+	// the plan goes ahead and leaves that lock as it was.
+	lockKey := u.Config.RemoteState.Config.GetAttr("key").AsString() + ".tflock"
+	bucket := u.Config.RemoteState.Config.GetAttr("bucket").AsString()
+	s3c := s3.New(s3.Options{Region: "eu-central-1", BaseEndpoint: aws.String(srv.URL()), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider(srv.Credentials().AccessKeyID, srv.Credentials().SecretAccessKey, "")})
+	held := `{"ID":"held-by-a-running-apply","Operation":"OperationTypeApply","Who":"apply@ci"}`
+	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(lockKey), Body: strings.NewReader(held)}); err != nil {
+		t.Fatal(err)
+	}
 	// After apply, the plan shows no changes and no refresh progress lines.
 	changes, text, err = w.Plan(ctx, "tfplan2", false)
+	lock, lerr := s3c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(lockKey)})
+	if lerr != nil {
+		t.Fatalf("the held lock is gone after a plan: %v", lerr)
+	}
+	if b, _ := io.ReadAll(lock.Body); string(b) != held {
+		t.Errorf("a plan changed the held lock: %s", b)
+	}
+	lock.Body.Close()
+	if _, err := s3c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(lockKey)}); err != nil {
+		t.Fatal(err)
+	}
 	if err != nil || changes || bytes.Contains(text, []byte("Refreshing state")) || !bytes.Contains(text, []byte("No changes.")) {
 		t.Errorf("second plan: changes=%v err=%v\n%s", changes, err, text)
 	}

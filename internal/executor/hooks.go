@@ -94,6 +94,9 @@ func (w *Workdir) withHooks(ctx context.Context, names []string, env []string, r
 	if len(names) == 0 {
 		return run()
 	}
+	if err := w.hooksAllowed(names); err != nil {
+		return nil, err
+	}
 	t := w.cfg.Terraform
 	var failures []error
 	var failedOutput strings.Builder

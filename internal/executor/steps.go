@@ -102,6 +102,7 @@ func (w *Workdir) doCmd(ctx context.Context, name string, args []string, savedPl
 	}
 	env := append(append([]string{}, w.env...), xenv...)
 	c.args, c.env, c.dir = full, env, w.Dir
+	defer w.flushLog()
 	return w.withHooks(ctx, w.hookNames(name, c.destroy), env, func() (*result, error) {
 		return w.r.run(ctx, c)
 	})
@@ -227,9 +228,11 @@ func parseState(b []byte) (*State, error) {
 // Plan saves a plan to planFile (relative to the working directory, or absolute),
 // reports whether it changes anything, and returns the readable plan (the tool's output
 // without its refresh progress lines, which is what `show` of the saved plan prints).
-// destroy plans the destruction of everything.
+// destroy plans the destruction of everything. A plan takes no state lock (-lock=false):
+// it is a read of state at one moment, never applied as such (apply re-checks the state
+// serial and lineage), and the plan role may not write locks (docs/plan-apply.md).
 func (w *Workdir) Plan(ctx context.Context, planFile string, destroy bool) (bool, []byte, error) {
-	args := []string{"-input=false", "-no-color", w.lockTimeout(), "-detailed-exitcode", "-out=" + planFile}
+	args := []string{"-input=false", "-no-color", "-lock=false", "-detailed-exitcode", "-out=" + planFile}
 	if destroy {
 		args = append(args, "-destroy")
 	}

@@ -19,6 +19,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/redact"
 )
 
 // Signature is the first line Terragrunt writes into generated files; files carrying it
@@ -42,6 +43,8 @@ type Workdir struct {
 	backendArgs      []string
 	lockfileReadonly bool
 	stateOnly        bool // prepared for state operations only: no inputs, no hooks
+	secrets          *redact.Set
+	logw             *redact.Writer
 }
 
 // Prepare builds the unit's working directory from its evaluated configuration: the
@@ -66,6 +69,7 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	}
 	w := &Workdir{Unit: u.Path, Root: root, e: e, cfg: cfg, stateOnly: skipInputs}
 	w.r = &runner{e: e, log: log, attempts: e.opts.RetryAttempts, wait: e.opts.RetryWait}
+	w.redactLog(log)
 	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
 		w.r.attempts = int(*cfg.RetryMaxAttempts)
 	}
@@ -130,8 +134,8 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 		return nil, fmt.Errorf("%s: copying the unit's files: %w", u.Path, err)
 	}
 	for _, g := range cfg.Generate {
-		if err := writeGenerated(w.Dir, g); err != nil {
-			return nil, fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, err)
+		if err := writeGenerated(root, w.Dir, g); err != nil {
+			return nil, fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, atRange(g.PathRange, err))
 		}
 	}
 	if err := w.writeBackend(); err != nil {
@@ -152,7 +156,10 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 func (w *Workdir) Log() io.Writer { return w.r.log }
 
 // SetLog redirects the command output (e.g. to a new log file for apply).
-func (w *Workdir) SetLog(log io.Writer) { w.r.log = log }
+func (w *Workdir) SetLog(log io.Writer) {
+	w.flushLog()
+	w.redactLog(log)
+}
 
 func isLocal(s string) bool {
 	if strings.HasPrefix(s, "file://") {
@@ -395,10 +402,11 @@ func copyFile(src, dst string) error {
 }
 
 // writeGenerated writes one generate block the way Terragrunt does.
-func writeGenerated(dir string, g config.Generate) error {
-	path := g.Path
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
+// The file must stay inside root, the unit's working area (confinedPath).
+func writeGenerated(root, dir string, g config.Generate) error {
+	path, err := confinedPath(root, dir, g.Path)
+	if err != nil {
+		return err
 	}
 	existing, err := os.ReadFile(path)
 	exists := err == nil
@@ -520,7 +528,7 @@ func (w *Workdir) writeBackend() error {
 			IfExists: rs.Generate.IfExists,
 			Contents: string(hclwrite.Format(f.Bytes())),
 		}
-		return writeGenerated(w.Dir, g)
+		return atRange(w.cfg.RemoteState.Generate.Range, writeGenerated(w.Root, w.Dir, g))
 	}
 	for _, n := range names {
 		f.Body().SetAttributeValue(n, attrs[n])

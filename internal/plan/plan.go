@@ -449,6 +449,7 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 	if err != nil {
 		return err
 	}
+	AddDependencySecrets(w, u, outputs)
 	ph.mark("prepare", w)
 	env.Progress.Step(meta.Unit, "init")
 	if err := w.Init(ctx); err != nil {
@@ -484,11 +485,18 @@ func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *
 	if err != nil {
 		return nil, err
 	}
-	p, err := artifact.ParsePlanJSON(js)
+	// Nothing stored holds a secret: the plan's own sensitive values and the
+	// dependencies' (AddDependencySecrets) are masked in the JSON, the text and the summary.
+	w.AddSecrets(artifact.SensitiveValues(js)...)
+	text = w.Redact(text)
+	masked, err := artifact.MaskPlanJSON(js)
+	if err == nil {
+		masked, err = w.Secrets().JSON(masked)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
 	}
-	masked, err := artifact.MaskPlanJSON(js)
+	p, err := artifact.ParsePlanJSON(masked)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
 	}
@@ -507,6 +515,9 @@ func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *
 		meta.Tools.Providers = pv
 	}
 	meta.Simulated = w.SimulatedProviders()
+	if err := sealPlan(env, dir); err != nil {
+		return nil, fmt.Errorf("%s: %w", meta.Unit, err)
+	}
 	s := artifact.Summarize(meta.Unit, meta.Action, p)
 	s.Simulated = meta.Simulated
 	// -detailed-exitcode also counts output-only changes; keep both views consistent.

@@ -60,6 +60,10 @@ type Options struct {
 	Only []string
 	// PolicyDirs are the policy folders; empty = <RepoRoot>/policy when it exists.
 	PolicyDirs []string
+	// PolicyBase, when set (and PolicyDirs empty), is the commit whose policy/ judges:
+	// read from git objects, so a change cannot weaken the rules that judge it; the
+	// working tree's policy edits are reported as warnings (RulePolicyChanged).
+	PolicyBase string
 	// PlansDir is an olechka plan folder (plan --out); its plan JSON feeds policy and cost.
 	PlansDir string
 	// SecurityReports are SARIF, Checkov JSON or trivy JSON reports made elsewhere.
@@ -151,7 +155,13 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 
 	// Policies compile before anything runs: a broken policy stops the stage.
 	var engine *policy.Engine
-	if checks[CheckPolicy] {
+	var policyChanges []finding.Finding
+	policyFrom := ""
+	if checks[CheckPolicy] && len(opts.PolicyDirs) == 0 && opts.PolicyBase != "" {
+		if engine, policyChanges, policyFrom, err = s.basePolicy(ctx, opts.PolicyBase); err != nil {
+			return nil, err
+		}
+	} else if checks[CheckPolicy] {
 		dirs := opts.PolicyDirs
 		if len(dirs) == 0 {
 			if st, err := os.Stat(filepath.Join(s.repo, "policy")); err == nil && st.IsDir() {
@@ -237,9 +247,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	run(CheckLint, func() ([]finding.Finding, string, error) { return s.lint(ctx) })
 	run(CheckPolicy, func() ([]finding.Finding, string, error) {
 		if engine == nil {
-			return nil, "", skipped("no policy folder (policy/ at the repository root, or --policy DIR)")
+			return policyChanges, "", skipped("no policy folder (policy/ at the repository root, or --policy DIR)" + policyFrom)
 		}
-		return s.policy(ctx, engine, getCost)
+		fs, note, err := s.policy(ctx, engine, getCost)
+		return append(fs, policyChanges...), note + policyFrom, err
 	})
 	run(CheckSecurity, func() ([]finding.Finding, string, error) { return s.security(ctx) })
 	run(CheckCost, func() ([]finding.Finding, string, error) {
