@@ -3,6 +3,7 @@ module github.com/terragrunt-olechka/olechka
 go 1.26.3
 
 require (
+	filippo.io/age v1.3.1
 	github.com/apparentlymart/go-cidr v1.1.1
 	github.com/aquasecurity/trivy v0.74.0
 	github.com/aws/aws-lambda-go v1.55.1
@@ -41,7 +42,6 @@ require (
 	cloud.google.com/go/monitoring v1.25.0 // indirect
 	cloud.google.com/go/storage v1.62.2 // indirect
 	dario.cat/mergo v1.0.2 // indirect
-	filippo.io/age v1.3.1 // indirect
 	filippo.io/hpke v0.4.0 // indirect
 	github.com/GoogleCloudPlatform/opentelemetry-operations-go/detectors/gcp v1.35.0 // indirect
 	github.com/GoogleCloudPlatform/opentelemetry-operations-go/exporter/metric v0.55.0 // indirect
