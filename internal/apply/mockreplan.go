@@ -125,11 +125,21 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 		return err
 	}
 	r.env.Progress.Step(m.Unit, "compare")
-	reviewed, err := showPlan(ctx, w, p.File(artifact.PlanFile))
+	// Both binary plans may be sealed (tfplan.age): each is opened into the working
+	// area in turn, the re-plan last, so the file applied below is the re-plan.
+	reviewedFile, err := openPlan(r.env, p.Dir, w.Root)
+	if err != nil {
+		return fmt.Errorf("%s: %w", m.Unit, err)
+	}
+	reviewed, err := showPlan(ctx, w, reviewedFile)
 	if err != nil {
 		return err
 	}
-	replan, err := showPlan(ctx, w, filepath.Join(dir, artifact.PlanFile))
+	replanFile, err := openPlan(r.env, dir, w.Root)
+	if err != nil {
+		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
+	}
+	replan, err := showPlan(ctx, w, replanFile)
 	if err != nil {
 		return err
 	}
@@ -164,7 +174,7 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 		return nil
 	}
 	r.env.Progress.Step(m.Unit, "apply")
-	if err := w.Apply(ctx, filepath.Join(dir, artifact.PlanFile), m.Action == artifact.ActionDestroy); err != nil {
+	if err := w.Apply(ctx, replanFile, m.Action == artifact.ActionDestroy); err != nil {
 		return err
 	}
 	after, err := w.StatePull(ctx)
