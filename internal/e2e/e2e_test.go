@@ -11,6 +11,7 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/apply"
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/executor"
 )
 
 // TestPlanApplyChangeDestroy: plan, apply (dependents on mocks get re-planned round by
@@ -351,14 +352,18 @@ func TestKillDuringApply(t *testing.T) {
 		t.Fatal("no lock left behind by the killed apply")
 	}
 
-	// The rerun stops on the lock, naming it and the way out.
+	// The rerun stops on the lock, naming it and the way out: an unlock command whose
+	// path, taken from the current folder, is the unit's folder.
+	unit := filepath.Join(h.root, filepath.FromSlash(slowUnit))
 	r := h.olechka("apply", "--plans", plans, "--root", h.root, "--work-dir", h.work, "--lock-timeout", "1s")
-	if r.code != 1 || !strings.Contains(r.stdout, "state is locked by") || !strings.Contains(r.stdout, "olechka unlock "+slowUnit) {
+	if r.code != 1 || !strings.Contains(r.stdout, "state is locked by") || !strings.Contains(r.stdout, executor.UnlockCommand(unit)) {
 		t.Fatalf("rerun on the held lock: %s", r)
+	}
+	if got, _ := filepath.Abs(strings.TrimPrefix(executor.UnlockCommand(unit), "olechka unlock ")); got != unit {
+		t.Fatalf("the suggested unlock path resolves to %s, not the unit's folder %s", got, unit)
 	}
 
 	// unlock asks first; without "yes" nothing happens.
-	unit := filepath.Join(h.root, filepath.FromSlash(slowUnit))
 	r = h.olechka("unlock", "--root", h.root, "--work-dir", h.work, unit)
 	if r.code != 1 || !strings.Contains(r.stdout, "Operation: OperationTypeApply") || !h.lockfileExists(slowUnit) {
 		t.Fatalf("unlock without confirmation: %s", r)
