@@ -58,6 +58,10 @@ func (r *run) mockedDeps(was, now []artifact.DependencyUse) ([]string, bool) {
 		for k, a := range d.Outputs {
 			b, ok := n.Outputs[k]
 			switch {
+			case !ok && a.Mocked:
+				// A null output is not stored in the state: the mock's real value is null.
+				changed = true
+				replaced = append(replaced, d.Name+"."+k)
 			case !ok:
 				return nil, false
 			case a.Hash == b.Hash:

@@ -86,6 +86,7 @@ var idPrefixes = map[string]string{
 	"aws_ec2_transit_gateway": "tgw", "aws_vpn_gateway": "vgw", "aws_customer_gateway": "cgw",
 	"aws_vpc_peering_connection": "pcx", "aws_key_pair": "key", "aws_vpc_dhcp_options": "dopt",
 	"aws_ami": "ami", "aws_placement_group": "pg", "aws_network_acl_rule": "nacl",
+	"aws_ec2_managed_prefix_list": "pl",
 }
 
 // idIsARN are the types whose id is their ARN.
@@ -387,6 +388,12 @@ func (i ident) generateString(name string) string {
 		return "available"
 	case strings.HasSuffix(name, "_arn"):
 		return i.arn() + "/" + strings.TrimSuffix(name, "_arn")
+	case name == "prefix_list_id":
+		return "pl-" + i.hex(8, name)
+	case name == "cluster_resource_id":
+		return "cluster-" + strings.ToUpper(i.hex(26, name))
+	case name == "dbi_resource_id":
+		return "db-" + strings.ToUpper(i.hex(26, name))
 	case strings.HasSuffix(name, "_id"):
 		return strings.ReplaceAll(strings.TrimSuffix(name, "_id"), "_", "-") + "-" + i.hex(17, name)
 	}

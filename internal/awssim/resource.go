@@ -183,7 +183,7 @@ func (p *Provider) ApplyResourceChange(_ context.Context, req *tfprotov5.ApplyRe
 			id.priorID = old
 		}
 	}
-	out := p.fill(ts, ts.block, planned, id)
+	out := p.fill(ts, ts.block, customizeApply(ts, planned, id), id)
 	dv, err := encode(out, ts.ty)
 	if err != nil {
 		return &tfprotov5.ApplyResourceChangeResponse{Diagnostics: diags(errDiag("encode new state of %s: %v", req.TypeName, err))}, nil

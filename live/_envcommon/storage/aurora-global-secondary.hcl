@@ -32,7 +32,7 @@ dependency "kms" {
 
 dependency "primary_aurora" {
   config_path                             = "../../${local.storage.region.primary_region}/aurora"
-  mock_outputs                            = local.mocks.aurora
+  mock_outputs                            = local.mocks.aurora_global_primary
   mock_outputs_allowed_terraform_commands = local.mocks.allowed_commands
   mock_outputs_merge_strategy_with_state  = "shallow"
 }
