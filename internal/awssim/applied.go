@@ -54,7 +54,7 @@ func customizeApply(ts *typeSchema, planned cty.Value, id ident) cty.Value {
 		}
 		typ := getString(planned, "vpc_endpoint_type")
 		if typ != "" && !strings.EqualFold(typ, "Gateway") {
-			return setAttr(planned, "prefix_list_id", cty.NullVal(cty.String))
+			return setAttr(planned, "prefix_list_id", cty.StringVal("")) // as the real provider stores it
 		}
 		if svc := getString(planned, "service_name"); svc != "" {
 			return setAttr(planned, "prefix_list_id", cty.StringVal(prefixListID(id.region, svc)))

@@ -11,7 +11,7 @@ import (
 // does: one master_user_secret with an rds!cluster-… ARN under the given KMS key.
 func TestRDSClusterManagedMasterSecret(t *testing.T) {
 	p := newProvider(t)
-	ts := p.resources["aws_rds_cluster"]
+	ts := p.resources.get("aws_rds_cluster")
 	kms := "arn:aws:kms:eu-central-1:111111111111:key/0b0b0b0b-0000-4000-a000-000000000000"
 	_, applied := planApply(t, p, "aws_rds_cluster", objectOf(t, ts, map[string]cty.Value{
 		"cluster_identifier":            cty.StringVal("ai-tools-dev-euc1"),
@@ -48,7 +48,7 @@ func TestRDSClusterManagedMasterSecret(t *testing.T) {
 // same id aws_prefix_list returns; ids of managed prefix lists look like AWS's.
 func TestPrefixListIDs(t *testing.T) {
 	p := newProvider(t)
-	ts := p.resources["aws_vpc_endpoint"]
+	ts := p.resources.get("aws_vpc_endpoint")
 	_, applied := planApply(t, p, "aws_vpc_endpoint", objectOf(t, ts, map[string]cty.Value{
 		"vpc_id":       cty.StringVal("vpc-0123456789abcdef0"),
 		"service_name": cty.StringVal("com.amazonaws.eu-central-1.s3"),
@@ -61,7 +61,7 @@ func TestPrefixListIDs(t *testing.T) {
 		t.Errorf("prefix_list_id = %q, want the aws_prefix_list id %q", got, want)
 	}
 
-	mts := p.resources["aws_ec2_managed_prefix_list"]
+	mts := p.resources.get("aws_ec2_managed_prefix_list")
 	_, applied = planApply(t, p, "aws_ec2_managed_prefix_list", objectOf(t, mts, map[string]cty.Value{
 		"name":           cty.StringVal("office"),
 		"address_family": cty.StringVal("IPv4"),

@@ -6,6 +6,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov5"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/terragrunt-olechka/olechka/internal/testenv"
+	"github.com/terragrunt-olechka/olechka/internal/validate/schema"
 )
 
 // BenchmarkPlanApply measures the simulator's own time per resource: one
@@ -21,7 +24,7 @@ func BenchmarkPlanApply(b *testing.B) {
 	}
 	var ps []prepared
 	for _, n := range types {
-		ts := p.resources[n]
+		ts := p.resources.get(n)
 		c, _ := encode(minimal(ts.block, ts.ty), ts.ty)
 		null, _ := encode(cty.NullVal(ts.ty), ts.ty)
 		ps = append(ps, prepared{n, c, null})
@@ -41,13 +44,53 @@ func BenchmarkPlanApply(b *testing.B) {
 	}
 }
 
-// BenchmarkLoad measures the provider's start: loading the schema and building every
-// type's protocol schema.
-func BenchmarkLoad(b *testing.B) {
-	newProvider(b)
+// BenchmarkStartFullSchema measures a provider process that OpenTofu asks for the
+// whole schema (the first one of each command): reading the schema file and building
+// every type's protocol schema.
+func BenchmarkStartFullSchema(b *testing.B) {
+	path := testenv.File(b, schema.FileName)
 	for i := 0; i < b.N; i++ {
-		if _, err := New(loaded); err != nil {
+		p, err := Load(path)
+		if err != nil {
 			b.Fatal(err)
+		}
+		if r, err := p.GetProviderSchema(context.Background(), &tfprotov5.GetProviderSchemaRequest{}); err != nil || hasError(r.Diagnostics) {
+			b.Fatal(err, r.Diagnostics)
+		}
+	}
+}
+
+// BenchmarkStartOneType measures a provider process that OpenTofu serves the schema
+// from its cache (GetProviderSchemaOptional): reading the schema file lazily and
+// building the one type a request names.
+func BenchmarkStartOneType(b *testing.B) {
+	path := testenv.File(b, schema.FileName)
+	for i := 0; i < b.N; i++ {
+		p, err := Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := p.resources.lookup("aws_rds_cluster"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkStartEager is the start before the schema was read lazily, for comparison:
+// decoding every type of the file, then building every protocol schema.
+func BenchmarkStartEager(b *testing.B) {
+	path := testenv.File(b, schema.FileName)
+	for i := 0; i < b.N; i++ {
+		s, err := schema.Load(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p, err := New(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r, err := p.GetProviderSchema(context.Background(), &tfprotov5.GetProviderSchemaRequest{}); err != nil || hasError(r.Diagnostics) {
+			b.Fatal(err, r.Diagnostics)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package awssim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"sync"
@@ -27,11 +28,10 @@ const simulatedWarning = "AWS is simulated"
 // Provider is the simulated aws provider. It is safe for concurrent use: OpenTofu
 // calls it from several goroutines.
 type Provider struct {
-	src       *schema.Schema
 	provider  *typeSchema
-	resources map[string]*typeSchema
-	data      map[string]*typeSchema
-	ephemeral map[string]*typeSchema
+	resources *typeSet
+	data      *typeSet
+	ephemeral *typeSet
 
 	mu  sync.RWMutex
 	cfg config
@@ -45,10 +45,45 @@ type config struct {
 	driftFile   string
 }
 
-// New builds a provider serving the schema s.
+// New builds a provider serving the schema s. Types are converted to protocol schemas
+// on first use.
 func New(s *schema.Schema) (*Provider, error) {
-	p := &Provider{src: s, resources: map[string]*typeSchema{}, data: map[string]*typeSchema{}, ephemeral: map[string]*typeSchema{}}
-	pc := s.ProviderConfig
+	p, err := baseProvider(s.ProviderConfig)
+	if err != nil {
+		return nil, err
+	}
+	p.resources = newTypeSet("resource", s.Resources, nil)
+	p.data = newTypeSet("data source", s.DataSources, nil)
+	p.ephemeral = newTypeSet("ephemeral resource", s.Ephemeral, nil)
+	return p, nil
+}
+
+// Load reads the schema file and builds a provider on it. The file's types stay raw
+// JSON until a request needs them: a provider process OpenTofu starts to plan or
+// apply a few types does not decode the whole schema (docs/simulator.md, Speed).
+func Load(path string) (*Provider, error) {
+	l, err := schema.LoadLazy(path)
+	if err != nil {
+		return nil, err
+	}
+	p, err := baseProvider(l.ProviderConfig)
+	if err != nil {
+		return nil, err
+	}
+	p.resources = newTypeSet("resource", nil, l.Resources)
+	p.data = newTypeSet("data source", nil, l.DataSources)
+	p.ephemeral = newTypeSet("ephemeral resource", nil, orEmpty(l.Ephemeral))
+	return p, nil
+}
+
+func orEmpty(m map[string]json.RawMessage) map[string]json.RawMessage {
+	if m == nil {
+		return map[string]json.RawMessage{}
+	}
+	return m
+}
+
+func baseProvider(pc *schema.Block) (*Provider, error) {
 	if pc == nil {
 		pc = &schema.Block{}
 	}
@@ -56,30 +91,7 @@ func New(s *schema.Schema) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.provider = ts
-	for _, set := range []struct {
-		src map[string]*schema.Block
-		dst map[string]*typeSchema
-	}{{s.Resources, p.resources}, {s.DataSources, p.data}, {s.Ephemeral, p.ephemeral}} {
-		for n, b := range set.src {
-			ts, err := newTypeSchema(n, b)
-			if err != nil {
-				return nil, err
-			}
-			set.dst[n] = ts
-		}
-	}
-	p.cfg = config{region: "us-east-1", account: DefaultAccount}
-	return p, nil
-}
-
-// Load reads the schema file and builds a provider on it.
-func Load(path string) (*Provider, error) {
-	s, err := schema.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	return New(s)
+	return &Provider{provider: ts, cfg: config{region: "us-east-1", account: DefaultAccount}}, nil
 }
 
 func (p *Provider) config() config {
@@ -124,15 +136,22 @@ func encode(v cty.Value, ty cty.Type) (*tfprotov5.DynamicValue, error) {
 
 // ---- provider ---------------------------------------------------------------------
 
+// capabilities: GetProviderSchemaOptional lets OpenTofu serve the schema from its
+// in-process cache to every further instance of the provider it starts, so only the
+// first one per command builds the whole schema.
+func capabilities() *tfprotov5.ServerCapabilities {
+	return &tfprotov5.ServerCapabilities{PlanDestroy: true, GetProviderSchemaOptional: true}
+}
+
 func (p *Provider) GetMetadata(context.Context, *tfprotov5.GetMetadataRequest) (*tfprotov5.GetMetadataResponse, error) {
-	r := &tfprotov5.GetMetadataResponse{ServerCapabilities: &tfprotov5.ServerCapabilities{PlanDestroy: true}}
-	for _, n := range sortedKeys(p.resources) {
+	r := &tfprotov5.GetMetadataResponse{ServerCapabilities: capabilities()}
+	for _, n := range p.resources.names() {
 		r.Resources = append(r.Resources, tfprotov5.ResourceMetadata{TypeName: n})
 	}
-	for _, n := range sortedKeys(p.data) {
+	for _, n := range p.data.names() {
 		r.DataSources = append(r.DataSources, tfprotov5.DataSourceMetadata{TypeName: n})
 	}
-	for _, n := range sortedKeys(p.ephemeral) {
+	for _, n := range p.ephemeral.names() {
 		r.EphemeralResources = append(r.EphemeralResources, tfprotov5.EphemeralResourceMetadata{TypeName: n})
 	}
 	return r, nil
@@ -140,21 +159,24 @@ func (p *Provider) GetMetadata(context.Context, *tfprotov5.GetMetadataRequest) (
 
 func (p *Provider) GetProviderSchema(context.Context, *tfprotov5.GetProviderSchemaRequest) (*tfprotov5.GetProviderSchemaResponse, error) {
 	r := &tfprotov5.GetProviderSchemaResponse{
-		ServerCapabilities:       &tfprotov5.ServerCapabilities{PlanDestroy: true},
+		ServerCapabilities:       capabilities(),
 		Provider:                 p.provider.proto,
 		ResourceSchemas:          map[string]*tfprotov5.Schema{},
 		DataSourceSchemas:        map[string]*tfprotov5.Schema{},
 		EphemeralResourceSchemas: map[string]*tfprotov5.Schema{},
 		Functions:                map[string]*tfprotov5.Function{},
 	}
-	for n, ts := range p.resources {
-		r.ResourceSchemas[n] = ts.proto
-	}
-	for n, ts := range p.data {
-		r.DataSourceSchemas[n] = ts.proto
-	}
-	for n, ts := range p.ephemeral {
-		r.EphemeralResourceSchemas[n] = ts.proto
+	for _, set := range []struct {
+		types *typeSet
+		dst   map[string]*tfprotov5.Schema
+	}{{p.resources, r.ResourceSchemas}, {p.data, r.DataSourceSchemas}, {p.ephemeral, r.EphemeralResourceSchemas}} {
+		all, err := set.types.all()
+		if err != nil {
+			return &tfprotov5.GetProviderSchemaResponse{Diagnostics: []*tfprotov5.Diagnostic{errDiag("%v", err)}}, nil
+		}
+		for n, ts := range all {
+			set.dst[n] = ts.proto
+		}
 	}
 	return r, nil
 }
@@ -234,9 +256,9 @@ func (p *Provider) ValidateEphemeralResourceConfig(context.Context, *tfprotov5.V
 }
 
 func (p *Provider) OpenEphemeralResource(_ context.Context, req *tfprotov5.OpenEphemeralResourceRequest) (*tfprotov5.OpenEphemeralResourceResponse, error) {
-	ts, ok := p.ephemeral[req.TypeName]
-	if !ok {
-		return &tfprotov5.OpenEphemeralResourceResponse{Diagnostics: []*tfprotov5.Diagnostic{errDiag("unknown ephemeral resource type %s", req.TypeName)}}, nil
+	ts, err := p.ephemeral.lookup(req.TypeName)
+	if err != nil || ts == nil {
+		return &tfprotov5.OpenEphemeralResourceResponse{Diagnostics: []*tfprotov5.Diagnostic{unknownType("ephemeral resource", req.TypeName, err)}}, nil
 	}
 	cfg, err := decode(req.Config, ts.ty)
 	if err != nil {

@@ -92,7 +92,7 @@ func objectOf(t testing.TB, ts *typeSchema, set map[string]cty.Value) cty.Value 
 // planApply plans the creation of a resource from config and applies it.
 func planApply(t testing.TB, p *Provider, typ string, cfg cty.Value) (planned, applied cty.Value) {
 	t.Helper()
-	ts := p.resources[typ]
+	ts := p.resources.get(typ)
 	ctx := context.Background()
 	null, _ := encode(cty.NullVal(ts.ty), ts.ty)
 	c, err := encode(cfg, ts.ty)
@@ -205,7 +205,7 @@ func TestServedSchemaEqualsExtracted(t *testing.T) {
 // in AWS's formats, the same ones every time.
 func TestPlanUnknownsAndTags(t *testing.T) {
 	p := newProvider(t)
-	ts := p.resources["aws_vpc"]
+	ts := p.resources.get("aws_vpc")
 	cfg := objectOf(t, ts, map[string]cty.Value{
 		"cidr_block": cty.StringVal("10.0.0.0/16"),
 		"tags":       cty.MapVal(map[string]cty.Value{"Name": cty.StringVal("main"), "env": cty.StringVal("override")}),
@@ -250,7 +250,7 @@ func TestPlanUnknownsAndTags(t *testing.T) {
 		{"aws_ecr_repository", map[string]cty.Value{"name": cty.StringVal("api")}, "repository_url", `^111111111111\.dkr\.ecr\.eu-central-1\.amazonaws\.com/api$`},
 	}
 	for _, c := range cases {
-		_, a := planApply(t, p, c.typ, objectOf(t, p.resources[c.typ], c.set))
+		_, a := planApply(t, p, c.typ, objectOf(t, p.resources.get(c.typ), c.set))
 		if got := a.GetAttr(c.attr).AsString(); !regexp.MustCompile(c.re).MatchString(got) {
 			t.Errorf("%s.%s = %q, want %s", c.typ, c.attr, got, c.re)
 		}
@@ -261,7 +261,7 @@ func TestPlanUnknownsAndTags(t *testing.T) {
 // carried over); changing a force-new argument asks for a replacement.
 func TestPlanUpdateAndReplace(t *testing.T) {
 	p := newProvider(t)
-	ts := p.resources["aws_subnet"]
+	ts := p.resources.get("aws_subnet")
 	cfg := objectOf(t, ts, map[string]cty.Value{"vpc_id": cty.StringVal("vpc-1"), "cidr_block": cty.StringVal("10.0.1.0/24")})
 	_, applied := planApply(t, p, "aws_subnet", cfg)
 	plan := func(proposed, config cty.Value) (cty.Value, []string) { return p.plan(ts, applied, proposed, config) }
@@ -293,7 +293,7 @@ func TestImport(t *testing.T) {
 	if err != nil || hasError(r.Diagnostics) || len(r.ImportedResources) != 1 {
 		t.Fatalf("import: %v %v", err, r.Diagnostics)
 	}
-	ts := p.resources["aws_s3_bucket"]
+	ts := p.resources.get("aws_s3_bucket")
 	v, err := decode(r.ImportedResources[0].State, ts.ty)
 	if err != nil {
 		t.Fatal(err)
@@ -306,7 +306,7 @@ func TestImport(t *testing.T) {
 	if err != nil || hasError(r.Diagnostics) {
 		t.Fatalf("import: %v %v", err, r.Diagnostics)
 	}
-	v, _ = decode(r.ImportedResources[0].State, p.resources["aws_dynamodb_table"].ty)
+	v, _ = decode(r.ImportedResources[0].State, p.resources.get("aws_dynamodb_table").ty)
 	if getString(v, "arn") != "arn:aws:dynamodb:eu-central-1:111111111111:table/terraform-locks" || getString(v, "name") != "terraform-locks" {
 		t.Errorf("imported table %#v", v)
 	}
@@ -318,9 +318,9 @@ func TestImport(t *testing.T) {
 func TestEveryResourceType(t *testing.T) {
 	p := newProvider(t)
 	ctx := context.Background()
-	names := sortedKeys(p.resources)
+	names := p.resources.names()
 	for _, n := range names {
-		ts := p.resources[n]
+		ts := p.resources.get(n)
 		cfg := minimal(ts.block, ts.ty)
 		_, applied := planApply(t, p, n, cfg)
 		st, _ := encode(applied, ts.ty)
@@ -333,8 +333,8 @@ func TestEveryResourceType(t *testing.T) {
 			t.Errorf("%s: read differs from what was applied", n)
 		}
 	}
-	for _, n := range sortedKeys(p.data) {
-		ts := p.data[n]
+	for _, n := range p.data.names() {
+		ts := p.data.get(n)
 		c, _ := encode(minimal(ts.block, ts.ty), ts.ty)
 		r, err := p.ReadDataSource(ctx, &tfprotov5.ReadDataSourceRequest{TypeName: n, Config: c})
 		if err != nil || hasError(r.Diagnostics) {
@@ -407,7 +407,7 @@ func TestDataSources(t *testing.T) {
 	p := newProvider(t)
 	read := func(typ string, set map[string]cty.Value) cty.Value {
 		t.Helper()
-		ts := p.data[typ]
+		ts := p.data.get(typ)
 		out, d := p.readData(ts, objectOf(t, ts, set))
 		if d != nil {
 			t.Fatalf("%s: %s", typ, d.Detail)
@@ -443,7 +443,7 @@ func TestDataSources(t *testing.T) {
 // documents).
 func TestPolicyDocument(t *testing.T) {
 	p := newProvider(t)
-	ts := p.data["aws_iam_policy_document"]
+	ts := p.data.get("aws_iam_policy_document")
 	st := blockTS(ts, "statement")
 	pr := blockTS(st, "principals")
 	co := blockTS(st, "condition")
@@ -535,7 +535,7 @@ func TestPolicyDocument(t *testing.T) {
 // TestWarnings: every plan and apply says that AWS is simulated.
 func TestWarnings(t *testing.T) {
 	p := newProvider(t)
-	ts := p.resources["aws_sns_topic"]
+	ts := p.resources.get("aws_sns_topic")
 	c, _ := encode(objectOf(t, ts, map[string]cty.Value{"name": cty.StringVal("alerts")}), ts.ty)
 	null, _ := encode(cty.NullVal(ts.ty), ts.ty)
 	pr, _ := p.PlanResourceChange(context.Background(), &tfprotov5.PlanResourceChangeRequest{TypeName: "aws_sns_topic", PriorState: null, ProposedNewState: c, Config: c})
@@ -551,7 +551,7 @@ func TestWarnings(t *testing.T) {
 // plan, so `for_each` over them plans (modules/alb), as with the real provider.
 func TestACMValidationOptions(t *testing.T) {
 	p := newProvider(t)
-	ts := p.resources["aws_acm_certificate"]
+	ts := p.resources.get("aws_acm_certificate")
 	cfg := objectOf(t, ts, map[string]cty.Value{"domain_name": cty.StringVal("api.example.com"), "validation_method": cty.StringVal("DNS")})
 	planned, applied := planApply(t, p, "aws_acm_certificate", cfg)
 	dvo := planned.GetAttr("domain_validation_options")

@@ -11,11 +11,19 @@ import (
 )
 
 func (p *Provider) resource(name string) (*typeSchema, *tfprotov5.Diagnostic) {
-	ts, ok := p.resources[name]
-	if !ok {
-		return nil, errDiag("the aws provider 6.66.0 has no resource type %s", name)
+	ts, err := p.resources.lookup(name)
+	if err != nil || ts == nil {
+		return nil, unknownType("resource type", name, err)
 	}
 	return ts, nil
+}
+
+// unknownType is the error for a type the schema lacks (err nil) or cannot serve.
+func unknownType(kind, name string, err error) *tfprotov5.Diagnostic {
+	if err != nil {
+		return errDiag("%v", err)
+	}
+	return errDiag("the aws provider 6.66.0 has no %s %s", kind, name)
 }
 
 func diags(d ...*tfprotov5.Diagnostic) []*tfprotov5.Diagnostic { return d }
@@ -226,9 +234,9 @@ func (p *Provider) GenerateResourceConfig(_ context.Context, req *tfprotov5.Gene
 // ---- data sources -----------------------------------------------------------------
 
 func (p *Provider) ValidateDataSourceConfig(_ context.Context, req *tfprotov5.ValidateDataSourceConfigRequest) (*tfprotov5.ValidateDataSourceConfigResponse, error) {
-	ts, ok := p.data[req.TypeName]
-	if !ok {
-		return &tfprotov5.ValidateDataSourceConfigResponse{Diagnostics: diags(errDiag("the aws provider 6.66.0 has no data source %s", req.TypeName))}, nil
+	ts, err := p.data.lookup(req.TypeName)
+	if err != nil || ts == nil {
+		return &tfprotov5.ValidateDataSourceConfigResponse{Diagnostics: diags(unknownType("data source", req.TypeName, err))}, nil
 	}
 	cfg, err := decode(req.Config, ts.ty)
 	if err != nil {
@@ -238,9 +246,9 @@ func (p *Provider) ValidateDataSourceConfig(_ context.Context, req *tfprotov5.Va
 }
 
 func (p *Provider) ReadDataSource(_ context.Context, req *tfprotov5.ReadDataSourceRequest) (*tfprotov5.ReadDataSourceResponse, error) {
-	ts, ok := p.data[req.TypeName]
-	if !ok {
-		return &tfprotov5.ReadDataSourceResponse{Diagnostics: diags(errDiag("the aws provider 6.66.0 has no data source %s", req.TypeName))}, nil
+	ts, err := p.data.lookup(req.TypeName)
+	if err != nil || ts == nil {
+		return &tfprotov5.ReadDataSourceResponse{Diagnostics: diags(unknownType("data source", req.TypeName, err))}, nil
 	}
 	cfg, err := decode(req.Config, ts.ty)
 	if err != nil {

@@ -16,7 +16,11 @@ locals {
   id   = local.account.aws_account_id
   r    = local.region.aws_region
   name = "ai-tools-${local.env.environment}"
-  azs  = ["${local.r}a", "${local.r}b", "${local.r}c"]
+  # The modules' region code (eu-central-1 -> euc1): names built from it are known before
+  # apply, so their mocks are the real names (a name that keys a for_each downstream,
+  # like the cache nodes' alarms, then plans the same addresses on mocks as for real).
+  region_code = "${split("-", local.r)[0]}${substr(split("-", local.r)[1], 0, 1)}${split("-", local.r)[2]}"
+  azs         = ["${local.r}a", "${local.r}b", "${local.r}c"]
 
   allowed_commands = ["init", "validate", "plan"]
 
@@ -50,21 +54,21 @@ locals {
   }
 
   s3 = {
-    bucket_names         = { for k in ["uploads", "artifacts"] : k => "${local.name}-${k}-${local.id}-${local.r}" }
-    bucket_arns          = { for k in ["uploads", "artifacts"] : k => "arn:aws:s3:::${local.name}-${k}-${local.id}-${local.r}" }
-    access_logs_bucket   = "${local.name}-s3-logs-${local.id}-${local.r}"
+    bucket_names       = { for k in ["uploads", "artifacts"] : k => "${local.name}-${k}-${local.id}-${local.r}" }
+    bucket_arns        = { for k in ["uploads", "artifacts"] : k => "arn:aws:s3:::${local.name}-${k}-${local.id}-${local.r}" }
+    access_logs_bucket = "${local.name}-s3-logs-${local.id}-${local.r}"
   }
 
   aurora = {
-    cluster_identifier        = "${local.name}-mock"
-    cluster_arn               = "arn:aws:rds:${local.r}:${local.id}:cluster:${local.name}-mock"
-    cluster_resource_id       = "cluster-MOCKMOCKMOCKMOCKMOCKMOCKMO"
-    endpoint                  = "${local.name}-mock.cluster-mock.${local.r}.rds.amazonaws.com"
-    reader_endpoint           = "${local.name}-mock.cluster-ro-mock.${local.r}.rds.amazonaws.com"
-    port                      = 5432
-    database_name             = "ai_tools"
-    security_group_id         = "sg-00000000000000002"
-    instance_identifiers      = ["${local.name}-mock-1"]
+    cluster_identifier   = "${local.name}-${local.region_code}"
+    cluster_arn          = "arn:aws:rds:${local.r}:${local.id}:cluster:${local.name}-${local.region_code}"
+    cluster_resource_id  = "cluster-MOCKMOCKMOCKMOCKMOCKMOCKMO"
+    endpoint             = "${local.name}-mock.cluster-mock.${local.r}.rds.amazonaws.com"
+    reader_endpoint      = "${local.name}-mock.cluster-ro-mock.${local.r}.rds.amazonaws.com"
+    port                 = 5432
+    database_name        = "ai_tools"
+    security_group_id    = "sg-00000000000000002"
+    instance_identifiers = ["${local.name}-mock-1"]
   }
 
   # Outputs that are null in some envs (a null output is not stored in the state) are
@@ -76,7 +80,7 @@ locals {
   })
 
   elasticache = {
-    replication_group_id     = "${local.name}-mock"
+    replication_group_id     = "${local.name}-${local.region_code}"
     primary_endpoint_address = "master.${local.name}-mock.mock.cache.amazonaws.com"
     reader_endpoint_address  = "replica.${local.name}-mock.mock.cache.amazonaws.com"
     port                     = 6379

@@ -143,6 +143,22 @@ func Read(r io.Reader) (*Schema, error) {
 
 // link resolves recursive references to the enclosing blocks they name.
 func (s *Schema) link() error {
+	all := []map[string]*Block{s.Resources, s.DataSources, s.Ephemeral}
+	if s.ProviderConfig != nil {
+		all = append(all, map[string]*Block{"provider": s.ProviderConfig})
+	}
+	for _, m := range all {
+		for name, b := range m {
+			if err := linkBlock(b); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// linkBlock resolves the recursive references inside one top-level block.
+func linkBlock(top *Block) error {
 	var walk func(b *Block, stack []*Block) error
 	up := func(r int, stack []*Block) (*Block, error) {
 		if r > len(stack) {
@@ -178,18 +194,7 @@ func (s *Schema) link() error {
 		}
 		return nil
 	}
-	all := []map[string]*Block{s.Resources, s.DataSources, s.Ephemeral}
-	if s.ProviderConfig != nil {
-		all = append(all, map[string]*Block{"provider": s.ProviderConfig})
-	}
-	for _, m := range all {
-		for name, b := range m {
-			if err := walk(b, nil); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
-			}
-		}
-	}
-	return nil
+	return walk(top, nil)
 }
 
 // Write encodes the schema gzip-compressed.
