@@ -116,4 +116,3 @@ func (s *typeSet) all() (map[string]*typeSchema, error) {
 	}
 	return out, nil
 }
-
