@@ -363,7 +363,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		return err
 	}
 	defer log.Close()
-	var w *executor.Workdir
+	var w plan.Workdir
 	defer func() {
 		res.Duration = time.Since(start)
 		if w != nil {
@@ -501,7 +501,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		step = "destroy"
 	}
 	r.env.Progress.Step(m.Unit, step)
-	planFile, err := openPlan(r.env, p.Dir, w.Root)
+	planFile, err := openPlan(r.env, p.Dir, w.Area())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
-	"github.com/terragrunt-olechka/olechka/internal/executor"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
 	"github.com/terragrunt-olechka/olechka/internal/schedule"
 )
@@ -401,7 +400,7 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 		return err
 	}
 	defer log.Close()
-	var w *executor.Workdir
+	var w Workdir
 	ph := &phases{last: start}
 	defer func() {
 		ph.mark("artifacts", w)
@@ -473,7 +472,7 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 // Into plans in an initialized working directory and writes the unit's artifacts into
 // dir: the binary plan, masked JSON, readable text, lock file, summary and metadata
 // (meta must carry everything but the plan's own facts). Apply uses it to re-plan.
-func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
+func Into(ctx context.Context, env *Env, w Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
 	env.Progress.Step(meta.Unit, "plan")
 	planFile := filepath.Join(dir, artifact.PlanFile)
 	changes, text, err := w.Plan(ctx, planFile, meta.Action == artifact.ActionDestroy)
@@ -541,14 +540,14 @@ type phases struct {
 	parts    []string
 }
 
-func toolTime(w *executor.Workdir) time.Duration {
+func toolTime(w Workdir) time.Duration {
 	if w == nil {
 		return 0
 	}
 	return w.ToolTime()
 }
 
-func (p *phases) mark(name string, w *executor.Workdir) {
+func (p *phases) mark(name string, w Workdir) {
 	now, tool := time.Now(), toolTime(w)
 	own := now.Sub(p.last) - (tool - p.lastTool)
 	p.parts = append(p.parts, fmt.Sprintf("%s %.1fms", name, float64(own.Microseconds())/1000))
