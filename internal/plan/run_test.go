@@ -3,59 +3,14 @@ package plan_test
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/plan"
 	"github.com/terragrunt-olechka/olechka/internal/plan/faketofu"
 )
-
-// fakeTree writes a two-unit tree: b depends on a, with a mock for a's output id.
-func fakeTree(t *testing.T) string {
-	t.Helper()
-	root := t.TempDir()
-	files := map[string]string{
-		"modules/m/main.tf": `variable "name" {}` + "\n" + `variable "a_id" { default = "" }` + "\n",
-		"a/terragrunt.hcl": `terraform { source = "../modules/m" }
-inputs = { name = "a" }
-`,
-		"b/terragrunt.hcl": `terraform { source = "../modules/m" }
-dependency "a" {
-  config_path  = "../a"
-  mock_outputs = { id = "mock-id-of-a" }
-}
-inputs = { name = "b", a_id = dependency.a.outputs.id }
-`,
-	}
-	for name, body := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
-}
-
-// FakeEnv is the Env plan and apply tests share: the tree, a fake OpenTofu, a pinned clock.
-func fakeEnv(t *testing.T, root string) (*plan.Env, *faketofu.Tool) {
-	t.Helper()
-	ft := faketofu.New(root, t.TempDir())
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	return &plan.Env{
-		Root:   root,
-		Exec:   ft,
-		Getenv: func(string) (string, bool) { return "", false },
-		Commit: "c0ffee",
-		Now:    func() time.Time { return now },
-	}, ft
-}
 
 func TestRunWithFakeTofu(t *testing.T) {
 	type want struct {
@@ -106,8 +61,8 @@ func TestRunWithFakeTofu(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			root := fakeTree(t)
-			env, ft := fakeEnv(t, root)
+			root := faketofu.Chain(t)
+			env, ft := faketofu.Env(t, root)
 			if tc.setup != nil {
 				tc.setup(ft)
 			}
@@ -171,7 +126,7 @@ func checkUnit(t *testing.T, out string, u plan.UnitResult, status string, chang
 }
 
 func TestRunRefusesUnknownUnit(t *testing.T) {
-	env, _ := fakeEnv(t, fakeTree(t))
+	env, _ := faketofu.Env(t, faketofu.Chain(t))
 	_, err := plan.Run(context.Background(), env, plan.Options{Out: t.TempDir(), Units: []string{"nope"}})
 	if err == nil || !strings.Contains(err.Error(), "nope is not a unit") {
 		t.Fatalf("err = %v", err)
