@@ -19,8 +19,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zclconf/go-cty/cty"
-
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/executor"
@@ -99,27 +97,6 @@ type run struct {
 	review  reviewRecord
 }
 
-// side is the tree a phase's units are evaluated in: the checkout, or the tree of the
-// base commit that removed units were planned from.
-type side struct {
-	env       *plan.Env
-	tree      *config.Tree
-	outputs   *plan.Outputs
-	evApply   *config.Evaluator
-	evDestroy *config.Evaluator
-	evPlan    *config.Evaluator
-}
-
-func newSide(env *plan.Env, tree *config.Tree) *side {
-	outputs := plan.NewOutputs()
-	return &side{
-		env: env, tree: tree, outputs: outputs,
-		evApply:   env.Evaluator("apply", outputs),
-		evDestroy: env.Evaluator("destroy", outputs),
-		evPlan:    env.Evaluator("plan", outputs),
-	}
-}
-
 // Run applies the plans under opts.Plans.
 func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 	// OpenTofu runs in each unit's working directory: every path it gets is absolute.
@@ -162,7 +139,7 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 		return nil, err
 	}
 	r := &run{env: env, opts: opts, results: map[string]*UnitResult{}}
-	head := newSide(env, tree)
+	head := plan.NewCommit(env, tree)
 	// Phases, each only once every earlier one applied: plans, destroys, then the
 	// destroys of removed units (per base commit they were planned from).
 	var creates, destroys []*artifact.Plan
@@ -184,7 +161,7 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 	}
 	sort.Strings(bases)
 	var done []*artifact.Plan
-	next := func(ps []*artifact.Plan, destroy bool, s func() (*side, error)) error {
+	next := func(ps []*artifact.Plan, destroy bool, s func() (*plan.Commit, error)) error {
 		if len(ps) == 0 {
 			return nil
 		}
@@ -210,7 +187,7 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 		}
 		return r.phase(ctx, sd, ps, destroy)
 	}
-	headSide := func() (*side, error) { return head, nil }
+	headSide := func() (*plan.Commit, error) { return head, nil }
 	if err := next(creates, false, headSide); err != nil {
 		return nil, err
 	}
@@ -218,7 +195,7 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 		return nil, err
 	}
 	for _, b := range bases {
-		if err := next(removed[b], true, func() (*side, error) { return r.baseSide(ctx, b) }); err != nil {
+		if err := next(removed[b], true, func() (*plan.Commit, error) { return r.baseSide(ctx, b) }); err != nil {
 			return nil, err
 		}
 	}
@@ -231,7 +208,7 @@ func Run(ctx context.Context, env *plan.Env, opts Options) (*Result, error) {
 }
 
 // phase applies a set of plans: in dependency order, or reverse order for destroys.
-func (r *run) phase(ctx context.Context, sd *side, plans []*artifact.Plan, destroy bool) error {
+func (r *run) phase(ctx context.Context, sd *plan.Commit, plans []*artifact.Plan, destroy bool) error {
 	set := map[string]*artifact.Plan{}
 	for _, p := range plans {
 		set[p.Metadata.Unit] = p
@@ -310,50 +287,34 @@ func (r *run) fail(p *artifact.Plan, err error) {
 
 // baseSide writes out the tree of the commit removed units were planned from (unless
 // plan left it in the work root) and evaluates it.
-func (r *run) baseSide(ctx context.Context, commit string) (*side, error) {
+func (r *run) baseSide(ctx context.Context, commit string) (*plan.Commit, error) {
 	benv, err := r.env.AtCommit(ctx, commit)
 	if err != nil {
 		return nil, fmt.Errorf("the destroy was planned from commit %s: %w", commit, err)
 	}
-	ev := config.NewEvaluator(config.Options{RepoRoot: benv.RepoRoot, Getenv: benv.Getenv, AllowRunCmd: benv.AllowRunCmd,
-		Outputs: func(string) (cty.Value, bool) { return cty.DynamicVal, true }, Command: "destroy"})
-	tree, err := ev.Tree(ctx, benv.Root)
+	tree, err := benv.BaseTree(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
 	}
-	return newSide(benv, tree), nil
-}
-
-// unitFor finds a unit of the side's tree by path (or evaluates one outside the root).
-func (s *side) unitFor(ctx context.Context, path string) (*config.Unit, error) {
-	if u := s.tree.Unit(path); u != nil {
-		return u, nil
-	}
-	if at := s.env.At(); at != "" {
-		// A unit that does not evaluate at the base commit: say why.
-		if err := s.tree.Err(); err != nil {
-			return nil, fmt.Errorf("%s does not evaluate at %s:\n%w", path, short(at), err)
-		}
-	}
-	return plan.EvalOutside(ctx, s.env, path)
+	return plan.NewCommit(benv, tree), nil
 }
 
 // stateJob reads the state of a dependency that is not applied in this phase.
-func (r *run) stateJob(ctx context.Context, sd *side, path string) error {
-	u, err := sd.unitFor(ctx, path)
+func (r *run) stateJob(ctx context.Context, sd *plan.Commit, path string) error {
+	u, err := sd.Unit(ctx, path)
 	if err != nil {
 		return err
 	}
 	logs := filepath.Join(r.opts.Plans, "state-logs")
-	if sd.env.At() != "" {
+	if sd.Env.At() != "" {
 		logs = filepath.Join(logs, "base")
 	}
 	logPath := filepath.Join(logs, filepath.FromSlash(strings.ReplaceAll(path, "..", "__"))+".log")
-	return plan.StateJob(ctx, sd.env, sd.outputs, u, logPath)
+	return plan.StateJob(ctx, sd.Env, sd.Outputs, u, logPath)
 }
 
 // applyJob checks and applies one plan.
-func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err error) {
+func (r *run) applyJob(ctx context.Context, sd *plan.Commit, p *artifact.Plan) (err error) {
 	m := p.Metadata
 	res := r.results[m.Unit]
 	start := time.Now()
@@ -407,7 +368,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		}
 		return errors.New(res.Reason)
 	}
-	graphUnit, err := sd.unitFor(ctx, m.Unit)
+	graphUnit, err := sd.Unit(ctx, m.Unit)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}
@@ -417,15 +378,15 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 
 	// 1. The configuration and the dependency outputs, as they are now.
 	r.env.Progress.Step(m.Unit, "check")
-	ev := sd.evApply
+	ev := sd.Evaluator("apply")
 	if m.Action == artifact.ActionDestroy {
-		ev = sd.evDestroy
+		ev = sd.Evaluator("destroy")
 	}
-	u, evalErr := ev.Unit(ctx, sd.env.Root, graphUnit.Dir)
+	u, evalErr := ev.Unit(ctx, sd.Env.Root, graphUnit.Dir)
 	if evalErr != nil {
 		reasons = append(reasons, "the unit no longer evaluates for "+m.Action+": "+oneLine(evalErr.Error()))
 	} else if u.Fingerprint != m.Fingerprint {
-		now, err := plan.DependencyUses(sd.env.Root, u, sd.outputs)
+		now, err := plan.DependencyUses(sd.Env.Root, u, sd.Outputs)
 		if err != nil {
 			return err
 		}
@@ -447,11 +408,11 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		forState = graphUnit
 	}
 	if u != nil {
-		if w, err = sd.env.Exec.Prepare(ctx, forState, log); err == nil {
-			plan.AddDependencySecrets(w, u, sd.outputs)
+		if w, err = sd.Env.Exec.Prepare(ctx, forState, log); err == nil {
+			plan.AddDependencySecrets(w, u, sd.Outputs)
 		}
 	} else {
-		w, err = sd.env.Exec.PrepareForState(ctx, forState, log)
+		w, err = sd.Env.Exec.PrepareForState(ctx, forState, log)
 	}
 	if err != nil {
 		return err
@@ -467,7 +428,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	}
 	// A plan this folder already applied: the state is what that apply left.
 	if a := p.Applied; a != nil && (a.Status == StatusApplied || a.Status == StatusUnchanged) && a.StateAfter.Exists && plan.StateRef(st) == a.StateAfter {
-		sd.outputs.Set(graphUnit.Dir, st)
+		sd.Outputs.Set(graphUnit.Dir, st)
 		res.Status, res.Reason = StatusUnchanged, "already applied by an earlier olechka apply of this plan"
 		ar.StateAfter = a.StateAfter
 		return nil
@@ -485,11 +446,11 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		if r.opts.ReplanStale {
 			return r.replan(ctx, sd, p, graphUnit, log, reasons)
 		}
-		sd.outputs.Set(graphUnit.Dir, st)
+		sd.Outputs.Set(graphUnit.Dir, st)
 		return &StaleError{Unit: m.Unit, Reasons: reasons}
 	}
 	if !m.HasChanges {
-		sd.outputs.Set(graphUnit.Dir, st)
+		sd.Outputs.Set(graphUnit.Dir, st)
 		res.Status = StatusUnchanged
 		ar.StateAfter = plan.StateRef(st)
 		return nil
@@ -517,22 +478,22 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 	if err != nil {
 		return err
 	}
-	sd.outputs.Set(graphUnit.Dir, after)
+	sd.Outputs.Set(graphUnit.Dir, after)
 	ar.StateAfter = plan.StateRef(after)
 	res.Status = StatusApplied
 	return nil
 }
 
 // replan re-plans a stale unit into its artifact folder for a new review.
-func (r *run) replan(ctx context.Context, sd *side, p *artifact.Plan, graphUnit *config.Unit, log *os.File, reasons []string) error {
+func (r *run) replan(ctx context.Context, sd *plan.Commit, p *artifact.Plan, graphUnit *config.Unit, log *os.File, reasons []string) error {
 	m := p.Metadata
 	res := r.results[m.Unit]
 	r.env.Progress.Step(m.Unit, "re-plan")
-	ev := sd.evPlan
+	ev := sd.Evaluator("plan")
 	if m.Action == artifact.ActionDestroy {
-		ev = sd.evDestroy
+		ev = sd.Evaluator("destroy")
 	}
-	u, err := ev.Unit(ctx, sd.env.Root, graphUnit.Dir)
+	u, err := ev.Unit(ctx, sd.Env.Root, graphUnit.Dir)
 	if err != nil {
 		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
 	}
@@ -541,22 +502,22 @@ func (r *run) replan(ctx context.Context, sd *side, p *artifact.Plan, graphUnit 
 		Fingerprint: u.Fingerprint, Env: u.Env, Region: u.Region, Tier: u.Tier, AccountID: u.AccountID,
 		Wave: m.Wave, DependsOn: m.DependsOn, Tools: r.env.Tools(),
 	}
-	if meta.Dependencies, err = plan.DependencyUses(sd.env.Root, u, sd.outputs); err != nil {
+	if meta.Dependencies, err = plan.DependencyUses(sd.Env.Root, u, sd.Outputs); err != nil {
 		return err
 	}
-	w, err := sd.env.Exec.Prepare(ctx, u, log)
+	w, err := sd.Env.Exec.Prepare(ctx, u, log)
 	if err != nil {
 		return err
 	}
-	plan.AddDependencySecrets(w, u, sd.outputs)
+	plan.AddDependencySecrets(w, u, sd.Outputs)
 	st, err := w.InitState(ctx)
 	if err != nil {
 		return err
 	}
-	sd.outputs.Set(graphUnit.Dir, st)
+	sd.Outputs.Set(graphUnit.Dir, st)
 	meta.State = plan.StateRef(st)
 	start := time.Now()
-	sum, err := plan.Into(ctx, sd.env, w, p.Dir, &meta)
+	sum, err := plan.Into(ctx, sd.Env, w, p.Dir, &meta)
 	if err != nil {
 		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
 	}

@@ -115,7 +115,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	if len(set) == 0 && len(opts.Removed) == 0 {
 		return nil, fmt.Errorf("no units under %s", env.Root)
 	}
-	head, err := newSide(ctx, env, tree, full, set, "")
+	head, err := newSide(ctx, env, tree, full, set)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +133,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		run.Units = append(run.Units, n)
 	}
 	if base != nil {
-		run.Base = base.commit
+		run.Base = base.Env.At()
 		for n := range base.set {
 			run.Units = append(run.Units, n)
 		}
@@ -180,7 +180,7 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 						continue
 					}
 					if p := strings.TrimPrefix(r.ID, s.prefix); strings.HasPrefix(r.ID, s.prefix) && s.external[p] != nil {
-						env.Progress.Aside(s.env.label(p), "state read failed: "+r.Err.Error())
+						env.Progress.Aside(s.Env.label(p), "state read failed: "+r.Err.Error())
 					}
 				}
 			}
@@ -201,32 +201,25 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	return out, nil
 }
 
-// side is one tree the run plans units of: the checkout, or a base commit's tree for
-// units removed since.
+// side is the units a run plans in one commit's tree: the checkout, or a base commit's
+// tree for units removed since.
 type side struct {
-	env       *Env
-	tree      *config.Tree
-	set       map[string]bool
-	sg        *subgraph
-	external  map[string]*config.Unit // dependencies outside the set: their state is read
-	outputs   *Outputs
-	evPlan    *config.Evaluator
-	evDestroy *config.Evaluator
-	commit    string // base commit; "" for the checkout
-	prefix    string // job ID prefix of state reads ("" for the checkout)
+	*Commit
+	set      map[string]bool
+	sg       *subgraph
+	external map[string]*config.Unit // dependencies outside the set: their state is read
+	prefix   string                  // job ID prefix of state reads ("" for the checkout)
 }
 
-func newSide(ctx context.Context, env *Env, tree *config.Tree, full *graph.Graph, set map[string]bool, commit string) (*side, error) {
+func newSide(ctx context.Context, env *Env, tree *config.Tree, full *graph.Graph, set map[string]bool) (*side, error) {
 	sg, err := newSubgraph(full, set)
 	if err != nil {
 		return nil, err
 	}
-	s := &side{env: env, tree: tree, set: set, sg: sg, external: map[string]*config.Unit{}, outputs: NewOutputs(), commit: commit}
-	if commit != "" {
+	s := &side{Commit: NewCommit(env, tree), set: set, sg: sg, external: map[string]*config.Unit{}}
+	if env.At() != "" {
 		s.prefix = "base:"
 	}
-	s.evPlan = env.Evaluator("plan", s.outputs)
-	s.evDestroy = env.Evaluator("destroy", s.outputs)
 	// Dependencies outside the set: their state is read (init + state pull), not planned.
 	for n, deps := range sg.external {
 		for _, d := range deps {
@@ -254,7 +247,7 @@ func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
 		return nil, fmt.Errorf("units removed since %s: %w", opts.Base, err)
 	}
 	commit := benv.At()
-	tree, err := benv.baseTree(ctx)
+	tree, err := benv.BaseTree(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
 	}
@@ -277,7 +270,7 @@ func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
 	if len(set) == 0 {
 		return nil, nil
 	}
-	return newSide(ctx, benv, tree, graph.FromTree(tree), set, commit)
+	return newSide(ctx, benv, tree, graph.FromTree(tree), set)
 }
 
 func short(sha string) string {
@@ -289,7 +282,7 @@ func short(sha string) string {
 
 // planJob is the job planning unit n of this side.
 func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, out string, results map[string]*UnitResult, metas map[string]artifact.Metadata) schedule.Job {
-	u := s.tree.Unit(n)
+	u := s.Tree.Unit(n)
 	deps := append([]string{}, s.sg.g.Deps(n)...)
 	dependsOn := append([]string{}, deps...)
 	for _, d := range s.sg.external[n] {
@@ -297,19 +290,19 @@ func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, 
 		dependsOn = append(dependsOn, d)
 	}
 	sort.Strings(dependsOn)
-	ev := s.evPlan
+	ev := s.Evaluator("plan")
 	if action == artifact.ActionDestroy {
-		ev = s.evDestroy
+		ev = s.Evaluator("destroy")
 	}
 	res := &UnitResult{Unit: n}
 	results[n] = res
 	meta := artifact.Metadata{
-		Unit: n, Root: run.Root, Action: action, Commit: env.Commit, BaseCommit: s.commit, Wave: wave,
+		Unit: n, Root: run.Root, Action: action, Commit: env.Commit, BaseCommit: s.Env.At(), Wave: wave,
 		DependsOn: dependsOn, Tools: env.Tools(),
 	}
 	metas[n] = meta
 	return schedule.Job{ID: n, Deps: deps, Run: func(ctx context.Context) error {
-		return planJob(ctx, s.env, ev, s.outputs, u, meta, out, res)
+		return planJob(ctx, s.Env, ev, s.Outputs, u, meta, out, res)
 	}}
 }
 
@@ -317,12 +310,12 @@ func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, 
 func (s *side) stateJobs(out string) []schedule.Job {
 	var jobs []schedule.Job
 	logs := filepath.Join(out, "state-logs")
-	if s.commit != "" {
+	if s.Env.At() != "" {
 		logs = filepath.Join(logs, "base")
 	}
 	for p, u := range s.external {
 		jobs = append(jobs, schedule.Job{ID: s.prefix + p, Run: func(ctx context.Context) error {
-			return StateJob(ctx, s.env, s.outputs, u, filepath.Join(logs, filepath.FromSlash(safePath(p))+".log"))
+			return StateJob(ctx, s.Env, s.Outputs, u, filepath.Join(logs, filepath.FromSlash(safePath(p))+".log"))
 		}})
 	}
 	return jobs
