@@ -89,11 +89,47 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	full := graph.FromTree(tree)
-	destroy := map[string]bool{}
-	for _, u := range opts.Destroy {
-		destroy[u] = true
+	set, err := selectUnits(env, tree, opts)
+	if err != nil {
+		return nil, err
 	}
+	head, err := newSide(ctx, env, tree, graph.FromTree(tree), set)
+	if err != nil {
+		return nil, err
+	}
+	var base *side
+	if len(opts.Removed) > 0 {
+		if base, err = removedSide(ctx, env, opts); err != nil {
+			return nil, err
+		}
+	}
+	run, err := writeRun(env, opts.Out, head, base)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{env: env, opts: opts, run: run, results: map[string]*UnitResult{}, metas: map[string]artifact.Metadata{}}
+	sres, err := schedule.Run(ctx, b.jobs(head, base), schedule.Options{
+		Parallelism: opts.Parallelism,
+		FailFast:    opts.FailFast,
+		OnDone:      func(r schedule.Result) { b.done(r, head, base) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Run: run}
+	for _, n := range run.Units {
+		res := b.results[n]
+		if r := sres[n]; r != nil && res.Status == "" {
+			// A job that ended before recording (interrupted before it started).
+			res.Status, res.Err = artifact.StatusFailed, r.Err
+		}
+		out.Units = append(out.Units, *res)
+	}
+	return out, nil
+}
+
+// selectUnits is the set of units to plan (and plan to destroy) in the checkout.
+func selectUnits(env *Env, tree *config.Tree, opts Options) (map[string]bool, error) {
 	set := map[string]bool{}
 	switch {
 	case len(opts.Units) == 0 && len(opts.Destroy) == 0 && len(opts.Removed) == 0:
@@ -115,21 +151,16 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	if len(set) == 0 && len(opts.Removed) == 0 {
 		return nil, fmt.Errorf("no units under %s", env.Root)
 	}
-	head, err := newSide(ctx, env, tree, full, set)
-	if err != nil {
-		return nil, err
-	}
-	var base *side
-	if len(opts.Removed) > 0 {
-		if base, err = removedSide(ctx, env, opts); err != nil {
-			return nil, err
-		}
-	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+	return set, nil
+}
+
+// writeRun writes run.json into out: the units and waves of both sides (base may be nil).
+func writeRun(env *Env, out string, head, base *side) (*artifact.Run, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
 	run := &artifact.Run{Commit: env.Commit, Root: env.RootRel(), CreatedAt: env.now().UTC(), Waves: head.sg.order, Tools: env.Tools()}
-	for n := range set {
+	for n := range head.set {
 		run.Units = append(run.Units, n)
 	}
 	if base != nil {
@@ -143,62 +174,64 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		}
 	}
 	sort.Strings(run.Units)
-	if err := artifact.WriteRun(opts.Out, run); err != nil {
+	if err := artifact.WriteRun(out, run); err != nil {
 		return nil, err
 	}
+	return run, nil
+}
 
-	results := map[string]*UnitResult{}
-	metas := map[string]artifact.Metadata{}
+// batch is one run's jobs and what they record.
+type batch struct {
+	env     *Env
+	opts    Options
+	run     *artifact.Run
+	results map[string]*UnitResult
+	metas   map[string]artifact.Metadata
+}
+
+// jobs are the plan jobs of both sides (base may be nil) and their state reads.
+func (b *batch) jobs(head, base *side) []schedule.Job {
+	destroy := map[string]bool{}
+	for _, u := range b.opts.Destroy {
+		destroy[u] = true
+	}
 	var jobs []schedule.Job
-	for n := range set {
+	for n := range head.set {
 		action := artifact.ActionPlan
 		if destroy[n] {
 			action = artifact.ActionDestroy
 		}
-		jobs = append(jobs, head.planJob(env, n, action, opts.wave(n, head.sg.waves[n]), run, opts.Out, results, metas))
+		jobs = append(jobs, head.planJob(b.env, n, action, b.opts.wave(n, head.sg.waves[n]), b.run, b.opts.Out, b.results, b.metas))
 	}
-	jobs = append(jobs, head.stateJobs(opts.Out)...)
+	jobs = append(jobs, head.stateJobs(b.opts.Out)...)
 	if base != nil {
 		nwaves := len(base.sg.order)
 		for n := range base.set {
 			// Waves after the head's, in reverse order of the base graph.
 			wave := len(head.sg.order) + nwaves - 1 - base.sg.waves[n]
-			jobs = append(jobs, base.planJob(env, n, artifact.ActionDestroy, opts.wave(n, wave), run, opts.Out, results, metas))
+			jobs = append(jobs, base.planJob(b.env, n, artifact.ActionDestroy, b.opts.wave(n, wave), b.run, b.opts.Out, b.results, b.metas))
 		}
-		jobs = append(jobs, base.stateJobs(opts.Out)...)
+		jobs = append(jobs, base.stateJobs(b.opts.Out)...)
 	}
-	sres, err := schedule.Run(ctx, jobs, schedule.Options{
-		Parallelism: opts.Parallelism,
-		FailFast:    opts.FailFast,
-		OnDone: func(r schedule.Result) {
-			if res, ok := results[r.ID]; ok && r.Status == schedule.Skipped {
-				recordSkip(env, opts.Out, res, r, metas[r.ID])
-			}
-			if r.Status == schedule.Failed {
-				for _, s := range []*side{head, base} {
-					if s == nil {
-						continue
-					}
-					if p := strings.TrimPrefix(r.ID, s.prefix); strings.HasPrefix(r.ID, s.prefix) && s.external[p] != nil {
-						env.Progress.Aside(s.Env.label(p), "state read failed: "+r.Err.Error())
-					}
-				}
-			}
-		},
-	})
-	if err != nil {
-		return nil, err
+	return jobs
+}
+
+// done records a skipped unit, and says which state read failed.
+func (b *batch) done(r schedule.Result, head, base *side) {
+	if res, ok := b.results[r.ID]; ok && r.Status == schedule.Skipped {
+		recordSkip(b.env, b.opts.Out, res, r, b.metas[r.ID])
 	}
-	out := &Result{Run: run}
-	for _, n := range run.Units {
-		res := results[n]
-		if r := sres[n]; r != nil && res.Status == "" {
-			// A job that ended before recording (interrupted before it started).
-			res.Status, res.Err = artifact.StatusFailed, r.Err
+	if r.Status != schedule.Failed {
+		return
+	}
+	for _, s := range []*side{head, base} {
+		if s == nil {
+			continue
 		}
-		out.Units = append(out.Units, *res)
+		if p := strings.TrimPrefix(r.ID, s.prefix); strings.HasPrefix(r.ID, s.prefix) && s.external[p] != nil {
+			b.env.Progress.Aside(s.Env.label(p), "state read failed: "+r.Err.Error())
+		}
 	}
-	return out, nil
 }
 
 // side is the units a run plans in one commit's tree: the checkout, or a base commit's
