@@ -117,8 +117,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		if v, ok := overrides[k]; ok {
 			return v, true
 		}
-		v := app.Getenv(k)
-		return v, v != ""
+		return lookupEnv(app)(k)
 	}
 	bin := f.binary
 	if bin == "tofu" && cache != "" {

@@ -57,6 +57,10 @@ type Options struct {
 	AWSCallerARN string
 	// Parallelism bounds Tree's concurrent evaluations; 0 means GOMAXPROCS.
 	Parallelism int
+	// WorkRoot is where olechka's executor prepares the units' working folders
+	// (WorkRoot/UNIT/src): get_working_dir answers from it. Empty: Terragrunt's
+	// .terragrunt-cache folder, which is what `terragrunt render` prints.
+	WorkRoot string
 	// Now is the clock timestamp() reads; nil means the machine's. Two evaluations that
 	// are compared (detect's base and head) share one frozen clock.
 	Now func() time.Time
@@ -294,7 +298,7 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 			u, err = nil, fmt.Errorf("%s: internal error while evaluating: %v\n%s", path, r, debug.Stack())
 		}
 	}()
-	ue := &unitEval{e: e, ctx: ctx, dir: dir, files: map[string]bool{}, reads: map[string]cty.Value{}}
+	ue := &unitEval{e: e, ctx: ctx, dir: dir, path: path, files: map[string]bool{}, reads: map[string]cty.Value{}}
 	cfg, _, diags := ue.evalConfigFile(filepath.Join(dir, UnitFile), dir, nil)
 	if diags.HasErrors() {
 		return nil, &Error{Path: path, Diags: diags}
@@ -352,15 +356,31 @@ func inputString(v cty.Value, keys ...string) string {
 
 // unitEval is the state of one unit's evaluation.
 type unitEval struct {
-	e     *Evaluator
-	ctx   context.Context
-	dir   string               // the unit's folder (get_original_terragrunt_dir)
-	files map[string]bool      // files read
-	reads map[string]cty.Value // read_terragrunt_config results by path
+	e    *Evaluator
+	ctx  context.Context
+	dir  string // the unit's folder (get_original_terragrunt_dir)
+	path string // the unit's path relative to the tree root
+	// noWorkingDir is set while the unit's source is evaluated for get_working_dir,
+	// which returns "" meanwhile (as in Terragrunt).
+	noWorkingDir bool
+	files        map[string]bool      // files read
+	reads        map[string]cty.Value // read_terragrunt_config results by path
 	// warnings are the errors Options.Render tolerated.
 	warnings hcl.Diagnostics
 }
 
 func (u *unitEval) read(path string) {
 	u.files[path] = true
+}
+
+// renderCommand is what get_terraform_command returns at render, as in Terragrunt.
+const renderCommand = "render"
+
+// command is the OpenTofu command being prepared; at render (Options.Render
+// without a Command), "render", as `terragrunt render` reports.
+func (e *Evaluator) command() string {
+	if e.opts.Command == "" && e.opts.Render {
+		return renderCommand
+	}
+	return e.opts.Command
 }

@@ -44,18 +44,21 @@ type Unit struct {
 
 // Config is a unit's configuration after includes are merged.
 type Config struct {
-	Terraform      *Terraform
-	RemoteState    *RemoteState
-	Generate       []Generate
-	Dependencies   []string // dependencies { paths }, absolute folders
-	Dependency     []Dependency
-	Inputs         cty.Value // object
-	Locals         cty.Value // object: the unit's own locals
-	IAMRole        string
-	PreventDestroy *bool
-	Skip           *bool
-	Exclude        *Exclude
-	Features       []FeatureFlag // feature blocks, the includes' merged in
+	Terraform    *Terraform
+	RemoteState  *RemoteState
+	Generate     []Generate
+	Dependencies []string // dependencies { paths }, absolute folders
+	Dependency   []Dependency
+	Inputs       cty.Value // object
+	Locals       cty.Value // object: the unit's own locals
+	IAMRole      string
+	// IAMWebIdentityToken is iam_web_identity_token: rendered, not used by olechka.
+	IAMWebIdentityToken string
+	PreventDestroy      *bool
+	Skip                *bool
+	Exclude             *Exclude
+	Errors              *Errors       // the errors block: retry and ignore rules
+	Features            []FeatureFlag // feature blocks, the includes' merged in
 
 	IAMAssumeRoleDuration       *int64
 	IAMAssumeRoleSessionName    string
@@ -70,7 +73,10 @@ type Config struct {
 
 // Terraform is the terraform block.
 type Terraform struct {
-	Source                string
+	Source string
+	// SourceSet says the block sets source (Terragrunt renders a source that
+	// failed to evaluate at render as "", an absent one as null).
+	SourceSet             bool
 	IncludeInCopy         []string
 	ExcludeFromCopy       []string
 	CopyTerraformLockFile *bool
@@ -167,6 +173,8 @@ type Dependency struct {
 
 	// rng is where the block sets config_path (or the block itself), for errors.
 	rng hcl.Range
+	// strategyRange is where mock_outputs_merge_strategy_with_state is set.
+	strategyRange hcl.Range
 }
 
 // Exclude is the exclude block.
