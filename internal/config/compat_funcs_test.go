@@ -3,12 +3,14 @@ package config_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"testing/fstest"
 
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/graph"
 )
 
 // get_working_dir is Terragrunt's cache folder at render. The expected paths are
@@ -271,4 +273,55 @@ func TestUUIDFunctions(t *testing.T) {
 	})
 	wantJSON(t, mustUnit(t, config.Options{}, root, "app"), "inputs",
 		`{"a": "cfbff0d1-9375-5685-968c-48ce8b15ae17", "b": "4cd605e7-afa2-5360-b5b9-c5e9fb5c76f4", "c": 36, "d": "4"}`)
+}
+
+// A unit that does not evaluate keeps, at render and graph, the edges a partial parse
+// finds (as Terragrunt's discovery does): dependency config_path and
+// dependencies.paths of the unit and its includes that evaluate without locals;
+// edges to folders that are not units are left out. Plan-style evaluation has none.
+func TestBrokenUnitKeepsEdges(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"live/root.hcl":           `locals { x = 1 }`,
+		"live/vpc/terragrunt.hcl": ``,
+		"live/db/terragrunt.hcl":  ``,
+		"live/app/terragrunt.hcl": `
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+locals {
+  who = run_cmd("whoami")
+}
+dependency "vpc" {
+  config_path = "../vpc"
+}
+dependency "gone" {
+  config_path = "../gone"
+  enabled     = false
+}
+dependencies {
+  paths = ["${get_parent_terragrunt_dir()}/db", "../nowhere"]
+}
+`,
+	})
+	tree, err := config.NewEvaluator(config.Options{Render: true}).Tree(context.Background(), filepath.Join(root, "live"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tree.Broken) != 1 || tree.Broken[0] != "app" {
+		t.Fatalf("broken %v, want [app]", tree.Broken)
+	}
+	g := graph.FromTree(tree)
+	if err := g.Validate(); err != nil {
+		t.Fatalf("graph invalid: %v", err)
+	}
+	if got := g.Deps("app"); !reflect.DeepEqual(got, []string{"db", "vpc"}) && !reflect.DeepEqual(got, []string{"vpc", "db"}) {
+		t.Errorf("app's edges %v, want vpc and db", got)
+	}
+	tree, err = config.NewEvaluator(config.Options{Command: "plan"}).Tree(context.Background(), filepath.Join(root, "live"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if deps := graph.FromTree(tree).Deps("app"); len(deps) != 0 {
+		t.Errorf("plan: broken app has edges %v", deps)
+	}
 }

@@ -204,6 +204,10 @@ type Tree struct {
 	Units  []*Unit  // sorted by Path
 	Errors []error  // one per unit that failed; other units are still evaluated
 	Broken []string // paths of the units that failed, sorted, in the order of Errors
+	// BrokenDeps holds, with Options.Render, the dependency folders (absolute) of each
+	// broken unit that a partial parse finds, as Terragrunt's discovery does: the
+	// config_path and dependencies.paths that evaluate without locals or outputs.
+	BrokenDeps map[string][]string
 }
 
 // Err joins the tree's errors, or returns nil.
@@ -239,6 +243,14 @@ func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
 		if errs[i] != nil {
 			t.Errors = append(t.Errors, errs[i])
 			t.Broken = append(t.Broken, RelPath(root, dirs[i]))
+			if e.opts.Render {
+				if deps := e.partialDependencyDirs(ctx, dirs[i]); len(deps) > 0 {
+					if t.BrokenDeps == nil {
+						t.BrokenDeps = map[string][]string{}
+					}
+					t.BrokenDeps[RelPath(root, dirs[i])] = deps
+				}
+			}
 			continue
 		}
 		t.Units = append(t.Units, units[i])

@@ -34,7 +34,7 @@ func TestTerragruntFidelity(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("no golden files: scripts/fidelity/run.sh builds Terragrunt and writes them")
 	}
-	var total, same, accepted, edges, refused int
+	var total, same, accepted, edges, refused, jsonEdges int
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".json")
 		b, err := os.ReadFile(f)
@@ -104,6 +104,12 @@ func TestTerragruntFidelity(t *testing.T) {
 				if _, ok := g.Units[unit]; !ok || deliberate(broken[unit]) {
 					continue
 				}
+				if j := jsonUnit(root, want); j != "" {
+					// Known gap (docs/compat.md): olechka reads terragrunt.hcl only.
+					jsonEdges++
+					t.Logf("%s/%s: depends on %s, a terragrunt.hcl.json unit, which olechka does not read", name, unit, j)
+					continue
+				}
 				edges++
 				got := append([]string{}, gr.Deps(unit)...)
 				sort.Strings(got)
@@ -115,11 +121,27 @@ func TestTerragruntFidelity(t *testing.T) {
 		}
 	}
 	share := float64(same) / float64(max(total, 1))
-	t.Logf("%d of %d units identical (%.1f %%); edges of %d units compared; %d units Terragrunt rejects are rendered; "+
-		"%d units not compared (run_cmd refused on purpose)", same, total, 100*share, edges, accepted, refused)
+	t.Logf("%d of %d units identical (%.1f %%); edges of %d units compared (%d not: they depend on terragrunt.hcl.json units); "+
+		"%d units Terragrunt rejects are rendered; %d units not compared (run_cmd refused on purpose)",
+		same, total, 100*share, edges, jsonEdges, accepted, refused)
 	if share < minIdentical {
 		t.Errorf("%.1f %% identical, want at least %.0f %%", 100*share, 100*minIdentical)
 	}
+}
+
+// jsonUnit returns the first of deps (unit paths under root) that is a unit written
+// as terragrunt.hcl.json only, or "".
+func jsonUnit(root string, deps []string) string {
+	for _, d := range deps {
+		dir := filepath.Join(root, filepath.FromSlash(d))
+		if _, err := os.Stat(filepath.Join(dir, config.UnitFile)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, config.UnitFile+".json")); err == nil {
+			return d
+		}
+	}
+	return ""
 }
 
 // deliberate tells whether a unit failed only where olechka differs on purpose:

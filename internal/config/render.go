@@ -323,6 +323,12 @@ func DeployedView(rendered map[string]any) map[string]any {
 		case "locals", "feature", RenderKey:
 			// locals and feature flags only feed other values.
 			continue
+		case "errors", "iam_web_identity_token":
+			// Rendered since issue 13: left out while unset so that fingerprints
+			// of trees that do not use them stay what they were.
+			if v == nil || v == "" {
+				continue
+			}
 		case "dependency":
 			deps := map[string]any{}
 			if m, ok := v.(map[string]any); ok {
