@@ -368,6 +368,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		res.Duration = time.Since(start)
 		if w != nil {
 			res.ToolTime = w.ToolTime()
+			err = w.Secrets().Err(err) // an error may quote a secret (issue 14)
 		}
 		var stale *StaleError
 		switch {
