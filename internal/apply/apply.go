@@ -510,7 +510,7 @@ func (r *run) applyJob(ctx context.Context, sd *side, p *artifact.Plan) (err err
 		var le *executor.LockError
 		if errors.As(err, &le) {
 			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: %s",
-				m.Unit, le, r.env.Exec.LockTimeout(), executor.UnlockCommand(graphUnit.Dir))
+				m.Unit, le, r.env.Exec.LockTimeout(), r.env.Exec.UnlockCommand(graphUnit.Dir))
 		}
 		return err
 	}

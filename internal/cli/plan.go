@@ -138,7 +138,9 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		pluginCache = filepath.Join(cache, "plugin-cache")
 	}
 	envList := toolEnv(app, overrides)
+	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
 	ex, err := executor.New(ctx, executor.Options{
+		UserDir:        userDir,
 		Binary:         bin,
 		Env:            envList,
 		CLIConfigFile:  tofurc,
