@@ -25,9 +25,6 @@ import (
 type Options struct {
 	// Binary is the OpenTofu or Terraform executable (a path, or a name looked up in PATH).
 	Binary string
-	// UserDir is the folder the user runs olechka from (absolute): commands olechka
-	// suggests in messages name paths relative to it (UnlockCommand). Empty: absolute paths.
-	UserDir string
 	// Env is the environment tofu runs with (TF_VAR_ inputs are added per unit);
 	// nil means this process's environment.
 	Env []string

@@ -113,7 +113,7 @@ func parseLockError(out string) *LockError {
 
 // UnlockCommand is the command that releases the state lock of the unit in unitDir,
 // written so that it works from the folder from (the user's: the CLI passes its working
-// folder in, Options.UserDir): `olechka unlock` takes the unit's folder as a path, so a
+// folder in, plan.Env.UserDir): `olechka unlock` takes the unit's folder as a path, so a
 // unit path relative to the tree root ("dev/eu-central-1/vault") would fail from the
 // repository root, where the folder is live/dev/eu-central-1/vault. With from empty or a
 // relative unitDir, unitDir is used as it is.
@@ -125,11 +125,6 @@ func UnlockCommand(from, unitDir string) string {
 		}
 	}
 	return "olechka unlock " + shellQuote(filepath.ToSlash(p))
-}
-
-// UnlockCommand is the command releasing unitDir's state lock, from Options.UserDir.
-func (e *Executor) UnlockCommand(unitDir string) string {
-	return UnlockCommand(e.opts.UserDir, unitDir)
 }
 
 // shellQuote quotes s for a POSIX shell when it holds anything but safe characters.
