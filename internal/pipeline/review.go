@@ -119,9 +119,6 @@ func (r *ReviewResult) Text() string {
 			fmt.Fprintf(&b, "           %s\n", why)
 		}
 	}
-	for _, w := range r.Warnings {
-		fmt.Fprintf(&b, "warning: %s\n", w)
-	}
 	fmt.Fprintf(&b, "\n%d auto, %d manual, %d blocked; %d apply job(s)\n",
 		r.Summary[review.Auto], r.Summary[review.Manual], r.Summary[review.Blocked], len(r.Groups))
 	for _, g := range r.Groups {
