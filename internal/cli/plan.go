@@ -58,6 +58,7 @@ func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 // session is everything a plan/apply/unlock run sets up.
 type session struct {
 	env     *plan.Env
+	tool    *executor.Executor // env.Exec's executor, for what plan and apply do not ask (unlock)
 	cleanup func()
 }
 
@@ -150,10 +151,13 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		s.cleanup()
 		return nil, err
 	}
+	s.tool = ex
+	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
 	s.env = &plan.Env{
+		UserDir:     userDir,
 		Root:        absRoot,
 		RepoRoot:    repo,
-		Exec:        ex,
+		Exec:        plan.Tofu(ex),
 		Getenv:      getenv,
 		AllowRunCmd: f.eval.allowRunCmd,
 		Progress:    prog,
