@@ -145,7 +145,7 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 		Approver: &terminalApprover{in: bufio.NewReader(app.Stdin), out: app.Stdout, auto: f.autoApprove},
 		Notifier: &printNotifier{app: app, getenv: sub.getenv},
 		Evaluator: config.NewEvaluator(config.Options{RepoRoot: repo, AllowRunCmd: f.eval.allowRunCmd,
-			Getenv: func(k string) (string, bool) { v := sub.getenv(k); return v, v != "" }}),
+			Getenv: sub.lookupEnv}),
 		Policy: f.policy, Log: app.Stdout,
 		ApplyDespiteValidation: f.applyAnyway, PlanOnly: f.planOnly,
 	}
@@ -202,9 +202,17 @@ func (s *subApp) getenv(k string) string {
 	return s.app.Getenv(k)
 }
 
+// lookupEnv is getenv telling a variable set to "" from an unset one (lookupEnv).
+func (s *subApp) lookupEnv(k string) (string, bool) {
+	if v, ok := s.env[k]; ok {
+		return v, true
+	}
+	return lookupEnv(s.app)(k)
+}
+
 // child is the App a stage runs with: the run's environment, stdout indented.
 func (s *subApp) child() *App {
-	return &App{Stdin: strings.NewReader(""), Stdout: prefixWriter(s.app.Stdout, "  "), Stderr: s.app.Stderr, Getenv: s.getenv}
+	return &App{Stdin: strings.NewReader(""), Stdout: prefixWriter(s.app.Stdout, "  "), Stderr: s.app.Stderr, Getenv: s.getenv, LookupEnv: s.lookupEnv}
 }
 
 // terminalApprover asks on the terminal, or approves everything with --auto-approve.

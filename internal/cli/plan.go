@@ -118,8 +118,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		if v, ok := overrides[k]; ok {
 			return v, true
 		}
-		v := app.Getenv(k)
-		return v, v != ""
+		return lookupEnv(app)(k)
 	}
 	bin := f.binary
 	if bin == "tofu" && cache != "" {
@@ -153,7 +152,9 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		return nil, err
 	}
 	s.tool = ex
+	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
 	s.env = &plan.Env{
+		UserDir:     userDir,
 		Root:        absRoot,
 		RepoRoot:    repo,
 		Exec:        plan.Tofu(ex),

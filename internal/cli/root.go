@@ -17,6 +17,9 @@ type App struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
+	// LookupEnv tells a variable set to "" from an unset one (os.LookupEnv), as
+	// Terragrunt's get_env does; nil: a variable is set when Getenv is not "".
+	LookupEnv func(string) (string, bool)
 }
 
 // ExitError ends a command with a given exit code; its message, if any, is printed.

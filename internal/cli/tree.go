@@ -35,7 +35,13 @@ func (f *evalFlags) evaluator(app *App, root string) *config.Evaluator {
 	})
 }
 
+// lookupEnv answers get_env: a variable set to "" is set, as in Terragrunt (its
+// environment is a map of os.Environ, and get_env's default applies only to a name
+// missing from it).
 func lookupEnv(app *App) func(string) (string, bool) {
+	if app.LookupEnv != nil {
+		return app.LookupEnv
+	}
 	return func(k string) (string, bool) {
 		v := app.Getenv(k)
 		return v, v != ""

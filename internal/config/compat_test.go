@@ -18,7 +18,6 @@ func TestRenderDependencyWithoutMocks(t *testing.T) {
 dependency "dep" {
   config_path = "../dep"
 }
-iam_role = dependency.dep.outputs.role
 inputs = {
   name  = dependency.dep.outputs.name
   list  = [dependency.dep.outputs.a, "b"]
@@ -28,7 +27,6 @@ inputs = {
 	})
 	u := mustUnit(t, config.Options{Render: true}, root, "app")
 	wantJSON(t, u, "inputs", `{"name": "", "list": ["", "b"], "fixed": "yes"}`)
-	wantJSON(t, u, "iam_role", `""`)
 	if len(u.Warnings) == 0 || !strings.Contains(config.FormatDiagnostic(u.Warnings[0]), "app/terragrunt.hcl:") {
 		t.Errorf("warnings %v, want the unsupported attribute with file:line", u.Warnings)
 	}
@@ -36,6 +34,37 @@ inputs = {
 		_, err := evalUnit(t, opts, root, "app")
 		wantErr(t, err, "Dependency has no outputs", "app/terragrunt.hcl:3")
 	}
+}
+
+// iam_role, iam_web_identity_token and prevent_destroy are read before dependencies
+// (Terragrunt's early parse): referring to one is an error even with mock_outputs,
+// and an unsupported attribute in them is not tolerated at render.
+func TestEarlyAttributesAreStrict(t *testing.T) {
+	root := writeTree(t, map[string]string{
+		"dep/terragrunt.hcl": ``,
+		"app/terragrunt.hcl": `
+dependency "dep" {
+  config_path  = "../dep"
+  mock_outputs = { role = "arn:aws:iam::1:role/x" }
+}
+iam_role = dependency.dep.outputs.role
+`,
+		"loc/terragrunt.hcl": `
+prevent_destroy = local.missing
+inputs = { a = local.missing }
+`,
+		"ok/terragrunt.hcl": `
+inputs = { a = local.missing, b = "kept" }
+`,
+	})
+	for _, opts := range []config.Options{{Render: true}, {Command: "plan"}} {
+		_, err := evalUnit(t, opts, root, "app")
+		wantErr(t, err, "app/terragrunt.hcl:6", "iam_role cannot refer to a dependency")
+	}
+	_, err := evalUnit(t, config.Options{Render: true}, root, "loc")
+	wantErr(t, err, "loc/terragrunt.hcl:2", "Unsupported attribute")
+	u := mustUnit(t, config.Options{Render: true}, root, "ok")
+	wantJSON(t, u, "inputs", `{"a": "", "b": "kept"}`)
 }
 
 // Only unsupported attributes are tolerated: another error still fails a render.

@@ -223,17 +223,11 @@ func (s *scope) decodeDependencies(body *hclsyntax.Body, locals, includeVar cty.
 		if a, ok := b.Body.Attributes["mock_outputs_merge_strategy_with_state"]; ok {
 			var st string
 			diags = append(diags, evalInto(a, ctx, &st)...)
-			switch st {
-			case "no_merge", "shallow", "deep_map_only":
-				dep.MockOutputsMergeStrategyWithState = st
-			default:
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid mock_outputs_merge_strategy_with_state",
-					Detail:   fmt.Sprintf("It must be no_merge, shallow or deep_map_only, not %q.", st),
-					Subject:  a.Expr.Range().Ptr(),
-				})
-			}
+			// Any string is accepted, as in Terragrunt: one it does not know is an
+			// error only when mock outputs are merged with real outputs
+			// (resolveDependencies).
+			dep.MockOutputsMergeStrategyWithState = st
+			dep.strategyRange = a.Expr.Range()
 		}
 		if dep.ConfigPath != "" {
 			p := dep.ConfigPath
@@ -316,11 +310,21 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 			d.Outputs = toObject(real)
 			if mockAllowed {
 				switch d.MockOutputsMergeStrategyWithState {
+				case "no_merge":
 				case "shallow":
 					d.Outputs, d.Mocked = shallowMergeMock(d.MockOutputs, d.Outputs)
 				case "deep_map_only":
 					d.Outputs = deepMerge(d.MockOutputs, d.Outputs, false)
 					d.Mocked = d.Outputs.IsKnown()
+				default:
+					diags = append(diags, &hcl.Diagnostic{
+						Severity: hcl.DiagError,
+						Summary:  "Invalid mock_outputs_merge_strategy_with_state",
+						Detail: fmt.Sprintf("dependency %q: mock_outputs_merge_strategy_with_state must be no_merge, shallow or deep_map_only to merge mock_outputs with the outputs of %s, not %q.",
+							d.Name, d.ConfigPath, d.MockOutputsMergeStrategyWithState),
+						Subject: d.strategyRange.Ptr(),
+					})
+					continue
 				}
 			}
 		case mockAllowed:
@@ -436,8 +440,13 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 			cfg.Inputs = v
 		}
 	}
+	// iam_role, iam_web_identity_token and prevent_destroy are read by Terragrunt's
+	// early partial parse, which tolerates nothing: a render fails on them.
+	var flagDiags hcl.Diagnostics
 	defer func() {
-		if !render || !hasUnsupportedAttribute(diags) {
+		strict := flagDiags.HasErrors()
+		diags = append(diags, flagDiags...)
+		if !render || strict || !hasUnsupportedAttribute(diags) {
 			return
 		}
 		// As `terragrunt render`: a file whose evaluation fails on an unsupported
@@ -449,10 +458,12 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 		}
 		diags = nil
 	}()
-	cfg.IAMRole = optString(b, "iam_role", ctx, &diags)
+	flagDiags = append(flagDiags, earlyAttributes(b)...)
+	cfg.IAMRole = optString(b, "iam_role", ctx, &flagDiags)
+	cfg.IAMWebIdentityToken = optString(b, "iam_web_identity_token", ctx, &flagDiags)
+	cfg.PreventDestroy = optBool(b, "prevent_destroy", ctx, &flagDiags)
 	cfg.IAMAssumeRoleDuration = optInt(b, "iam_assume_role_duration", ctx, &diags)
 	cfg.IAMAssumeRoleSessionName = optString(b, "iam_assume_role_session_name", ctx, &diags)
-	cfg.PreventDestroy = optBool(b, "prevent_destroy", ctx, &diags)
 	cfg.Skip = optBool(b, "skip", ctx, &diags)
 	cfg.TerraformBinary = optString(b, "terraform_binary", ctx, &diags)
 	cfg.TerraformVersionConstraint = optString(b, "terraform_version_constraint", ctx, &diags)
@@ -494,6 +505,8 @@ func (s *scope) evalBody(body *hclsyntax.Body, locals, includeVar cty.Value, own
 					Subject:  blk.Body.Attributes["paths"].Expr.Range().Ptr(),
 				})
 			}
+		case "errors":
+			cfg.Errors = decodeErrors(blk.Body, ctx, &diags)
 		case "exclude":
 			d := checkAttrs(blk.Body, "exclude", []string{"if", "actions"}, "if", "actions", "exclude_dependencies", "no_run")
 			diags = append(diags, d...)
@@ -625,6 +638,7 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 		}
 	}
 	t.Source = optString(body, "source", ctx, diags)
+	_, t.SourceSet = body.Attributes["source"]
 	if a, ok := body.Attributes["version"]; ok {
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
@@ -666,6 +680,7 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 			h := Hook{Name: name}
 			h.Commands = optStrings(b.Body, "commands", ctx, diags)
 			h.Execute = optStrings(b.Body, "execute", ctx, diags)
+			*diags = append(*diags, checkExecute(b, h.Execute)...)
 			h.WorkingDir = optString(b.Body, "working_dir", ctx, diags)
 			h.RunOnError = optBool(b.Body, "run_on_error", ctx, diags)
 			h.SuppressStdout = optBool(b.Body, "suppress_stdout", ctx, diags)
@@ -680,6 +695,7 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 			h := ErrorHook{Name: name}
 			h.Commands = optStrings(b.Body, "commands", ctx, diags)
 			h.Execute = optStrings(b.Body, "execute", ctx, diags)
+			*diags = append(*diags, checkExecute(b, h.Execute)...)
 			h.OnErrors = optStrings(b.Body, "on_errors", ctx, diags)
 			t.ErrorHooks = append(t.ErrorHooks, h)
 		default:
@@ -692,6 +708,47 @@ func (s *scope) decodeTerraform(body *hclsyntax.Body, ctx *hcl.EvalContext, diag
 		}
 	}
 	return t
+}
+
+// earlyAttributes reports iam_role, iam_web_identity_token or prevent_destroy
+// referring to a dependency: Terragrunt reads them before dependencies exist and
+// refuses such a file ("There is no variable named \"dependency\"").
+func earlyAttributes(b *hclsyntax.Body) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, name := range []string{"iam_role", "iam_web_identity_token", "prevent_destroy"} {
+		a, ok := b.Attributes[name]
+		if !ok {
+			continue
+		}
+		for _, tr := range a.Expr.Variables() {
+			if tr.RootName() == "dependency" {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Unknown variable",
+					Detail: fmt.Sprintf("%s cannot refer to a dependency: Terragrunt reads it before dependencies are evaluated "+
+						"(and refuses this file too); use a local or a literal value.", name),
+					Subject: tr.SourceRange().Ptr(),
+				})
+				break
+			}
+		}
+	}
+	return diags
+}
+
+// checkExecute reports a hook whose execute is empty or starts with "", which
+// Terragrunt refuses ("Need at least one non-empty argument in 'execute'").
+func checkExecute(b *hclsyntax.Block, execute []string) hcl.Diagnostics {
+	a, ok := b.Body.Attributes["execute"]
+	if !ok || (len(execute) > 0 && execute[0] != "") {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Empty hook command",
+		Detail:   fmt.Sprintf("%s %q: execute needs at least one non-empty argument, the command to run (Terragrunt refuses this too).", b.Type, b.Labels[0]),
+		Subject:  a.Expr.Range().Ptr(),
+	}}
 }
 
 func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics, render bool) *RemoteState {

@@ -72,6 +72,7 @@ func checkTopLevel(body *hclsyntax.Body) hcl.Diagnostics {
 			})
 		}
 	}
+	diags = append(diags, checkDependencyInputs(body)...)
 	seen := map[string]hcl.Range{}
 	for _, b := range body.Blocks {
 		n, ok := topBlocks[b.Type]
@@ -104,6 +105,33 @@ func checkTopLevel(body *hclsyntax.Body) hcl.Diagnostics {
 				})
 			}
 			seen[b.Type] = b.TypeRange
+		}
+	}
+	return diags
+}
+
+// checkDependencyInputs reports dependency.NAME.inputs in a top-level attribute,
+// which Terragrunt v1 refuses (it used to parse the dependency's configuration).
+func checkDependencyInputs(body *hclsyntax.Body) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	names := make([]string, 0, len(body.Attributes))
+	for n := range body.Attributes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, tr := range body.Attributes[n].Expr.Variables() {
+			if len(tr) < 3 || tr.RootName() != "dependency" {
+				continue
+			}
+			if a, ok := tr[2].(hcl.TraverseAttr); ok && a.Name == "inputs" {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Dependency inputs are not supported",
+					Detail:   "Reading inputs from dependencies is no longer supported (as in Terragrunt v1): use the dependency's outputs, dependency.NAME.outputs.X.",
+					Subject:  tr.SourceRange().Ptr(),
+				})
+			}
 		}
 	}
 	return diags

@@ -57,6 +57,10 @@ type Options struct {
 	AWSCallerARN string
 	// Parallelism bounds Tree's concurrent evaluations; 0 means GOMAXPROCS.
 	Parallelism int
+	// WorkRoot is where olechka's executor prepares the units' working folders
+	// (WorkRoot/UNIT/src): get_working_dir answers from it. Empty: Terragrunt's
+	// .terragrunt-cache folder, which is what `terragrunt render` prints.
+	WorkRoot string
 	// Now is the clock timestamp() reads; nil means the machine's. Two evaluations that
 	// are compared (detect's base and head) share one frozen clock.
 	Now func() time.Time
@@ -74,6 +78,7 @@ type Evaluator struct {
 	sources map[string]*sourceHash
 	cmds    map[string]*cmdResult
 	exists  sync.Map // path -> bool: whether a file exists there
+	notes   sync.Map // module folder -> []string: its reads not resolved statically
 }
 
 // fileExists tells whether a file exists, asking the file system once per path.
@@ -200,6 +205,10 @@ type Tree struct {
 	Units  []*Unit  // sorted by Path
 	Errors []error  // one per unit that failed; other units are still evaluated
 	Broken []string // paths of the units that failed, sorted, in the order of Errors
+	// BrokenDeps holds, with Options.Render, the dependency folders (absolute) of each
+	// broken unit that a partial parse finds, as Terragrunt's discovery does: the
+	// config_path and dependencies.paths that evaluate without locals or outputs.
+	BrokenDeps map[string][]string
 }
 
 // Err joins the tree's errors, or returns nil.
@@ -235,6 +244,14 @@ func (e *Evaluator) Tree(ctx context.Context, root string) (*Tree, error) {
 		if errs[i] != nil {
 			t.Errors = append(t.Errors, errs[i])
 			t.Broken = append(t.Broken, RelPath(root, dirs[i]))
+			if e.opts.Render {
+				if deps := e.partialDependencyDirs(ctx, dirs[i]); len(deps) > 0 {
+					if t.BrokenDeps == nil {
+						t.BrokenDeps = map[string][]string{}
+					}
+					t.BrokenDeps[RelPath(root, dirs[i])] = deps
+				}
+			}
 			continue
 		}
 		t.Units = append(t.Units, units[i])
@@ -294,7 +311,7 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 			u, err = nil, fmt.Errorf("%s: internal error while evaluating: %v\n%s", path, r, debug.Stack())
 		}
 	}()
-	ue := &unitEval{e: e, ctx: ctx, dir: dir, files: map[string]bool{}, reads: map[string]cty.Value{}}
+	ue := &unitEval{e: e, ctx: ctx, dir: dir, path: path, files: map[string]bool{}, reads: map[string]cty.Value{}}
 	cfg, _, diags := ue.evalConfigFile(filepath.Join(dir, UnitFile), dir, nil)
 	if diags.HasErrors() {
 		return nil, &Error{Path: path, Diags: diags}
@@ -316,6 +333,7 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 		default:
 			u.SourceDir = src
 			u.SourceHash = sh.hash
+			u.ModuleNotes = sh.notes
 			for _, f := range sh.files {
 				ue.files[f] = true
 			}
@@ -352,15 +370,31 @@ func inputString(v cty.Value, keys ...string) string {
 
 // unitEval is the state of one unit's evaluation.
 type unitEval struct {
-	e     *Evaluator
-	ctx   context.Context
-	dir   string               // the unit's folder (get_original_terragrunt_dir)
-	files map[string]bool      // files read
-	reads map[string]cty.Value // read_terragrunt_config results by path
+	e    *Evaluator
+	ctx  context.Context
+	dir  string // the unit's folder (get_original_terragrunt_dir)
+	path string // the unit's path relative to the tree root
+	// noWorkingDir is set while the unit's source is evaluated for get_working_dir,
+	// which returns "" meanwhile (as in Terragrunt).
+	noWorkingDir bool
+	files        map[string]bool      // files read
+	reads        map[string]cty.Value // read_terragrunt_config results by path
 	// warnings are the errors Options.Render tolerated.
 	warnings hcl.Diagnostics
 }
 
 func (u *unitEval) read(path string) {
 	u.files[path] = true
+}
+
+// renderCommand is what get_terraform_command returns at render, as in Terragrunt.
+const renderCommand = "render"
+
+// command is the OpenTofu command being prepared; at render (Options.Render
+// without a Command), "render", as `terragrunt render` reports.
+func (e *Evaluator) command() string {
+	if e.opts.Command == "" && e.opts.Render {
+		return renderCommand
+	}
+	return e.opts.Command
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestTerragruntFidelity(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("no golden files: scripts/fidelity/run.sh builds Terragrunt and writes them")
 	}
-	var total, same, accepted, edges int
+	var total, same, accepted, edges, refused, jsonEdges int
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".json")
 		b, err := os.ReadFile(f)
@@ -71,6 +72,13 @@ func TestTerragruntFidelity(t *testing.T) {
 				// in its folder, so does olechka.
 				u, broken[path] = ev.Unit(context.Background(), root, filepath.Join(root, path))
 			}
+			if u == nil && deliberate(broken[path]) {
+				// run_cmd is refused on purpose (docs/compat.md): not counted.
+				total--
+				refused++
+				t.Logf("%s/%s: run_cmd refused on purpose", name, path)
+				continue
+			}
 			if u == nil {
 				t.Logf("%s/%s: not rendered: %v", name, path, broken[path])
 				continue
@@ -93,7 +101,13 @@ func TestTerragruntFidelity(t *testing.T) {
 			for unit, want := range g.Edges {
 				// Edges are compared for the units Terragrunt renders: for the others
 				// its find lists what it could parse.
-				if _, ok := g.Units[unit]; !ok {
+				if _, ok := g.Units[unit]; !ok || deliberate(broken[unit]) {
+					continue
+				}
+				if j := jsonUnit(root, want); j != "" {
+					// Known gap (docs/compat.md): olechka reads terragrunt.hcl only.
+					jsonEdges++
+					t.Logf("%s/%s: depends on %s, a terragrunt.hcl.json unit, which olechka does not read", name, unit, j)
 					continue
 				}
 				edges++
@@ -107,11 +121,33 @@ func TestTerragruntFidelity(t *testing.T) {
 		}
 	}
 	share := float64(same) / float64(max(total, 1))
-	t.Logf("%d of %d units identical (%.1f %%); edges of %d units compared; %d units Terragrunt rejects are rendered",
-		same, total, 100*share, edges, accepted)
+	t.Logf("%d of %d units identical (%.1f %%); edges of %d units compared (%d not: they depend on terragrunt.hcl.json units); "+
+		"%d units Terragrunt rejects are rendered; %d units not compared (run_cmd refused on purpose)",
+		same, total, 100*share, edges, jsonEdges, accepted, refused)
 	if share < minIdentical {
 		t.Errorf("%.1f %% identical, want at least %.0f %%", 100*share, 100*minIdentical)
 	}
+}
+
+// jsonUnit returns the first of deps (unit paths under root) that is a unit written
+// as terragrunt.hcl.json only, or "".
+func jsonUnit(root string, deps []string) string {
+	for _, d := range deps {
+		dir := filepath.Join(root, filepath.FromSlash(d))
+		if _, err := os.Stat(filepath.Join(dir, config.UnitFile)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, config.UnitFile+".json")); err == nil {
+			return d
+		}
+	}
+	return ""
+}
+
+// deliberate tells whether a unit failed only where olechka differs on purpose:
+// run_cmd, refused without --allow-run-cmd.
+func deliberate(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "run_cmd is disabled")
 }
 
 // normalise renders what the golden files keep of a unit, with the fixture's root
@@ -165,6 +201,8 @@ func diffKeys(got, want any) []string {
 	return out
 }
 
+var cacheDigests = regexp.MustCompile(`\.terragrunt-cache/[A-Za-z0-9_-]{27}/[A-Za-z0-9_-]{27}`)
+
 // normaliseJSON decodes (or re-decodes) a value into plain JSON values.
 func normaliseJSON(t *testing.T, v any) any {
 	s, ok := v.(string)
@@ -175,6 +213,10 @@ func normaliseJSON(t *testing.T, v any) any {
 		}
 		s = string(b)
 	}
+	// Terragrunt's cache folders are named after digests of absolute paths, which
+	// differ between the harness's scratch copy and this test's (TestGetWorkingDir
+	// checks the digests at one path).
+	s = cacheDigests.ReplaceAllString(s, ".terragrunt-cache/DIGEST/DIGEST")
 	var out any
 	if err := json.Unmarshal([]byte(s), &out); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,12 @@
 package config
 
 import (
+	"crypto/rand"
+	"crypto/sha1" //nolint:gosec // uuidv5 is defined on SHA-1
+	"encoding/hex"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
@@ -18,6 +23,8 @@ func compatFunctions(fns map[string]function.Function) {
 	fns["sensitive"] = passThroughFunc
 	fns["nonsensitive"] = passThroughFunc
 	fns["get_default_retryable_errors"] = listFunc(defaultRetryableErrors...)
+	fns["uuid"] = uuidFunc
+	fns["uuidv5"] = uuidv5Func
 }
 
 // indexFunc is OpenTofu's index(list, value): the position of the first element
@@ -125,4 +132,57 @@ var defaultRetryableErrors = []string{
 	`(?s).*Failed to query available provider packages.*timeout.*`,
 	`(?s).*Failed to query available provider packages.*connection reset by peer.*`,
 	`(?s).*Failed to query available provider packages.*context deadline exceeded.*`,
+}
+
+// uuidFunc is OpenTofu's uuid(): a random version 4 UUID, a new one on every call
+// (as in Terragrunt, a value that uses it differs between evaluations).
+var uuidFunc = function.New(&function.Spec{
+	Type: function.StaticReturnType(cty.String),
+	Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return cty.NilVal, fmt.Errorf("uuid: %w", err)
+		}
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		return cty.StringVal(formatUUID(b)), nil
+	},
+})
+
+// uuidNamespaces are the well-known namespaces uuidv5 accepts by name (RFC 4122).
+var uuidNamespaces = map[string]string{
+	"dns":  "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+	"url":  "6ba7b811-9dad-11d1-80b4-00c04fd430c8",
+	"oid":  "6ba7b812-9dad-11d1-80b4-00c04fd430c8",
+	"x500": "6ba7b814-9dad-11d1-80b4-00c04fd430c8",
+}
+
+// uuidv5Func is OpenTofu's uuidv5(namespace, name): the name-based (SHA-1) UUID of
+// name in a namespace given by name (dns, url, oid, x500) or as a UUID.
+var uuidv5Func = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "namespace", Type: cty.String}, {Name: "name", Type: cty.String}},
+	Type:   function.StaticReturnType(cty.String),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		ns := args[0].AsString()
+		if v, ok := uuidNamespaces[ns]; ok {
+			ns = v
+		}
+		raw, err := hex.DecodeString(strings.ReplaceAll(ns, "-", ""))
+		if err != nil || len(raw) != 16 {
+			return cty.NilVal, function.NewArgErrorf(0, "must be dns, url, oid, x500 or a UUID, not %q", args[0].AsString())
+		}
+		h := sha1.New() //nolint:gosec // RFC 4122 version 5 is defined on SHA-1
+		h.Write(raw)
+		h.Write([]byte(args[1].AsString()))
+		var b [16]byte
+		copy(b[:], h.Sum(nil))
+		b[6] = b[6]&0x0f | 0x50
+		b[8] = b[8]&0x3f | 0x80
+		return cty.StringVal(formatUUID(b)), nil
+	},
+})
+
+func formatUUID(b [16]byte) string {
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

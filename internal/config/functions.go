@@ -209,7 +209,13 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 			return cty.NilVal, fmt.Errorf("environment variable %s is not set and get_env has no default: set it, or pass a default as the second argument", name)
 		},
 	})
-	fns["get_terraform_command"] = strFunc(func() (string, error) { return e.opts.Command, nil })
+	fns["get_terraform_command"] = strFunc(func() (string, error) { return e.command(), nil })
+	if e.command() == renderCommand {
+		// As `terragrunt render`: the command line is the render command.
+		fns["get_terraform_cli_args"] = listFunc(renderCommand)
+	}
+	fns["get_working_dir"] = strFunc(s.workingDir)
+	fns["mark_glob_as_read"] = s.markGlobAsReadFunc()
 	offline := func(fn, value, env string) function.Function {
 		return strFunc(func() (string, error) {
 			if value != "" {
@@ -441,7 +447,7 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	}
 	e.mu.Unlock()
 	r.once.Do(func() {
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, files: map[string]bool{}, reads: map[string]cty.Value{}}
+		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: map[string]bool{}, reads: map[string]cty.Value{}}
 		cfg, fs, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		r.reads = sub.reads
 		r.diags = diags
@@ -457,7 +463,7 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	})
 	if r.dependent {
 		// Evaluated for another unit: evaluate again for this one, uncached.
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, files: s.u.files, reads: s.u.reads}
+		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: s.u.files, reads: s.u.reads}
 		cfg, _, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		if diags.HasErrors() {
 			return cty.NilVal, diags

@@ -25,6 +25,10 @@ func FuzzUnit(f *testing.F) {
 		{"inputs = { t = templatefile(\"../root.hcl\", {}) }", "${"},
 		{"remote_state {\n backend = \"s3\"\n generate = { path = 1 }\n}\n", ""},
 		{"locals { r = read_terragrunt_config(\"../root.hcl\") }", "locals { r = read_terragrunt_config(\"u/terragrunt.hcl\") }"},
+		{"include { path = \"../root.hcl\"\n merge_strategy = \"deep\" }\nerrors {\n retry \"a\" {\n retryable_errors = [\"x\"]\n max_attempts = 2\n sleep_interval_sec = 1\n }\n ignore \"b\" {\n ignorable_errors = []\n signals = { s = true }\n }\n}\n",
+			"errors {\n retry \"a\" {\n retryable_errors = [\"y\"]\n max_attempts = 0\n sleep_interval_sec = 0\n }\n}\nexclude {\n if = true\n actions = [\"all\"]\n no_run = true\n}\n"},
+		{"terraform { source = \"git::https://h/r.git//m?ref=1\" }\ninputs = { w = get_working_dir(), g = mark_glob_as_read(\"../**/*.hcl\") }", ""},
+		{"inputs = { g = mark_glob_as_read(\"--terragrunt-boundary=/\", \"/{*,**/*}\"), u = uuidv5(\"dns\", \"x\") }", ""},
 	} {
 		f.Add(s.unit, s.parent)
 	}
@@ -35,13 +39,22 @@ func FuzzUnit(f *testing.F) {
 			"root.hcl":         {Data: []byte(parent)},
 			"m/main.tf":        {Data: []byte(parent)},
 		}
-		e := config.NewEvaluator(config.Options{FS: config.FromFS(fsys, "/fuzz"), RepoRoot: "/fuzz"})
+		// Half the inputs are rendered (Options.Render tolerates more), half evaluated
+		// as plan evaluates them.
+		render := len(unit)%2 == 0
+		e := config.NewEvaluator(config.Options{FS: config.FromFS(fsys, "/fuzz"), RepoRoot: "/fuzz", Render: render})
 		u, err := e.Unit(context.Background(), "/fuzz", "/fuzz/u")
 		if err == nil && u == nil {
 			t.Fatal("no unit and no error")
 		}
 		if err != nil && err.Error() == "" {
 			t.Fatal("an error with no message")
+		}
+		if err != nil && strings.Contains(err.Error(), "internal error") {
+			t.Fatalf("evaluator panicked: %v", err)
+		}
+		if err == nil {
+			_ = u.Render()
 		}
 	})
 }

@@ -57,8 +57,10 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 	if child.Skip != nil {
 		out.Skip = child.Skip
 	}
-	if child.Exclude != nil {
-		out.Exclude = child.Exclude
+	out.Exclude = mergeExclude(parent.Exclude, child.Exclude, deep)
+	out.Errors = mergeErrors(parent.Errors, child.Errors, deep)
+	if child.IAMWebIdentityToken != "" {
+		out.IAMWebIdentityToken = child.IAMWebIdentityToken
 	}
 	if child.TerraformBinary != "" {
 		out.TerraformBinary = child.TerraformBinary
@@ -100,8 +102,8 @@ func mergeTerraform(parent, child *Terraform, deep bool) *Terraform {
 	}
 	out := *parent
 	out.dir = parent.dir
-	if child.Source != "" {
-		out.Source = child.Source
+	if child.SourceSet {
+		out.Source, out.SourceSet = child.Source, true
 		out.dir = child.dir
 	}
 	if deep && child.IncludeInCopy != nil {

@@ -80,6 +80,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		"inputs":                        jsonValue(c.Inputs),
 		"locals":                        jsonValue(c.Locals),
 		"iam_role":                      c.IAMRole,
+		"iam_web_identity_token":        c.IAMWebIdentityToken,
 		"iam_assume_role_duration":      ptr(c.IAMAssumeRoleDuration),
 		"iam_assume_role_session_name":  c.IAMAssumeRoleSessionName,
 		"prevent_destroy":               ptr(c.PreventDestroy),
@@ -97,6 +98,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		"dependency":                    map[string]any{},
 		"generate":                      map[string]any{},
 		"exclude":                       nil,
+		"errors":                        nil,
 		"feature":                       map[string]any{},
 	}
 	for _, f := range c.Features {
@@ -127,7 +129,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
 		}
 		tf := map[string]any{
-			"source":                   optStr(t.Source),
+			"source":                   optSource(t),
 			"include_in_copy":          t.IncludeInCopy,
 			"exclude_from_copy":        t.ExcludeFromCopy,
 			"copy_terraform_lock_file": ptr(t.CopyTerraformLockFile),
@@ -184,18 +186,22 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"hcl_fmt": ptr(g.HCLFmt), "mutable": nil,
 		}
 	}
+	if c.Errors != nil {
+		m["errors"] = c.Errors.render()
+	}
 	if ex := c.Exclude; ex != nil {
 		m["exclude"] = map[string]any{"if": ex.If, "actions": ex.Actions, "exclude_dependencies": ex.ExcludeDependencies, "no_run": ptr(ex.NoRun)}
 	}
 	return m
 }
 
-// optStr renders an unset string attribute as null, as Terragrunt does.
-func optStr(s string) any {
-	if s == "" {
+// optSource renders terraform.source: null when the block does not set it, the
+// string otherwise ("" when it failed to evaluate at render), as Terragrunt does.
+func optSource(t *Terraform) any {
+	if !t.SourceSet && t.Source == "" {
 		return nil
 	}
-	return s
+	return t.Source
 }
 
 func ptr[T any](p *T) any {
@@ -250,10 +256,21 @@ func configValue(c *Config) cty.Value {
 		m["terraform"] = cty.ObjectVal(map[string]cty.Value{"source": str(t.Source)})
 	}
 	if rs := c.RemoteState; rs != nil {
+		gen := cty.NullVal(cty.DynamicPseudoType)
+		if rs.Generate != nil {
+			gen = cty.ObjectVal(map[string]cty.Value{"path": str(rs.Generate.Path), "if_exists": str(rs.Generate.IfExists)})
+		}
+		enc := rs.Encryption
+		if enc == cty.NilVal {
+			enc = cty.NullVal(cty.DynamicPseudoType)
+		}
 		m["remote_state"] = cty.ObjectVal(map[string]cty.Value{
-			"backend":      str(rs.Backend),
-			"config":       orEmpty(rs.Config),
-			"disable_init": cty.BoolVal(rs.DisableInit),
+			"backend":                         str(rs.Backend),
+			"config":                          orEmpty(rs.Config),
+			"disable_init":                    cty.BoolVal(rs.DisableInit),
+			"disable_dependency_optimization": cty.BoolVal(rs.DisableDependencyOptimization),
+			"generate":                        gen,
+			"encryption":                      enc,
 		})
 	}
 	if len(c.Dependencies) > 0 {
@@ -306,6 +323,12 @@ func DeployedView(rendered map[string]any) map[string]any {
 		case "locals", "feature", RenderKey:
 			// locals and feature flags only feed other values.
 			continue
+		case "errors", "iam_web_identity_token":
+			// Rendered since issue 13: left out while unset so that fingerprints
+			// of trees that do not use them stay what they were.
+			if v == nil || v == "" {
+				continue
+			}
 		case "dependency":
 			deps := map[string]any{}
 			if m, ok := v.(map[string]any); ok {

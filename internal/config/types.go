@@ -32,6 +32,10 @@ type Unit struct {
 	// away) and SourceHash: two evaluations with the same fingerprint deploy the same thing.
 	Fingerprint string
 
+	// ModuleNotes say which file reads of the module (and the local modules it calls)
+	// could not be resolved statically, with file:line (package tfmodule/reads): such a
+	// module is taken to depend on the whole folder the read is known up to.
+	ModuleNotes []string
 	// Warnings are the errors a render tolerated, as `terragrunt render` does
 	// (Options.Render): references to attributes that do not exist, such as the
 	// outputs of a dependency without mock_outputs. Each names file:line.
@@ -44,18 +48,21 @@ type Unit struct {
 
 // Config is a unit's configuration after includes are merged.
 type Config struct {
-	Terraform      *Terraform
-	RemoteState    *RemoteState
-	Generate       []Generate
-	Dependencies   []string // dependencies { paths }, absolute folders
-	Dependency     []Dependency
-	Inputs         cty.Value // object
-	Locals         cty.Value // object: the unit's own locals
-	IAMRole        string
-	PreventDestroy *bool
-	Skip           *bool
-	Exclude        *Exclude
-	Features       []FeatureFlag // feature blocks, the includes' merged in
+	Terraform    *Terraform
+	RemoteState  *RemoteState
+	Generate     []Generate
+	Dependencies []string // dependencies { paths }, absolute folders
+	Dependency   []Dependency
+	Inputs       cty.Value // object
+	Locals       cty.Value // object: the unit's own locals
+	IAMRole      string
+	// IAMWebIdentityToken is iam_web_identity_token: rendered, not used by olechka.
+	IAMWebIdentityToken string
+	PreventDestroy      *bool
+	Skip                *bool
+	Exclude             *Exclude
+	Errors              *Errors       // the errors block: retry and ignore rules
+	Features            []FeatureFlag // feature blocks, the includes' merged in
 
 	IAMAssumeRoleDuration       *int64
 	IAMAssumeRoleSessionName    string
@@ -70,7 +77,10 @@ type Config struct {
 
 // Terraform is the terraform block.
 type Terraform struct {
-	Source                string
+	Source string
+	// SourceSet says the block sets source (Terragrunt renders a source that
+	// failed to evaluate at render as "", an absent one as null).
+	SourceSet             bool
 	IncludeInCopy         []string
 	ExcludeFromCopy       []string
 	CopyTerraformLockFile *bool
@@ -167,6 +177,8 @@ type Dependency struct {
 
 	// rng is where the block sets config_path (or the block itself), for errors.
 	rng hcl.Range
+	// strategyRange is where mock_outputs_merge_strategy_with_state is set.
+	strategyRange hcl.Range
 }
 
 // Exclude is the exclude block.
