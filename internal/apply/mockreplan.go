@@ -100,7 +100,7 @@ func mockValues(m *artifact.Metadata) []any {
 // applied in this run, now with their real outputs, into <plans>/replans; it applies the
 // re-plan when Equivalent to the reviewed plan, and stops the unit for a new review
 // otherwise. Both plans, the verdict and a readable diff stay in the artifacts.
-func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u *config.Unit, w *executor.Workdir, st *executor.State,
+func (r *run) applyAfterMocks(ctx context.Context, sd *plan.Commit, p *artifact.Plan, u *config.Unit, w plan.Workdir, st *executor.State,
 	now []artifact.DependencyUse, replaced []string, log *os.File, ar *artifact.ApplyResult) error {
 	m := p.Metadata
 	res := r.results[m.Unit]
@@ -116,7 +116,7 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 		Wave: m.Wave, DependsOn: m.DependsOn, Tools: r.env.Tools(), Dependencies: now, State: plan.StateRef(st),
 	}
 	start := time.Now()
-	sum, err := plan.Into(ctx, sd.env, w, dir, &meta)
+	sum, err := plan.Into(ctx, sd.Env, w, dir, &meta)
 	if err != nil {
 		return fmt.Errorf("%s: re-plan with real dependency outputs: %w", m.Unit, err)
 	}
@@ -127,7 +127,7 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 	r.env.Progress.Step(m.Unit, "compare")
 	// Both binary plans may be sealed (tfplan.age): each is opened into the working
 	// area in turn, the re-plan last, so the file applied below is the re-plan.
-	reviewedFile, err := openPlan(r.env, p.Dir, w.Root)
+	reviewedFile, err := openPlan(r.env, p.Dir, w.Area())
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Unit, err)
 	}
@@ -135,7 +135,7 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 	if err != nil {
 		return err
 	}
-	replanFile, err := openPlan(r.env, dir, w.Root)
+	replanFile, err := openPlan(r.env, dir, w.Area())
 	if err != nil {
 		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
 	}
@@ -169,7 +169,7 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 	}
 	if !sum.HasChanges {
 		res.Status, res.Reason = StatusUnchanged, why+"; no changes"
-		sd.outputs.Set(u.Dir, st)
+		sd.Outputs.Set(u.Dir, st)
 		ar.StateAfter = plan.StateRef(st)
 		return nil
 	}
@@ -181,13 +181,13 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *side, p *artifact.Plan, u
 	if err != nil {
 		return err
 	}
-	sd.outputs.Set(u.Dir, after)
+	sd.Outputs.Set(u.Dir, after)
 	ar.StateAfter = plan.StateRef(after)
 	res.Status, res.Reason = StatusApplied, why
 	return nil
 }
 
-func showPlan(ctx context.Context, w *executor.Workdir, file string) (*tfjson.Plan, error) {
+func showPlan(ctx context.Context, w plan.Workdir, file string) (*tfjson.Plan, error) {
 	js, err := w.ShowJSON(ctx, file)
 	if err != nil {
 		return nil, err

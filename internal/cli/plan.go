@@ -59,6 +59,7 @@ func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 // session is everything a plan/apply/unlock run sets up.
 type session struct {
 	env     *plan.Env
+	tool    *executor.Executor // env.Exec's executor, for what plan and apply do not ask (unlock)
 	cleanup func()
 }
 
@@ -152,10 +153,11 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		s.cleanup()
 		return nil, err
 	}
+	s.tool = ex
 	s.env = &plan.Env{
 		Root:        absRoot,
 		RepoRoot:    repo,
-		Exec:        ex,
+		Exec:        plan.Tofu(ex),
 		Getenv:      getenv,
 		AllowRunCmd: f.eval.allowRunCmd,
 		Progress:    prog,

@@ -57,7 +57,7 @@ that and releases the given lock ID. --yes skips the confirmation (for scripts).
 				return err
 			}
 			var log bytes.Buffer
-			w, err := s.env.Exec.PrepareForState(ctx, u, &log)
+			w, err := s.tool.PrepareForState(ctx, u, &log)
 			if err != nil {
 				return err
 			}

@@ -101,36 +101,88 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if o.Stages == nil || o.Notifier == nil || o.Approver == nil {
 		return nil, errors.New("pipeline: Stages, Approver and Notifier are required")
 	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+	if err := o.clean(); err != nil {
 		return nil, err
 	}
-	// Plan folders left by an earlier run must not be mixed into this one.
+	out := &Outcome{Out: o.Out, ApplyErrors: map[string]error{}}
+	det, err := o.detect(ctx, out)
+	if err != nil {
+		return out, err
+	}
+	costRep, err := o.validate(ctx, out)
+	if err != nil {
+		return out, err
+	}
+	if len(det.Units) == 0 {
+		o.logf("\nNothing is affected: no plan, no apply.\n")
+		in := CommentInput(o.Run, det, nil, nil, out.Findings, costRep)
+		out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{})
+		out.Report = notify.Report{Stage: notify.StagePlan, Run: o.Run}
+		return out, err
+	}
+	rev, plans, err := o.planAndReview(ctx, out, costRep)
+	if err != nil {
+		return out, err
+	}
+
+	o.logf("\n== 5/6 apply\n")
+	finalPlans := PlansByUnit(plans)
+	finalDecisions := map[string]review.Decision{}
+	for _, d := range rev.Decisions {
+		finalDecisions[d.Unit] = d
+	}
+	switch {
+	case o.PlanOnly:
+		o.logf("  plan only: nothing is applied\n")
+	case !out.ValidateOK && !o.ApplyDespiteValidation:
+		o.logf("  validation failed: nothing is applied (fix the findings, or see --apply-despite-validation)\n")
+	default:
+		if err := o.applyRounds(ctx, out, rev, finalPlans, finalDecisions); err != nil {
+			return out, err
+		}
+	}
+	o.notifyOutcome(ctx, out, finalPlans, finalDecisions)
+	return out, nil
+}
+
+// clean removes the plan folders an earlier run left: they must not be mixed into this one.
+func (o Options) clean() error {
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return err
+	}
 	old, _ := filepath.Glob(filepath.Join(o.Out, "plans-round-*"))
 	for _, d := range append(old, o.PlansDir()) {
 		if err := os.RemoveAll(d); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	out := &Outcome{Out: o.Out, ApplyErrors: map[string]error{}}
+	return nil
+}
 
+// detect is stage 1: the affected units, written to detect.json.
+func (o Options) detect(ctx context.Context, out *Outcome) (*Detected, error) {
 	o.logf("\n== 1/6 detect: %s\n", o.Root)
 	det, err := o.Stages.Detect(ctx, o.Root)
 	if err != nil {
-		return out, fmt.Errorf("detect: %w", err)
+		return nil, fmt.Errorf("detect: %w", err)
 	}
 	out.Detected = det
 	if err := WriteJSONFile(o.file("detect.json"), det); err != nil {
-		return out, err
+		return nil, err
 	}
 	for _, u := range det.Units {
 		o.logf("  %-7s %s  (wave %d) %s\n", u.Action, u.Path, u.Wave, strings.Join(u.Reasons, "; "))
 	}
 	o.logf("  %d unit(s) affected\n", len(det.Units))
+	return det, nil
+}
 
+// validate is stage 2: findings (and the cost report) from validate.json.
+func (o Options) validate(ctx context.Context, out *Outcome) (*cost.Report, error) {
 	o.logf("\n== 2/6 validate\n")
 	ok, err := o.Stages.Validate(ctx, o.Root, o.file("validate.json"))
 	if err != nil {
-		return out, fmt.Errorf("validate: %w", err)
+		return nil, fmt.Errorf("validate: %w", err)
 	}
 	out.ValidateOK = ok
 	var costRep *cost.Report
@@ -152,18 +204,15 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		verdict = "FAILED"
 	}
 	o.logf("  validation %s: %d error(s), %d warning(s)\n", verdict, errs, warns)
+	return costRep, nil
+}
 
-	if len(det.Units) == 0 {
-		o.logf("\nNothing is affected: no plan, no apply.\n")
-		in := CommentInput(o.Run, det, nil, nil, out.Findings, costRep)
-		out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{})
-		out.Report = notify.Report{Stage: notify.StagePlan, Run: o.Run}
-		return out, err
-	}
-
+// planAndReview are stages 3 and 4: the affected units planned, the plans reviewed,
+// review.json and the comment written, and the plan notification sent.
+func (o Options) planAndReview(ctx context.Context, out *Outcome, costRep *cost.Report) (*ReviewResult, []*artifact.Plan, error) {
 	o.logf("\n== 3/6 plan\n")
 	var units, destroy []string
-	for _, u := range det.Units {
+	for _, u := range out.Detected.Units {
 		if u.Action == artifact.ActionDestroy {
 			destroy = append(destroy, u.Path)
 		} else {
@@ -171,48 +220,35 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 		}
 	}
 	if err := o.Stages.Plan(ctx, o.Root, o.PlansDir(), units, destroy); err != nil {
-		return out, fmt.Errorf("plan: %w", err)
+		return nil, nil, fmt.Errorf("plan: %w", err)
 	}
 
 	o.logf("\n== 4/6 review\n")
 	rev, plans, err := Review(ctx, ReviewOptions{Plans: o.PlansDir(), Root: o.Root, RepoRoot: o.RepoRoot,
 		Evaluator: o.Evaluator, Findings: out.Findings, Policy: o.Policy})
 	if err != nil {
-		return out, fmt.Errorf("review: %w", err)
+		return nil, nil, fmt.Errorf("review: %w", err)
 	}
 	out.Review = rev
 	if err := WriteJSONFile(o.file("review.json"), rev); err != nil {
-		return out, err
+		return nil, nil, err
 	}
 	for _, line := range strings.Split(strings.TrimRight(rev.Text(), "\n"), "\n") {
 		o.logf("  %s\n", line)
 	}
-	in := CommentInput(o.Run, det, plans, rev.Decisions, out.Findings, costRep)
+	in := CommentInput(o.Run, out.Detected, plans, rev.Decisions, out.Findings, costRep)
 	if out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{}); err != nil {
-		return out, err
+		return nil, nil, err
 	}
 	planRep := PlanReport(o.Run, plans, rev.Decisions)
 	if err := o.Notifier.Notify(ctx, planRep); err != nil {
 		o.logf("  notification failed: %v\n", err)
 	}
+	return rev, plans, nil
+}
 
-	o.logf("\n== 5/6 apply\n")
-	finalPlans := PlansByUnit(plans)
-	finalDecisions := map[string]review.Decision{}
-	for _, d := range rev.Decisions {
-		finalDecisions[d.Unit] = d
-	}
-	switch {
-	case o.PlanOnly:
-		o.logf("  plan only: nothing is applied\n")
-	case !ok && !o.ApplyDespiteValidation:
-		o.logf("  validation failed: nothing is applied (fix the findings, or see --apply-despite-validation)\n")
-	default:
-		if err := o.applyRounds(ctx, out, rev, finalPlans, finalDecisions); err != nil {
-			return out, err
-		}
-	}
-
+// notifyOutcome is stage 6: the report of the final plans and what became of them.
+func (o Options) notifyOutcome(ctx context.Context, out *Outcome, finalPlans map[string]*artifact.Plan, finalDecisions map[string]review.Decision) {
 	o.logf("\n== 6/6 notify\n")
 	var all []*artifact.Plan
 	var decisions []review.Decision
@@ -234,7 +270,6 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	if err := o.Notifier.Notify(ctx, out.Report); err != nil {
 		o.logf("  notification failed: %v\n", err)
 	}
-	return out, nil
 }
 
 // MaxRounds bounds the apply rounds of one run.

@@ -189,10 +189,11 @@ func untar(r io.Reader, dir string) error {
 	}
 }
 
-// baseTree evaluates every unit of the tree for its dependency edges (no state read).
+// BaseTree evaluates every unit of another commit's tree (AtCommit) for its dependency
+// edges, as destroys see them (no state read).
 // Units that do not evaluate are left out and reported by the caller only when it
 // needs them: an unrelated broken unit at the base commit stops nothing.
-func (e *Env) baseTree(ctx context.Context) (*config.Tree, error) {
+func (e *Env) BaseTree(ctx context.Context) (*config.Tree, error) {
 	ev := config.NewEvaluator(config.Options{
 		RepoRoot:    e.RepoRoot,
 		Getenv:      e.Getenv,

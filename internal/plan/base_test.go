@@ -104,7 +104,7 @@ func TestAtCommit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Root: filepath.Join(repo, "live"), RepoRoot: repo, Exec: ex, Commit: "head"}
+	env := &Env{Root: filepath.Join(repo, "live"), RepoRoot: repo, Exec: Tofu(ex), Commit: "head"}
 	b, err := env.AtCommit(ctx, "main")
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestAtCommit(t *testing.T) {
 	gitT(t, repo, "commit", "-q", "-am", "two")
 	clone := filepath.Join(t.TempDir(), "clone")
 	gitT(t, repo, "clone", "-q", "--depth", "1", "file://"+repo, clone)
-	shallow := &Env{Root: filepath.Join(clone, "live"), RepoRoot: clone, Exec: ex}
+	shallow := &Env{Root: filepath.Join(clone, "live"), RepoRoot: clone, Exec: Tofu(ex)}
 	_, err = shallow.AtCommit(ctx, sha)
 	if err == nil || !strings.Contains(err.Error(), "fetch-depth: 0") {
 		t.Errorf("shallow clone: %v", err)

@@ -32,7 +32,7 @@ import (
 type Env struct {
 	Root        string // absolute tree root (unit paths are relative to it)
 	RepoRoot    string // absolute repository root; "" when the tree is not in one
-	Exec        *executor.Executor
+	Exec        Tool   // OpenTofu (Tofu(executor)); a fake in unit tests
 	Getenv      func(string) (string, bool)
 	AllowRunCmd bool
 	Progress    *progress.Reporter // nil: silent

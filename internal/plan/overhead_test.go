@@ -27,7 +27,7 @@ func BenchmarkUnitOverhead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e := &Env{Root: root, Exec: ex, Getenv: getenv}
+	e := &Env{Root: root, Exec: Tofu(ex), Getenv: getenv}
 	outputs := NewOutputs()
 	ev := e.Evaluator("plan", outputs)
 	units := []string{"dev/eu-central-1/network", "dev/eu-central-1/storage", "dev/eu-central-1/service", "dev/eu-central-1/monitoring"}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
-	"github.com/terragrunt-olechka/olechka/internal/executor"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
 	"github.com/terragrunt-olechka/olechka/internal/schedule"
 )
@@ -90,11 +89,47 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	full := graph.FromTree(tree)
-	destroy := map[string]bool{}
-	for _, u := range opts.Destroy {
-		destroy[u] = true
+	set, err := selectUnits(env, tree, opts)
+	if err != nil {
+		return nil, err
 	}
+	head, err := newSide(ctx, env, tree, graph.FromTree(tree), set)
+	if err != nil {
+		return nil, err
+	}
+	var base *side
+	if len(opts.Removed) > 0 {
+		if base, err = removedSide(ctx, env, opts); err != nil {
+			return nil, err
+		}
+	}
+	run, err := writeRun(env, opts.Out, head, base)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{env: env, opts: opts, run: run, results: map[string]*UnitResult{}, metas: map[string]artifact.Metadata{}}
+	sres, err := schedule.Run(ctx, b.jobs(head, base), schedule.Options{
+		Parallelism: opts.Parallelism,
+		FailFast:    opts.FailFast,
+		OnDone:      func(r schedule.Result) { b.done(r, head, base) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{Run: run}
+	for _, n := range run.Units {
+		res := b.results[n]
+		if r := sres[n]; r != nil && res.Status == "" {
+			// A job that ended before recording (interrupted before it started).
+			res.Status, res.Err = artifact.StatusFailed, r.Err
+		}
+		out.Units = append(out.Units, *res)
+	}
+	return out, nil
+}
+
+// selectUnits is the set of units to plan (and plan to destroy) in the checkout.
+func selectUnits(env *Env, tree *config.Tree, opts Options) (map[string]bool, error) {
 	set := map[string]bool{}
 	switch {
 	case len(opts.Units) == 0 && len(opts.Destroy) == 0 && len(opts.Removed) == 0:
@@ -116,25 +151,20 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 	if len(set) == 0 && len(opts.Removed) == 0 {
 		return nil, fmt.Errorf("no units under %s", env.Root)
 	}
-	head, err := newSide(ctx, env, tree, full, set, "")
-	if err != nil {
-		return nil, err
-	}
-	var base *side
-	if len(opts.Removed) > 0 {
-		if base, err = removedSide(ctx, env, opts); err != nil {
-			return nil, err
-		}
-	}
-	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
+	return set, nil
+}
+
+// writeRun writes run.json into out: the units and waves of both sides (base may be nil).
+func writeRun(env *Env, out string, head, base *side) (*artifact.Run, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, err
 	}
 	run := &artifact.Run{Commit: env.Commit, Root: env.RootRel(), CreatedAt: env.now().UTC(), Waves: head.sg.order, Tools: env.Tools()}
-	for n := range set {
+	for n := range head.set {
 		run.Units = append(run.Units, n)
 	}
 	if base != nil {
-		run.Base = base.commit
+		run.Base = base.Env.At()
 		for n := range base.set {
 			run.Units = append(run.Units, n)
 		}
@@ -144,90 +174,85 @@ func Run(ctx context.Context, env *Env, opts Options) (*Result, error) {
 		}
 	}
 	sort.Strings(run.Units)
-	if err := artifact.WriteRun(opts.Out, run); err != nil {
+	if err := artifact.WriteRun(out, run); err != nil {
 		return nil, err
 	}
+	return run, nil
+}
 
-	results := map[string]*UnitResult{}
-	metas := map[string]artifact.Metadata{}
+// batch is one run's jobs and what they record.
+type batch struct {
+	env     *Env
+	opts    Options
+	run     *artifact.Run
+	results map[string]*UnitResult
+	metas   map[string]artifact.Metadata
+}
+
+// jobs are the plan jobs of both sides (base may be nil) and their state reads.
+func (b *batch) jobs(head, base *side) []schedule.Job {
+	destroy := map[string]bool{}
+	for _, u := range b.opts.Destroy {
+		destroy[u] = true
+	}
 	var jobs []schedule.Job
-	for n := range set {
+	for n := range head.set {
 		action := artifact.ActionPlan
 		if destroy[n] {
 			action = artifact.ActionDestroy
 		}
-		jobs = append(jobs, head.planJob(env, n, action, opts.wave(n, head.sg.waves[n]), run, opts.Out, results, metas))
+		jobs = append(jobs, head.planJob(b.env, n, action, b.opts.wave(n, head.sg.waves[n]), b.run, b.opts.Out, b.results, b.metas))
 	}
-	jobs = append(jobs, head.stateJobs(opts.Out)...)
+	jobs = append(jobs, head.stateJobs(b.opts.Out)...)
 	if base != nil {
 		nwaves := len(base.sg.order)
 		for n := range base.set {
 			// Waves after the head's, in reverse order of the base graph.
 			wave := len(head.sg.order) + nwaves - 1 - base.sg.waves[n]
-			jobs = append(jobs, base.planJob(env, n, artifact.ActionDestroy, opts.wave(n, wave), run, opts.Out, results, metas))
+			jobs = append(jobs, base.planJob(b.env, n, artifact.ActionDestroy, b.opts.wave(n, wave), b.run, b.opts.Out, b.results, b.metas))
 		}
-		jobs = append(jobs, base.stateJobs(opts.Out)...)
+		jobs = append(jobs, base.stateJobs(b.opts.Out)...)
 	}
-	sres, err := schedule.Run(ctx, jobs, schedule.Options{
-		Parallelism: opts.Parallelism,
-		FailFast:    opts.FailFast,
-		OnDone: func(r schedule.Result) {
-			if res, ok := results[r.ID]; ok && r.Status == schedule.Skipped {
-				recordSkip(env, opts.Out, res, r, metas[r.ID])
-			}
-			if r.Status == schedule.Failed {
-				for _, s := range []*side{head, base} {
-					if s == nil {
-						continue
-					}
-					if p := strings.TrimPrefix(r.ID, s.prefix); strings.HasPrefix(r.ID, s.prefix) && s.external[p] != nil {
-						env.Progress.Aside(s.env.label(p), "state read failed: "+r.Err.Error())
-					}
-				}
-			}
-		},
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := &Result{Run: run}
-	for _, n := range run.Units {
-		res := results[n]
-		if r := sres[n]; r != nil && res.Status == "" {
-			// A job that ended before recording (interrupted before it started).
-			res.Status, res.Err = artifact.StatusFailed, r.Err
-		}
-		out.Units = append(out.Units, *res)
-	}
-	return out, nil
+	return jobs
 }
 
-// side is one tree the run plans units of: the checkout, or a base commit's tree for
-// units removed since.
+// done records a skipped unit, and says which state read failed.
+func (b *batch) done(r schedule.Result, head, base *side) {
+	if res, ok := b.results[r.ID]; ok && r.Status == schedule.Skipped {
+		recordSkip(b.env, b.opts.Out, res, r, b.metas[r.ID])
+	}
+	if r.Status != schedule.Failed {
+		return
+	}
+	for _, s := range []*side{head, base} {
+		if s == nil {
+			continue
+		}
+		if p := strings.TrimPrefix(r.ID, s.prefix); strings.HasPrefix(r.ID, s.prefix) && s.external[p] != nil {
+			b.env.Progress.Aside(s.Env.label(p), "state read failed: "+r.Err.Error())
+		}
+	}
+}
+
+// side is the units a run plans in one commit's tree: the checkout, or a base commit's
+// tree for units removed since.
 type side struct {
-	env       *Env
-	tree      *config.Tree
-	set       map[string]bool
-	sg        *subgraph
-	external  map[string]*config.Unit // dependencies outside the set: their state is read
-	outputs   *Outputs
-	evPlan    *config.Evaluator
-	evDestroy *config.Evaluator
-	commit    string // base commit; "" for the checkout
-	prefix    string // job ID prefix of state reads ("" for the checkout)
+	*Commit
+	set      map[string]bool
+	sg       *subgraph
+	external map[string]*config.Unit // dependencies outside the set: their state is read
+	prefix   string                  // job ID prefix of state reads ("" for the checkout)
 }
 
-func newSide(ctx context.Context, env *Env, tree *config.Tree, full *graph.Graph, set map[string]bool, commit string) (*side, error) {
+func newSide(ctx context.Context, env *Env, tree *config.Tree, full *graph.Graph, set map[string]bool) (*side, error) {
 	sg, err := newSubgraph(full, set)
 	if err != nil {
 		return nil, err
 	}
-	s := &side{env: env, tree: tree, set: set, sg: sg, external: map[string]*config.Unit{}, outputs: NewOutputs(), commit: commit}
-	if commit != "" {
+	s := &side{Commit: NewCommit(env, tree), set: set, sg: sg, external: map[string]*config.Unit{}}
+	if env.At() != "" {
 		s.prefix = "base:"
 	}
-	s.evPlan = env.Evaluator("plan", s.outputs)
-	s.evDestroy = env.Evaluator("destroy", s.outputs)
 	// Dependencies outside the set: their state is read (init + state pull), not planned.
 	for n, deps := range sg.external {
 		for _, d := range deps {
@@ -255,7 +280,7 @@ func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
 		return nil, fmt.Errorf("units removed since %s: %w", opts.Base, err)
 	}
 	commit := benv.At()
-	tree, err := benv.baseTree(ctx)
+	tree, err := benv.BaseTree(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
 	}
@@ -278,7 +303,7 @@ func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
 	if len(set) == 0 {
 		return nil, nil
 	}
-	return newSide(ctx, benv, tree, graph.FromTree(tree), set, commit)
+	return newSide(ctx, benv, tree, graph.FromTree(tree), set)
 }
 
 func short(sha string) string {
@@ -290,7 +315,7 @@ func short(sha string) string {
 
 // planJob is the job planning unit n of this side.
 func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, out string, results map[string]*UnitResult, metas map[string]artifact.Metadata) schedule.Job {
-	u := s.tree.Unit(n)
+	u := s.Tree.Unit(n)
 	deps := append([]string{}, s.sg.g.Deps(n)...)
 	dependsOn := append([]string{}, deps...)
 	for _, d := range s.sg.external[n] {
@@ -298,19 +323,19 @@ func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, 
 		dependsOn = append(dependsOn, d)
 	}
 	sort.Strings(dependsOn)
-	ev := s.evPlan
+	ev := s.Evaluator("plan")
 	if action == artifact.ActionDestroy {
-		ev = s.evDestroy
+		ev = s.Evaluator("destroy")
 	}
 	res := &UnitResult{Unit: n}
 	results[n] = res
 	meta := artifact.Metadata{
-		Unit: n, Root: run.Root, Action: action, Commit: env.Commit, BaseCommit: s.commit, Wave: wave,
+		Unit: n, Root: run.Root, Action: action, Commit: env.Commit, BaseCommit: s.Env.At(), Wave: wave,
 		DependsOn: dependsOn, Tools: env.Tools(),
 	}
 	metas[n] = meta
 	return schedule.Job{ID: n, Deps: deps, Run: func(ctx context.Context) error {
-		return planJob(ctx, s.env, ev, s.outputs, u, meta, out, res)
+		return planJob(ctx, s.Env, ev, s.Outputs, u, meta, out, res)
 	}}
 }
 
@@ -318,12 +343,12 @@ func (s *side) planJob(env *Env, n, action string, wave int, run *artifact.Run, 
 func (s *side) stateJobs(out string) []schedule.Job {
 	var jobs []schedule.Job
 	logs := filepath.Join(out, "state-logs")
-	if s.commit != "" {
+	if s.Env.At() != "" {
 		logs = filepath.Join(logs, "base")
 	}
 	for p, u := range s.external {
 		jobs = append(jobs, schedule.Job{ID: s.prefix + p, Run: func(ctx context.Context) error {
-			return StateJob(ctx, s.env, s.outputs, u, filepath.Join(logs, filepath.FromSlash(safePath(p))+".log"))
+			return StateJob(ctx, s.Env, s.Outputs, u, filepath.Join(logs, filepath.FromSlash(safePath(p))+".log"))
 		}})
 	}
 	return jobs
@@ -401,7 +426,7 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 		return err
 	}
 	defer log.Close()
-	var w *executor.Workdir
+	var w Workdir
 	ph := &phases{last: start}
 	defer func() {
 		ph.mark("artifacts", w)
@@ -473,7 +498,7 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 // Into plans in an initialized working directory and writes the unit's artifacts into
 // dir: the binary plan, masked JSON, readable text, lock file, summary and metadata
 // (meta must carry everything but the plan's own facts). Apply uses it to re-plan.
-func Into(ctx context.Context, env *Env, w *executor.Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
+func Into(ctx context.Context, env *Env, w Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
 	env.Progress.Step(meta.Unit, "plan")
 	planFile := filepath.Join(dir, artifact.PlanFile)
 	changes, text, err := w.Plan(ctx, planFile, meta.Action == artifact.ActionDestroy)
@@ -541,14 +566,14 @@ type phases struct {
 	parts    []string
 }
 
-func toolTime(w *executor.Workdir) time.Duration {
+func toolTime(w Workdir) time.Duration {
 	if w == nil {
 		return 0
 	}
 	return w.ToolTime()
 }
 
-func (p *phases) mark(name string, w *executor.Workdir) {
+func (p *phases) mark(name string, w Workdir) {
 	now, tool := time.Now(), toolTime(w)
 	own := now.Sub(p.last) - (tool - p.lastTool)
 	p.parts = append(p.parts, fmt.Sprintf("%s %.1fms", name, float64(own.Microseconds())/1000))

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/terragrunt-olechka/olechka/internal/graph"
@@ -56,149 +55,155 @@ type Options struct {
 // Run runs every job and returns each one's result. The error is non-nil only when the
 // jobs do not form a DAG (unknown dependency, cycle) or ctx ended; then nothing runs.
 func Run(ctx context.Context, jobs []Job, opts Options) (map[string]*Result, error) {
-	byID := map[string]*Job{}
-	nodes := map[string][]string{}
-	for i := range jobs {
-		j := &jobs[i]
-		if _, dup := byID[j.ID]; dup {
-			return nil, fmt.Errorf("schedule: job %q listed twice", j.ID)
-		}
-		byID[j.ID] = j
-		nodes[j.ID] = j.Deps
-	}
-	g := graph.New(nodes)
-	for id, missing := range g.Missing() {
-		return nil, fmt.Errorf("schedule: job %q depends on %v, which are not jobs", id, missing)
-	}
-	if _, err := g.Waves(); err != nil {
+	s, err := newScheduler(jobs, opts)
+	if err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	par := opts.Parallelism
-	if par <= 0 {
-		par = 1
-	}
-	direct := map[string][]string{}
-	for _, n := range g.Nodes() {
-		for _, d := range g.Deps(n) {
-			direct[d] = append(direct[d], n)
-		}
-	}
-	prio := priorities(g, direct)
-
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	var mu sync.Mutex
-	results := map[string]*Result{}
-	pending := map[string]int{} // unfinished dependencies
-	for _, id := range g.Nodes() {
-		pending[id] = len(g.Deps(id))
-	}
-	var ready []string
-	for _, id := range g.Nodes() {
-		if pending[id] == 0 {
-			ready = append(ready, id)
-		}
-	}
-	stopped := false
-	running := 0
+	// One goroutine (this one) owns the scheduler's state; jobs only send their result.
 	done := make(chan Result)
-
-	// finish records a result and releases or skips dependents; called with mu held.
-	var finish func(r Result)
-	finish = func(r Result) {
-		results[r.ID] = &r
-		if opts.OnDone != nil {
-			opts.OnDone(r)
-		}
-		for _, d := range direct[r.ID] {
-			if _, ended := results[d]; ended {
-				continue
-			}
-			if r.Status != Succeeded {
-				cause := r.Cause
-				if r.Status == Failed {
-					cause = r.ID
-				}
-				now := time.Now()
-				finish(Result{ID: d, Status: Skipped, Cause: cause, Start: now, End: now,
-					Err: skipErr(r, cause)})
-				continue
-			}
-			pending[d]--
-			if pending[d] == 0 {
-				ready = append(ready, d)
-			}
-		}
-	}
-
 	for {
-		mu.Lock()
-		if stopped {
-			for _, id := range ready {
-				if _, ended := results[id]; !ended {
-					now := time.Now()
-					finish(Result{ID: id, Status: Skipped, Start: now, End: now, Err: errors.New("not started: --fail-fast stopped the run after a failure")})
-				}
-			}
-			ready = nil
+		if s.stopped {
+			s.skip(s.ready)
+			s.ready = nil
 		}
-		sort.Slice(ready, func(a, b int) bool {
-			if prio[ready[a]] != prio[ready[b]] {
-				return prio[ready[a]] > prio[ready[b]]
-			}
-			return ready[a] < ready[b]
-		})
-		for running < par && len(ready) > 0 {
-			id := ready[0]
-			ready = ready[1:]
-			if _, ended := results[id]; ended {
-				continue
-			}
-			running++
-			j := byID[id]
-			go func() {
-				if opts.OnStart != nil {
-					opts.OnStart(j.ID)
-				}
-				r := Result{ID: j.ID, Start: time.Now()}
-				err := runJob(runCtx, j)
-				r.End = time.Now()
-				if err != nil {
-					r.Status, r.Err = Failed, err
-				} else {
-					r.Status = Succeeded
-				}
-				done <- r
-			}()
-		}
-		if running == 0 {
+		s.start(runCtx, done)
+		if s.running == 0 {
 			// Whatever was never released (only possible after a stop) is skipped.
-			for _, id := range g.Nodes() {
-				if _, ended := results[id]; !ended {
-					now := time.Now()
-					finish(Result{ID: id, Status: Skipped, Start: now, End: now, Err: errors.New("not started: --fail-fast stopped the run after a failure")})
-				}
-			}
-			mu.Unlock()
+			s.skip(s.g.Nodes())
 			break
 		}
-		mu.Unlock()
-
 		r := <-done
-		mu.Lock()
-		running--
-		finish(r)
-		if r.Status == Failed && opts.FailFast && !stopped {
-			stopped = true
+		s.running--
+		s.finish(r)
+		if r.Status == Failed && opts.FailFast && !s.stopped {
+			s.stopped = true
 			cancel()
 		}
-		mu.Unlock()
 	}
-	return results, nil
+	return s.results, nil
+}
+
+// scheduler is one Run's state.
+type scheduler struct {
+	opts    Options
+	byID    map[string]*Job
+	g       *graph.Graph
+	direct  map[string][]string // job -> the jobs that depend on it directly
+	prio    map[string]int
+	results map[string]*Result
+	pending map[string]int // unfinished dependencies
+	ready   []string
+	running int
+	stopped bool // FailFast stopped the run
+}
+
+// newScheduler checks that the jobs form a DAG and finds the ones ready to start.
+func newScheduler(jobs []Job, opts Options) (*scheduler, error) {
+	s := &scheduler{opts: opts, byID: map[string]*Job{}, direct: map[string][]string{}, results: map[string]*Result{}, pending: map[string]int{}}
+	nodes := map[string][]string{}
+	for i := range jobs {
+		j := &jobs[i]
+		if _, dup := s.byID[j.ID]; dup {
+			return nil, fmt.Errorf("schedule: job %q listed twice", j.ID)
+		}
+		s.byID[j.ID] = j
+		nodes[j.ID] = j.Deps
+	}
+	s.g = graph.New(nodes)
+	for id, missing := range s.g.Missing() {
+		return nil, fmt.Errorf("schedule: job %q depends on %v, which are not jobs", id, missing)
+	}
+	if _, err := s.g.Waves(); err != nil {
+		return nil, err
+	}
+	if s.opts.Parallelism <= 0 {
+		s.opts.Parallelism = 1
+	}
+	for _, n := range s.g.Nodes() {
+		for _, d := range s.g.Deps(n) {
+			s.direct[d] = append(s.direct[d], n)
+		}
+		s.pending[n] = len(s.g.Deps(n))
+		if s.pending[n] == 0 {
+			s.ready = append(s.ready, n)
+		}
+	}
+	s.prio = priorities(s.g, s.direct)
+	return s, nil
+}
+
+// start starts ready jobs, the critical path first, up to the parallelism.
+func (s *scheduler) start(ctx context.Context, done chan<- Result) {
+	sort.Slice(s.ready, func(a, b int) bool {
+		if s.prio[s.ready[a]] != s.prio[s.ready[b]] {
+			return s.prio[s.ready[a]] > s.prio[s.ready[b]]
+		}
+		return s.ready[a] < s.ready[b]
+	})
+	for s.running < s.opts.Parallelism && len(s.ready) > 0 {
+		id := s.ready[0]
+		s.ready = s.ready[1:]
+		if _, ended := s.results[id]; ended {
+			continue
+		}
+		s.running++
+		j, onStart := s.byID[id], s.opts.OnStart
+		go func() {
+			if onStart != nil {
+				onStart(j.ID)
+			}
+			r := Result{ID: j.ID, Start: time.Now()}
+			err := runJob(ctx, j)
+			r.End = time.Now()
+			if err != nil {
+				r.Status, r.Err = Failed, err
+			} else {
+				r.Status = Succeeded
+			}
+			done <- r
+		}()
+	}
+}
+
+// skip ends the jobs of ids not ended yet: FailFast stopped the run.
+func (s *scheduler) skip(ids []string) {
+	for _, id := range ids {
+		if _, ended := s.results[id]; !ended {
+			now := time.Now()
+			s.finish(Result{ID: id, Status: Skipped, Start: now, End: now, Err: errors.New("not started: --fail-fast stopped the run after a failure")})
+		}
+	}
+}
+
+// finish records a result and releases or skips dependents.
+func (s *scheduler) finish(r Result) {
+	s.results[r.ID] = &r
+	if s.opts.OnDone != nil {
+		s.opts.OnDone(r)
+	}
+	for _, d := range s.direct[r.ID] {
+		if _, ended := s.results[d]; ended {
+			continue
+		}
+		if r.Status != Succeeded {
+			cause := r.Cause
+			if r.Status == Failed {
+				cause = r.ID
+			}
+			now := time.Now()
+			s.finish(Result{ID: d, Status: Skipped, Cause: cause, Start: now, End: now, Err: skipErr(r, cause)})
+			continue
+		}
+		s.pending[d]--
+		if s.pending[d] == 0 {
+			s.ready = append(s.ready, d)
+		}
+	}
 }
 
 func skipErr(dep Result, cause string) error {
