@@ -114,7 +114,11 @@ Exit status: 0 when every unit applied (or had no changes), 1 when a unit failed
 
 // runApply applies the reviewed plans of o.plans (run is its run record).
 func runApply(ctx context.Context, app *App, o *applyOptions, run *artifact.Run) (*apply.Result, error) {
-	prog := newProgress(app, len(run.Units))
+	total := len(run.Units)
+	if len(o.units) > 0 {
+		total = len(o.units)
+	}
+	prog := newProgress(app, &o.tofu.output, total, filepath.Join(o.plans, "progress.log"))
 	defer prog.Close()
 	s, err := newSession(ctx, app, &o.tofu, o.root, prog)
 	if err != nil {

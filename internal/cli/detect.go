@@ -21,6 +21,7 @@ func newDetectCmd(app *App) *cobra.Command {
 		flags      evalFlags
 		pack       detect.PackOptions
 		onlyEnv    string
+		all        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "detect [--base REF] [--head REF] [--uncommitted] [--format text|json|github] [PATH]",
@@ -76,7 +77,7 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 			}
 			opts.Getenv = lookupEnv(app)
 			opts.AllowRunCmd = flags.allowRunCmd
-			res, err := detect.Run(cmd.Context(), opts)
+			res, err := detectOrAll(cmd.Context(), app, &flags, opts, all)
 			if err != nil {
 				return &ExitError{Code: 1, Err: fmt.Errorf("detect: %w", err)}
 			}
@@ -137,6 +138,7 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 	cmd.Flags().BoolVar(&splitWaves, "split-waves", false, "github format: never put two waves in one matrix, so matrices run one after another keep the apply order")
 	cmd.Flags().IntVar(&pack.UnitsPerJob, "units-per-job", 0, fmt.Sprintf("packed plan jobs (\"jobs\" in the JSON, jobs and job-count outputs): most units per job (default %d unless --target-jobs)", detect.DefaultUnitsPerJob))
 	cmd.Flags().IntVar(&pack.TargetJobs, "target-jobs", 0, "packed plan jobs: about this many jobs (units per job = affected units / N, rounded up)")
+	cmd.Flags().BoolVar(&all, "all", false, "every unit is affected (no base; drift.yml packs the whole tree into plan jobs so)")
 	cmd.Flags().StringVar(&onlyEnv, "env", "", "keep only this env's units (env.hcl's env), e.g. for one env's delivery")
 	flags.register(cmd)
 	return cmd
@@ -152,8 +154,7 @@ func writeGitHub(app *App, res *detect.Result, batchSize int, splitWaves bool) e
 		return fmt.Errorf("write $GITHUB_OUTPUT: %w", err)
 	}
 	if sum := app.Getenv("GITHUB_STEP_SUMMARY"); sum != "" {
-		batches := len(res.Matrices(batchSize, splitWaves))
-		if err := appendFile(sum, func(f *os.File) error { return res.WriteSummary(f, batches) }); err != nil {
+		if err := appendFile(sum, func(f *os.File) error { return res.WriteSummary(f) }); err != nil {
 			return fmt.Errorf("write $GITHUB_STEP_SUMMARY: %w", err)
 		}
 	}

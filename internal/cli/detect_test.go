@@ -166,7 +166,8 @@ func TestDetectGitHub(t *testing.T) {
 		}
 	}
 	sum, err := os.ReadFile(env["GITHUB_STEP_SUMMARY"])
-	if err != nil || !strings.Contains(string(sum), "| 0 | plan | `dev/vpc` |") {
+	if err != nil || !strings.Contains(string(sum), "| 0 | plan | `dev/vpc` | 0 |") ||
+		!strings.Contains(string(sum), "packed into 1 plan job") {
 		t.Errorf("summary: %v\n%s", err, sum)
 	}
 	_, errOut, code = run(t, "detect", "--format", "github", dir)

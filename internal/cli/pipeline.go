@@ -33,6 +33,7 @@ type pipelineFlags struct {
 	parallelism                          int
 	policy                               review.Policy
 	eval                                 evalFlags
+	output                               progressFlags
 }
 
 func newPipelineCmd(app *App) *cobra.Command {
@@ -83,6 +84,7 @@ declined.`,
 	fl.StringVar(&f.policy.PlanRoleName, "plan-role-name", f.policy.PlanRoleName, "review: IAM plan role name")
 	fl.StringVar(&f.policy.ApplyRoleName, "apply-role-name", f.policy.ApplyRoleName, "review: IAM apply role name")
 	f.eval.register(cmd)
+	f.output.register(cmd, "pipeline.log in --out")
 	return cmd
 }
 
@@ -117,6 +119,14 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 		return err
 	}
 	all := f.all || (f.local && f.base == "" && f.head == "" && !f.uncommitted)
+	logPath := orDefault(f.output.logFile, filepath.Join(out, "pipeline.log"))
+	logFile, err := createLog(logPath)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	output := progressFlags{verbose: f.output.verbose, logTo: logFile}
+	fmt.Fprintf(app.Stdout, "log: %s (every step of every unit)\n", logPath)
 
 	env := map[string]string{}
 	if f.local {
@@ -139,14 +149,14 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 		run.Event = "local"
 	}
 	stages := &packageStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
-		only: f.only, parallelism: f.parallelism, workDir: f.workDir, eval: f.eval}
+		only: f.only, parallelism: f.parallelism, workDir: f.workDir, eval: f.eval, output: output}
 	opts := pipeline.Options{
 		Root: root, Out: out, RepoRoot: repo, Run: run, Stages: stages,
 		Approver: &terminalApprover{in: bufio.NewReader(app.Stdin), out: app.Stdout, auto: f.autoApprove},
 		Notifier: &printNotifier{app: app, getenv: sub.getenv},
 		Evaluator: config.NewEvaluator(config.Options{RepoRoot: repo, AllowRunCmd: f.eval.allowRunCmd,
 			Getenv: sub.lookupEnv}),
-		Policy: f.policy, Log: app.Stdout,
+		Policy: f.policy, Log: io.MultiWriter(app.Stdout, logFile),
 		ApplyDespiteValidation: f.applyAnyway, PlanOnly: f.planOnly,
 	}
 	res, err := pipeline.Run(ctx, opts)
@@ -159,6 +169,7 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 		}
 	}
 	fmt.Fprint(app.Stdout, res.Summary())
+	fmt.Fprintf(app.Stdout, "log:        %s\n", logPath)
 	switch {
 	case res.Failed():
 		return &ExitError{Code: 1}

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -169,6 +170,20 @@ func TestPipelineLocalEndToEnd(t *testing.T) {
 		if strings.Contains(log, unwanted) {
 			t.Errorf("run 2 output has %q: a fresh env must apply in one pass\n%s", unwanted, log)
 		}
+	}
+
+	// The per-step log of run 2 (the file is new for each run): every step of every
+	// unit, timestamped, with the stage headers, and where it is said in the output.
+	if !strings.Contains(log, "log:        "+filepath.Join(out, "pipeline.log")) {
+		t.Errorf("run 2 output does not say where the log is")
+	}
+	stepLog, err := os.ReadFile(filepath.Join(out, "pipeline.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stepRe := regexp.MustCompile(`(?m)^20\d\d-\d\d-\d\dT[0-9:.]+Z +[0-9.]+s  production/eu-central-1/storage +(init|apply|applied \()`)
+	if n := len(stepRe.FindAll(stepLog, -1)); n < 3 || !strings.Contains(string(stepLog), "== 5/6 apply") {
+		t.Errorf("pipeline.log: %d step lines of production/eu-central-1/storage:\n%s", n, stepLog)
 	}
 
 	slackRec.mu.Lock()

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/detect"
@@ -39,6 +38,7 @@ type tofuFlags struct {
 	failFast    bool
 	eval        evalFlags
 	allowHook   func(name string, execute []string) error // plan: the trusted settings' hook gate
+	output      progressFlags                             // plan, apply: --verbose, --log-file
 }
 
 func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
@@ -51,6 +51,7 @@ func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 	if orchestrates {
 		cmd.Flags().IntVar(&f.parallelism, "parallelism", 4, "units run at once")
 		cmd.Flags().BoolVar(&f.failFast, "fail-fast", false, "stop everything at the first failure (default: a failure skips only its dependents)")
+		f.output.register(cmd, "progress.log in the plan folder")
 	}
 	f.eval.register(cmd)
 }
@@ -208,15 +209,6 @@ func commitOf(ctx context.Context, app *App, dir string) string {
 		return ""
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// newProgress shows progress on stderr: a status line on a terminal, plain lines otherwise.
-func newProgress(app *App, total int) *progress.Reporter {
-	tty := false
-	if f, ok := app.Stderr.(*os.File); ok && app.Getenv("CI") == "" {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
-	return progress.New(app.Stderr, tty, total)
 }
 
 // unitPaths turns unit folders (as given on the command line) into paths under root.
@@ -404,7 +396,7 @@ func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*pl
 	if o.tofu.allowHook, err = planHookGate(ctx, app.Getenv, app.Stderr, orDefault(o.root, "."), baseCommit); err != nil {
 		return nil, err
 	}
-	prog := newProgress(app, len(units)+len(destroyUnits)+len(removed))
+	prog := newProgress(app, &o.tofu.output, len(units)+len(destroyUnits)+len(removed), filepath.Join(o.out, "progress.log"))
 	defer prog.Close()
 	s, err := newSession(ctx, app, &o.tofu, o.root, prog)
 	if err != nil {

@@ -25,12 +25,13 @@ type packageStages struct {
 	parallelism      int
 	workDir          string
 	eval             evalFlags
+	output           progressFlags
 }
 
 // tofu is the plan/apply flags of the pipeline (the commands' defaults otherwise).
 func (c *packageStages) tofu() tofuFlags {
 	return tofuFlags{binary: "tofu", workDir: c.workDir, lockTimeout: 5 * time.Minute,
-		parallelism: c.parallelism, eval: c.eval}
+		parallelism: c.parallelism, eval: c.eval, output: c.output}
 }
 
 // Detect lists every unit (--all) or the units detect.Run finds affected.

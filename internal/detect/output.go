@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -116,9 +117,13 @@ func delimiter() (string, error) {
 // summary at 1 MiB).
 const maxSummaryRows = 300
 
-// WriteSummary writes a markdown summary of the result (for $GITHUB_STEP_SUMMARY);
-// batches is how many matrices the outputs hold.
-func (r *Result) WriteSummary(w io.Writer, batches int) error {
+// maxSummaryJobs bounds the rows of the summary's jobs table.
+const maxSummaryJobs = 100
+
+// WriteSummary writes a markdown summary of the result (for $GITHUB_STEP_SUMMARY): the
+// packed plan jobs (r.Jobs, see Pack), then every affected unit with its wave, job and
+// reasons.
+func (r *Result) WriteSummary(w io.Writer) error {
 	var b strings.Builder
 	plans, destroys := 0, 0
 	for _, u := range r.Units {
@@ -129,20 +134,53 @@ func (r *Result) WriteSummary(w io.Writer, batches int) error {
 		}
 	}
 	fmt.Fprintf(&b, "### olechka detect: %s\n\n", countText(plans, destroys))
-	fmt.Fprintf(&b, "Base `%s` → head `%s`", short(r.Base), short(r.Head))
+	if r.Base == "" {
+		fmt.Fprintf(&b, "Every unit at head `%s`", short(r.Head))
+	} else {
+		fmt.Fprintf(&b, "Base `%s` → head `%s`", short(r.Base), short(r.Head))
+	}
+	jobOf := map[string]int{}
+	most := 0
+	for _, j := range r.Jobs {
+		for _, u := range j.Units {
+			jobOf[j.Action+" "+u] = j.ID
+		}
+		most = max(most, len(j.Units))
+	}
 	if len(r.Units) > 0 {
-		fmt.Fprintf(&b, "; %d wave(s), %d matrix batch(es).", r.Waves(), batches)
+		fmt.Fprintf(&b, "; %d wave(s)", r.Waves())
+		if len(r.Jobs) > 0 {
+			fmt.Fprintf(&b, "; %s packed into %s (one OIDC role and region each, at most %s; each job plans its units in parallel with one provider cache)",
+				plural(len(r.Units), "unit"), plural(len(r.Jobs), "plan job"), plural(most, "unit"))
+		}
+		b.WriteString(".")
 	}
 	b.WriteString("\n\n")
+	if len(r.Jobs) > 0 {
+		b.WriteString("| Job | Action | Account | Region | Env | Units | Waves |\n|---:|---|---|---|---|---:|---|\n")
+		for i, j := range r.Jobs {
+			if i == maxSummaryJobs {
+				fmt.Fprintf(&b, "\n… and %d more jobs.\n", len(r.Jobs)-maxSummaryJobs)
+				break
+			}
+			fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %d | %s |\n", j.ID, j.Action, cell(j.AccountID), cell(j.Region),
+				cell(j.Env), len(j.Units), waveRange(j.Waves))
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Units) > 0 {
-		b.WriteString("| Wave | Action | Unit | Env | Region | Why |\n|---:|---|---|---|---|---|\n")
+		b.WriteString("| Wave | Action | Unit | Job | Env | Region | Why |\n|---:|---|---|---:|---|---|---|\n")
 		for i, u := range r.Units {
 			if i == maxSummaryRows {
 				fmt.Fprintf(&b, "\n… and %d more units.\n", len(r.Units)-maxSummaryRows)
 				break
 			}
+			job := "-"
+			if id, ok := jobOf[u.Action+" "+u.Path]; ok {
+				job = fmt.Sprint(id)
+			}
 			why := strings.Join(u.Reasons, "<br>")
-			fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s |\n", u.Wave, u.Action, u.Path,
+			fmt.Fprintf(&b, "| %d | %s | `%s` | %s | %s | %s | %s |\n", u.Wave, u.Action, u.Path, job,
 				cell(u.Env), cell(u.Region), cell(why))
 		}
 	}
@@ -157,6 +195,18 @@ func (r *Result) WriteSummary(w io.Writer, batches int) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// waveRange is "2" or "0–3": the waves a job's units are in.
+func waveRange(waves []int) string {
+	if len(waves) == 0 {
+		return "-"
+	}
+	lo, hi := slices.Min(waves), slices.Max(waves)
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
 }
 
 // WriteText writes the result for a terminal.

@@ -130,12 +130,18 @@ func TestSummary(t *testing.T) {
 	res := manyUnits(2, 1)
 	res.Units[0].Reasons = []string{"inputs.a: \"x|y\" -> \"z\""}
 	res.Units = append(res.Units, detect.Affected{Path: "old", Action: detect.ActionDestroy, Wave: 1, Reasons: []string{"removed"}})
+	var err error
+	if res.Jobs, err = res.Pack(detect.PackOptions{UnitsPerJob: 1}); err != nil {
+		t.Fatal(err)
+	}
 	var b bytes.Buffer
-	if err := res.WriteSummary(&b, 1); err != nil {
+	if err := res.WriteSummary(&b); err != nil {
 		t.Fatal(err)
 	}
 	s := b.String()
-	for _, want := range []string{"### olechka detect: 2 units to plan, 1 unit to destroy", "| 0 | plan | `env/region/unit-0000` |", `\|y`, "| 1 | destroy | `old` | - | - | removed |"} {
+	for _, want := range []string{"### olechka detect: 2 units to plan, 1 unit to destroy",
+		"3 units packed into 3 plan jobs (one OIDC role and region each, at most 1 unit;",
+		"| 2 | destroy | - | - | - | 1 | 1 |", "| 0 | plan | `env/region/unit-0000` | 0 |", `\|y`, "| 1 | destroy | `old` | 2 | - | - | removed |"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}

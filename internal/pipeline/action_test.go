@@ -62,7 +62,7 @@ func TestActionInstallsVerifiedRelease(t *testing.T) {
 	sum := sha256.Sum256(binary)
 	good := hex.EncodeToString(sum[:])
 
-	run := func(t *testing.T, served []byte, sums, pin string) (string, string, error) {
+	run := func(t *testing.T, served []byte, sums, pin string, env ...string) (string, string, error) {
 		t.Helper()
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			switch r.URL.Path {
@@ -85,6 +85,7 @@ func TestActionInstallsVerifiedRelease(t *testing.T) {
 		cmd.Env = append(os.Environ(), "VERSION=v1.2.3", "WANT_SHA256="+pin, "REPO=org/olechka", "DEST="+dest,
 			"GH_TOKEN=x", "SERVER_URL="+srv.URL+"/", "RUNNER_OS_NAME="+osName, "RUNNER_ARCH_NAME="+archName,
 			"GITHUB_OUTPUT="+out, "GITHUB_PATH="+path)
+		cmd.Env = append(cmd.Env, env...)
 		log, err := cmd.CombinedOutput()
 		outputs, _ := os.ReadFile(out)
 		return string(log), string(outputs), err
@@ -97,6 +98,23 @@ func TestActionInstallsVerifiedRelease(t *testing.T) {
 		}
 		if !strings.Contains(outputs, "version=olechka v1.2.3 (commit abc") || !strings.Contains(outputs, "path=") {
 			t.Fatalf("outputs: %q\n%s", outputs, log)
+		}
+	})
+	// A macOS runner without coreutils: no sha256sum, shasum instead, and no noise about it.
+	t.Run("shasum", func(t *testing.T) {
+		bin := t.TempDir()
+		for _, tool := range []string{"bash", "curl", "awk", "cut", "install", "mkdir", "mktemp", "rm", "shasum", "perl"} {
+			p, err := exec.LookPath(tool)
+			if err != nil {
+				t.Skipf("%s is not installed", tool)
+			}
+			if err := os.Symlink(p, filepath.Join(bin, tool)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		log, outputs, err := run(t, binary, good+"  "+name+"\n", good, "PATH="+bin)
+		if err != nil || !strings.Contains(outputs, "version=olechka v1.2.3") || strings.Contains(log, "not found") {
+			t.Fatalf("install with shasum: %v, outputs %q\n%s", err, outputs, log)
 		}
 	})
 	for _, c := range []struct {
