@@ -424,11 +424,12 @@ func (d *detection) rel(p string) string {
 	return p
 }
 
+// short names a commit in messages; the working tree keeps its name.
 func short(c string) string {
-	if len(c) > 12 && c != WorkingTree {
-		return c[:12]
+	if c == WorkingTree {
+		return c
 	}
-	return c
+	return artifact.ShortID(c)
 }
 
 // unitReasons compares one unit's two evaluations.
