@@ -9,7 +9,7 @@ func TestShortIDAndFirstLine(t *testing.T) {
 	if got := ShortID("abc"); got != "abc" {
 		t.Errorf("ShortID of a short id = %q", got)
 	}
-	if got := FirstLine("\n  first line \nsecond\n"); got != "first line" {
+	if got := FirstLine("\n  first line\nsecond\n"); got != "first line" {
 		t.Errorf("FirstLine = %q", got)
 	}
 }
