@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/terragrunt-olechka/olechka/internal/ghactions"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
 	ghnotify "github.com/terragrunt-olechka/olechka/internal/notify/github"
@@ -68,7 +69,7 @@ writes the markdown to --out (and each part beside it when there are several).`,
 				}
 			}
 			if stepSummary {
-				if err := pipeline.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), comment.Full(in)); err != nil {
+				if err := ghactions.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), comment.Full(in)); err != nil {
 					return err
 				}
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/terragrunt-olechka/olechka/internal/ghactions"
 	"github.com/terragrunt-olechka/olechka/internal/pipeline"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
@@ -90,10 +91,10 @@ as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_S
 				if err != nil {
 					return err
 				}
-				if err := pipeline.WriteGitHubOutput(app.Getenv("GITHUB_OUTPUT"), outs...); err != nil {
+				if err := ghactions.WriteOutput(app.Getenv("GITHUB_OUTPUT"), outs...); err != nil {
 					return err
 				}
-				if err := pipeline.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), res.Markdown()); err != nil {
+				if err := ghactions.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), res.Markdown()); err != nil {
 					return err
 				}
 				fmt.Fprint(app.Stdout, res.Text())
