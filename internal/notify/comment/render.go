@@ -201,52 +201,62 @@ func short(sha string) string {
 	return sha
 }
 
-func headerBlock(in Input, units []Unit) block {
-	var b strings.Builder
-	var plan, destroy, destructive, manual, blocked, failed, skipped, pending int
+// tally counts what the header summarises.
+type tally struct {
+	plan, destroy, destructive, manual, blocked, failed, skipped, pending int
+	errs, warns, notes                                                    int
+}
+
+func tallyOf(in Input, units []Unit) tally {
+	var t tally
 	for _, u := range units {
 		if u.Action == "destroy" {
-			destroy++
+			t.destroy++
 		} else {
-			plan++
+			t.plan++
 		}
 		if u.Plan.Destructive() || u.Action == "destroy" {
-			destructive++
+			t.destructive++
 		}
 		if u.Plan != nil && u.Plan.Error != "" {
-			failed++
+			t.failed++
 		}
 		if u.Plan != nil && u.Plan.Skipped != "" {
-			skipped++
+			t.skipped++
 		}
 		if u.Plan == nil {
-			pending++
+			t.pending++
 		}
 		if u.Gate != nil {
 			switch u.Gate.Decision {
 			case "manual":
-				manual++
+				t.manual++
 			case "blocked":
-				blocked++
+				t.blocked++
 			}
 		}
 	}
-	var errs, warns, notes int
 	for _, f := range in.Findings {
 		switch f.Level {
 		case finding.Error:
-			errs++
+			t.errs++
 		case finding.Warning:
-			warns++
+			t.warns++
 		default:
-			notes++
+			t.notes++
 		}
 	}
+	return t
+}
+
+func headerBlock(in Input, units []Unit) block {
+	var b strings.Builder
+	t := tallyOf(in, units)
 	icon := "🟢"
 	switch {
-	case failed > 0 || skipped > 0 || blocked > 0 || errs > 0:
+	case t.failed > 0 || t.skipped > 0 || t.blocked > 0 || t.errs > 0:
 		icon = "🔴"
-	case manual > 0 || destructive > 0 || warns > 0:
+	case t.manual > 0 || t.destructive > 0 || t.warns > 0:
 		icon = "🟡"
 	}
 	fmt.Fprintf(&b, "## %s %s: %d unit%s affected\n\n", icon, title(in), len(units), plural(len(units)))
@@ -264,39 +274,43 @@ func headerBlock(in Input, units []Unit) block {
 	if len(facts) > 0 {
 		b.WriteString(strings.Join(facts, " · ") + "\n\n")
 	}
-	var sum []string
-	sum = append(sum, fmt.Sprintf("**%d** to plan", plan))
-	if destroy > 0 {
-		sum = append(sum, fmt.Sprintf("**%d** to destroy", destroy))
+	b.WriteString(strings.Join(t.summary(in), " · ") + "\n\n")
+	s := b.String()
+	return block{text: s, stub: s}
+}
+
+// summary is the header's line of counts.
+func (t tally) summary(in Input) []string {
+	sum := []string{fmt.Sprintf("**%d** to plan", t.plan)}
+	if t.destroy > 0 {
+		sum = append(sum, fmt.Sprintf("**%d** to destroy", t.destroy))
 	}
-	if failed > 0 {
-		sum = append(sum, fmt.Sprintf("❌ **%d** plan%s failed", failed, plural(failed)))
+	if t.failed > 0 {
+		sum = append(sum, fmt.Sprintf("❌ **%d** plan%s failed", t.failed, plural(t.failed)))
 	}
-	if skipped > 0 {
-		sum = append(sum, fmt.Sprintf("⏭️ **%d** skipped", skipped))
+	if t.skipped > 0 {
+		sum = append(sum, fmt.Sprintf("⏭️ **%d** skipped", t.skipped))
 	}
-	if destructive > 0 {
-		sum = append(sum, fmt.Sprintf("🔥 **%d** destructive", destructive))
+	if t.destructive > 0 {
+		sum = append(sum, fmt.Sprintf("🔥 **%d** destructive", t.destructive))
 	}
-	if manual > 0 {
-		sum = append(sum, fmt.Sprintf("⏸️ **%d** need%s approval", manual, pluralVerb(manual)))
+	if t.manual > 0 {
+		sum = append(sum, fmt.Sprintf("⏸️ **%d** need%s approval", t.manual, pluralVerb(t.manual)))
 	}
-	if blocked > 0 {
-		sum = append(sum, fmt.Sprintf("⛔ **%d** blocked", blocked))
+	if t.blocked > 0 {
+		sum = append(sum, fmt.Sprintf("⛔ **%d** blocked", t.blocked))
 	}
-	if pending > 0 {
-		sum = append(sum, fmt.Sprintf("**%d** not planned yet", pending))
+	if t.pending > 0 {
+		sum = append(sum, fmt.Sprintf("**%d** not planned yet", t.pending))
 	}
 	if len(in.Findings) > 0 {
-		sum = append(sum, fmt.Sprintf("findings: **%d** error%s, **%d** warning%s", errs, plural(errs), warns, plural(warns)))
+		sum = append(sum, fmt.Sprintf("findings: **%d** error%s, **%d** warning%s", t.errs, plural(t.errs), t.warns, plural(t.warns)))
 	}
 	if in.Cost != nil {
 		base, head := in.Cost.totals()
 		sum = append(sum, "cost "+money(head-base, in.Cost.Currency, true)+"/month")
 	}
-	b.WriteString(strings.Join(sum, " · ") + "\n\n")
-	s := b.String()
-	return block{text: s, stub: s}
+	return sum
 }
 
 func plural(n int) string {
