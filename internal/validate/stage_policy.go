@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
@@ -41,11 +42,16 @@ type envEntry struct {
 
 func newEnvCache(root string) *envCache { return &envCache{root: root, m: map[string]*envEntry{}} }
 
-// get finds the nearest env.hcl from dir up to the tree root and reads its locals.
-func (c *envCache) get(dir string) envConfig {
-	for d := dir; ; {
+// get finds the nearest env.hcl from the unit's folder up to the tree root: its locals
+// as the unit's evaluation read them (read_terragrunt_config), or, when the unit did not
+// read it, its literal locals.
+func (c *envCache) get(u *config.Unit) envConfig {
+	for d := u.Dir; ; {
 		f := filepath.Join(d, "env.hcl")
 		if _, err := os.Stat(f); err == nil {
+			if cfg, ok := evaluatedEnv(u, f); ok {
+				return cfg
+			}
 			return c.read(f)
 		}
 		if d == c.root {
@@ -59,6 +65,27 @@ func (c *envCache) get(dir string) envConfig {
 	}
 }
 
+// evaluatedEnv is env.hcl's locals as the unit's evaluation read them.
+func evaluatedEnv(u *config.Unit, file string) (envConfig, bool) {
+	v, ok := u.ReadConfigs[file]
+	if !ok || v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("locals") {
+		return envConfig{}, false
+	}
+	locals := v.GetAttr("locals")
+	if locals.IsNull() || !locals.IsKnown() || !(locals.Type().IsObjectType() || locals.Type().IsMapType()) {
+		return envConfig{}, false
+	}
+	cfg := envConfig{File: file, Locals: map[string]any{}}
+	for it := locals.ElementIterator(); it.Next(); {
+		k, lv := it.Element()
+		if lv, _ = lv.UnmarkDeep(); lv.IsWhollyKnown() {
+			cfg.Locals[k.AsString()] = ctyToJSON(lv)
+		}
+	}
+	return cfg, true
+}
+
+// read parses env.hcl for its literal locals (and those built from earlier literal ones).
 func (c *envCache) read(file string) envConfig {
 	c.mu.Lock()
 	e, ok := c.m[file]

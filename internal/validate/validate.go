@@ -264,7 +264,7 @@ func (s *stage) prepareUnits() {
 				d.module = m
 			}
 		}
-		d.env = s.envs.get(d.u.Dir)
+		d.env = s.envs.get(d.u)
 		d.effective = effectiveInputs(d.u.Config.Inputs, d.module)
 	})
 }
