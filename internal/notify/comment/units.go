@@ -242,6 +242,39 @@ func planBlocks(units []Unit, lim limits) []block {
 
 func unitPlan(u Unit, lim limits) block {
 	p := u.Plan
+	summary := planSummary(u)
+	stub := fmt.Sprintf("<details><summary>%s</summary>\n\nThis plan is too large for a comment: see the run's artifacts.\n\n</details>\n\n", summary)
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", summary)
+	if u.Gate != nil && len(u.Gate.Reasons) > 0 {
+		b.WriteString("**Gate:** " + gateCell(u.Gate) + ": " + cell(strings.Join(u.Gate.Reasons, "; "), 600) + "\n\n")
+	}
+	if p.Error != "" {
+		e, _ := cutLines(p.Error, lim.errText)
+		f := fence(e)
+		fmt.Fprintf(&b, "**The plan failed:**\n\n%s\n%s\n%s\n\n", f, e, f)
+	}
+	writeChanges(&b, p.Changes, lim)
+	if len(p.Mocks) > 0 {
+		fmt.Fprintf(&b, "> [!NOTE]\n> Planned with mock outputs of %s; apply checks them against the real outputs.\n\n", cell(strings.Join(p.Mocks, ", "), 500))
+	}
+	if strings.TrimSpace(p.Text) != "" {
+		room := max(1000, min(lim.planText, lim.block-b.Len()-200))
+		text, left := cutLines(diffText(p.Text), room)
+		f := fence(text)
+		fmt.Fprintf(&b, "%sdiff\n%s\n%s\n\n", f, text, f)
+		if left > 0 {
+			fmt.Fprintf(&b, "_… %d more lines: the full plan is in the run's artifacts._\n\n", left)
+		}
+	}
+	b.WriteString("</details>\n\n")
+	return block{text: b.String(), stub: stub}
+}
+
+// planSummary is the one line a unit's plan folds under: an icon, the path, the counts.
+func planSummary(u Unit) string {
+	p := u.Plan
 	var sum strings.Builder
 	switch {
 	case p.Error != "":
@@ -277,21 +310,13 @@ func unitPlan(u Unit, lim limits) block {
 	if u.Gate != nil && u.Gate.Decision != "auto" {
 		sum.WriteString(" · " + htmlEscape(u.Gate.Decision))
 	}
-	summary := sum.String()
-	stub := fmt.Sprintf("<details><summary>%s</summary>\n\nThis plan is too large for a comment: see the run's artifacts.\n\n</details>\n\n", summary)
+	return sum.String()
+}
 
-	var b strings.Builder
-	fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", summary)
-	if u.Gate != nil && len(u.Gate.Reasons) > 0 {
-		b.WriteString("**Gate:** " + gateCell(u.Gate) + ": " + cell(strings.Join(u.Gate.Reasons, "; "), 600) + "\n\n")
-	}
-	if p.Error != "" {
-		e, _ := cutLines(p.Error, lim.errText)
-		f := fence(e)
-		fmt.Fprintf(&b, "**The plan failed:**\n\n%s\n%s\n%s\n\n", f, e, f)
-	}
+// writeChanges lists the destroyed or replaced resources (stateful first), then the others.
+func writeChanges(b *strings.Builder, changes []Change, lim limits) {
 	var destructive, other []Change
-	for _, c := range p.Changes {
+	for _, c := range changes {
 		if c.Destructive() {
 			destructive = append(destructive, c)
 		} else if c.Action != "no-op" && c.Action != "" {
@@ -302,10 +327,10 @@ func unitPlan(u Unit, lim limits) block {
 	list := func(cs []Change, limit int) {
 		for i, c := range cs {
 			if i == limit {
-				fmt.Fprintf(&b, "- … %d more\n", len(cs)-limit)
+				fmt.Fprintf(b, "- … %d more\n", len(cs)-limit)
 				break
 			}
-			fmt.Fprintf(&b, "- %s %s %s", actionIcon(c.Action), code(c.Address), c.Action)
+			fmt.Fprintf(b, "- %s %s %s", actionIcon(c.Action), code(c.Address), c.Action)
 			if c.Stateful && c.Destructive() {
 				b.WriteString(" — **stateful**")
 			}
@@ -321,18 +346,4 @@ func unitPlan(u Unit, lim limits) block {
 		b.WriteString("**Other changes:**\n\n")
 		list(other, lim.others)
 	}
-	if len(p.Mocks) > 0 {
-		fmt.Fprintf(&b, "> [!NOTE]\n> Planned with mock outputs of %s; apply checks them against the real outputs.\n\n", cell(strings.Join(p.Mocks, ", "), 500))
-	}
-	if strings.TrimSpace(p.Text) != "" {
-		room := max(1000, min(lim.planText, lim.block-b.Len()-200))
-		text, left := cutLines(diffText(p.Text), room)
-		f := fence(text)
-		fmt.Fprintf(&b, "%sdiff\n%s\n%s\n\n", f, text, f)
-		if left > 0 {
-			fmt.Fprintf(&b, "_… %d more lines: the full plan is in the run's artifacts._\n\n", left)
-		}
-	}
-	b.WriteString("</details>\n\n")
-	return block{text: b.String(), stub: stub}
 }
