@@ -210,14 +210,35 @@ func (s *stage) unitEnv(d *unitData) string {
 
 // policy evaluates unit, plan and env policies.
 func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func() (*cost.Report, error)) ([]finding.Finding, string, error) {
-	out := make([][]finding.Finding, len(s.units))
-	errs := make([]error, len(s.units))
 	plans := 0
 	for _, d := range s.units {
 		if d.plan != nil {
 			plans++
 		}
 	}
+	all, err := s.unitPolicies(ctx, engine)
+	if err != nil {
+		return nil, "", err
+	}
+	// Environments: budget and other env-wide rules.
+	r, err := getCost()
+	if err != nil {
+		return nil, "", err
+	}
+	envFs, err := s.envPolicies(ctx, engine, r)
+	if err != nil {
+		return nil, "", err
+	}
+	all = append(all, envFs...)
+	note := fmt.Sprintf("%d policy files, %d units, %d plans, %d envs", len(engine.Files()), len(s.units), plans, len(r.Envs))
+	return all, note, nil
+}
+
+// unitPolicies evaluates the unit policies on every unit, and the plan policies on
+// every unit with a plan.
+func (s *stage) unitPolicies(ctx context.Context, engine *policy.Engine) ([]finding.Finding, error) {
+	out := make([][]finding.Finding, len(s.units))
+	errs := make([]error, len(s.units))
 	s.forEach(ctx, len(s.units), func(i int) {
 		d := s.units[i]
 		input := d.u.Render()
@@ -253,15 +274,17 @@ func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func(
 	var all []finding.Finding
 	for i := range out {
 		if errs[i] != nil {
-			return nil, "", errs[i]
+			return nil, errs[i]
 		}
 		all = append(all, out[i]...)
 	}
-	// Environments: budget and other env-wide rules.
-	r, err := getCost()
-	if err != nil {
-		return nil, "", err
-	}
+	return all, nil
+}
+
+// envPolicies evaluates the env policies (budget and other env-wide rules) on every
+// env's cost and env.hcl locals.
+func (s *stage) envPolicies(ctx context.Context, engine *policy.Engine, r *cost.Report) ([]finding.Finding, error) {
+	var all []finding.Finding
 	envFiles := map[string]envConfig{}
 	envTier := map[string]string{}
 	for _, d := range s.units {
@@ -295,7 +318,7 @@ func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func(
 		}
 		vs, err := engine.Eval(ctx, policy.Env, in)
 		if err != nil {
-			return nil, "", fmt.Errorf("env %s: %w", ec.Env, err)
+			return nil, fmt.Errorf("env %s: %w", ec.Env, err)
 		}
 		for _, v := range vs {
 			f := finding.Finding{Check: CheckPolicy, Rule: v.Rule, Level: level(v), Message: v.Message}
@@ -308,8 +331,7 @@ func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func(
 			all = append(all, f)
 		}
 	}
-	note := fmt.Sprintf("%d policy files, %d units, %d plans, %d envs", len(engine.Files()), len(s.units), plans, len(r.Envs))
-	return all, note, nil
+	return all, nil
 }
 
 func number(v any) (float64, bool) {
