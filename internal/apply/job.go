@@ -68,6 +68,7 @@ func (r *run) finish(j *job, start time.Time, err error) error {
 	res.Duration = time.Since(start)
 	if j.w != nil {
 		res.ToolTime = j.w.ToolTime()
+		err = j.w.Secrets().Err(err) // an error may quote a secret (issue 14)
 	}
 	var stale *StaleError
 	switch {
@@ -214,7 +215,7 @@ func (r *run) applySaved(ctx context.Context, sd *plan.Commit, j *job) error {
 		var le *executor.LockError
 		if errors.As(err, &le) {
 			return fmt.Errorf("%s: %w; waited %s (--lock-timeout). If that run is gone, release the lock with: %s",
-				m.Unit, le, r.env.Exec.LockTimeout(), executor.UnlockCommand(j.graphUnit.Dir))
+				m.Unit, le, r.env.Exec.LockTimeout(), executor.UnlockCommand(r.env.UserDir, j.graphUnit.Dir))
 		}
 		return err
 	}

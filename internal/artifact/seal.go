@@ -67,6 +67,19 @@ func SealPlan(dir, recipients string) error {
 	return os.Remove(clear)
 }
 
+// DiscardPlanOnError removes dir's clear binary plan when *err is set (deferred by the
+// plan step). OpenTofu writes the plan file even when planning fails (an errored plan,
+// which cannot be applied), and a failure skips the sealing, so the file would stay in
+// the artifact with variables and state in clear (issue 14).
+func DiscardPlanOnError(dir string, err *error) {
+	if *err == nil {
+		return
+	}
+	if rerr := os.Remove(filepath.Join(dir, PlanFile)); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		*err = errors.Join(*err, rerr)
+	}
+}
+
 // OpenPlan returns the path of a binary plan OpenTofu can apply: the plan folder's clear
 // one when it was not sealed, else SealedPlanFile decrypted with identity into workDir
 // (the unit's working area, never the plan folder).

@@ -3,6 +3,7 @@ package cli
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http/httptest"
@@ -47,12 +48,21 @@ output "dsn" {
 }
 `
 
-// TestPipelineKeepsSecrets replays issue 14's attack: a unit with a sensitive variable
-// and a sensitive output, a second unit consuming that output through a dependency
-// block, `olechka pipeline --local` twice (the second run re-plans on real outputs);
-// then every file under the run's folder, the binary plans unzipped, the units' working
-// logs and every Slack message are searched for the secret.
-func TestPipelineKeepsSecrets(t *testing.T) {
+// secretRun is what runSecretPipelines leaves to search: the run folder, the units'
+// working area, olechka's output and the Slack messages.
+type secretRun struct {
+	out, work string
+	logs      []byte
+	slack     []string
+	codes     []int
+}
+
+// runSecretPipelines runs `olechka pipeline --local --auto-approve` twice on the sandbox's
+// dev with two units: db (a sensitive variable set from DB_PASSWORD=secret, a sensitive
+// output) and app (appModule, fed db's output through a dependency block, declaring
+// nothing sensitive).
+func runSecretPipelines(t *testing.T, secret, appModule string) *secretRun {
+	t.Helper()
 	testenv.Tool(t, "tofu")
 	testenv.File(t, "tofurc")
 	cache := testenv.CacheDir(t)
@@ -65,7 +75,7 @@ func TestPipelineKeepsSecrets(t *testing.T) {
 	}
 	files := map[string]string{
 		"modules/secretdb/main.tf":  secretDBModule,
-		"modules/secretapp/main.tf": secretAppModule,
+		"modules/secretapp/main.tf": appModule,
 		"dev/eu-central-1/db/terragrunt.hcl": `include "root" {
   path = find_in_parent_folders("root.hcl")
 }
@@ -109,8 +119,7 @@ inputs = {
 			t.Fatal(err)
 		}
 	}
-	work := t.TempDir()
-	out := filepath.Join(t.TempDir(), "run")
+	r := &secretRun{work: t.TempDir(), out: filepath.Join(t.TempDir(), "run")}
 	ctx := t.Context()
 	srv, err := state.Serve(ctx, state.Options{})
 	if err != nil {
@@ -126,7 +135,7 @@ inputs = {
 		state.EnvAccessKey:       srv.Credentials().AccessKeyID,
 		state.EnvSecretKey:       srv.Credentials().SecretAccessKey,
 		"SLACK_WEBHOOK_URL":      hook.URL + "/services/T/B/x",
-		"DB_PASSWORD":            pipelineSecret,
+		"DB_PASSWORD":            secret,
 		"PATH":                   os.Getenv("PATH"),
 		"HOME":                   os.Getenv("HOME"),
 	}
@@ -134,28 +143,24 @@ inputs = {
 	for run := 1; run <= 2; run++ {
 		var stdout, stderr bytes.Buffer
 		code := Main(ctx, App{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }},
-			[]string{"pipeline", "--local", "--auto-approve", "--only", "fmt", "--out", out, "--work-dir", work, tree})
+			[]string{"pipeline", "--local", "--auto-approve", "--only", "fmt", "--out", r.out, "--work-dir", r.work, tree})
 		logs.Write(stdout.Bytes())
 		logs.Write(stderr.Bytes())
-		if code != 0 {
-			t.Fatalf("run %d: exit %d\n%s%s", run, code, stdout.String(), stderr.String())
-		}
+		r.codes = append(r.codes, code)
 	}
-	// The secret did reach the consumer: its state (not an artifact) holds the DSN.
-	statusOK := strings.Contains(logs.String(), "applied")
-	if !statusOK {
-		t.Fatalf("nothing applied:\n%s", logs.String())
-	}
+	r.logs = logs.Bytes()
+	slackRec.mu.Lock()
+	r.slack = append(r.slack, slackRec.texts...)
+	slackRec.mu.Unlock()
+	return r
+}
 
-	leaks := 0
-	check := func(where string, b []byte) {
-		if bytes.Contains(b, []byte(pipelineSecret)) {
-			leaks++
-			t.Errorf("the secret is in clear in %s", where)
-		}
-	}
+// search calls check on every file under the run folder (binary plans unzipped), the
+// units' logs in their working areas, olechka's output and each Slack message; it
+// returns how many files under the run folder it read.
+func (r *secretRun) search(check func(where string, b []byte)) int {
 	searched := 0
-	_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(r.out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -179,22 +184,98 @@ inputs = {
 		}
 		return nil
 	})
-	// The units' logs in their working areas, and what olechka printed.
-	_ = filepath.WalkDir(work, func(p string, d fs.DirEntry, err error) error {
+	_ = filepath.WalkDir(r.work, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".log") {
 			b, _ := os.ReadFile(p)
 			check(p, b)
 		}
 		return nil
 	})
-	check("olechka's output", logs.Bytes())
-	slackRec.mu.Lock()
-	for i, s := range slackRec.texts {
-		check("Slack message "+string(rune('1'+i)), []byte(s))
+	check("olechka's output", r.logs)
+	for i, s := range r.slack {
+		check(fmt.Sprintf("Slack message %d", i+1), []byte(s))
 	}
-	slackRec.mu.Unlock()
+	return searched
+}
+
+// TestPipelineKeepsSecrets replays issue 14's attack: a unit with a sensitive variable
+// and a sensitive output, a second unit consuming that output through a dependency
+// block, `olechka pipeline --local` twice (the second run re-plans on real outputs);
+// then every file under the run's folder, the binary plans unzipped, the units' working
+// logs and every Slack message are searched for the secret.
+func TestPipelineKeepsSecrets(t *testing.T) {
+	r := runSecretPipelines(t, pipelineSecret, secretAppModule)
+	for i, code := range r.codes {
+		if code != 0 {
+			t.Fatalf("run %d: exit %d\n%s", i+1, code, r.logs)
+		}
+	}
+	// The secret did reach the consumer: its state (not an artifact) holds the DSN.
+	if !bytes.Contains(r.logs, []byte("applied")) {
+		t.Fatalf("nothing applied:\n%s", r.logs)
+	}
+	leaks := 0
+	searched := r.search(func(where string, b []byte) {
+		if bytes.Contains(b, []byte(pipelineSecret)) {
+			leaks++
+			t.Errorf("the secret is in clear in %s", where)
+		}
+	})
 	if searched < 10 {
-		t.Errorf("only %d files searched under %s", searched, out)
+		t.Errorf("only %d files searched under %s", searched, r.out)
 	}
 	t.Logf("%d files searched, %d leaks", searched, leaks)
+}
+
+// The consumer fails on the value it receives: OpenTofu's error quotes it
+// (cannot convert "<value>" to number).
+const secretFailingAppModule = `variable "db_password" {
+  type = string
+}
+
+output "port" {
+  value = tonumber(var.db_password)
+}
+`
+
+// TestPipelineMasksSecretInErrors replays an OpenTofu error that quotes a secret: the
+// consumer's plan fails with the dependency's sensitive output in the message, which
+// reached metadata's error field, and from it review, the PR comment and Slack, in
+// clear. Done with a long secret and with a 2-character one (masked as a quoted token).
+func TestPipelineMasksSecretInErrors(t *testing.T) {
+	for _, tc := range []struct{ name, secret string }{
+		{"long", pipelineSecret},
+		{"short", "Q7"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runSecretPipelines(t, tc.secret, secretFailingAppModule)
+			if r.codes[1] == 0 {
+				t.Fatalf("the second run passed; want app's plan to fail:\n%s", r.logs)
+			}
+			// The plan did fail on the real value, and said so, masked.
+			meta, err := os.ReadFile(filepath.Join(r.out, "plans", "units", "dev", "eu-central-1", "app", "metadata.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Contains(meta, []byte(`cannot convert \"(sensitive value)\" to number`)) {
+				t.Errorf("metadata's error does not hold the masked message:\n%s", meta)
+			}
+			// Quoted, as OpenTofu quotes a value (the short secret appears unquoted by
+			// chance in random text, so only its quoted forms count).
+			forms := []string{`"` + tc.secret + `"`, `\"` + tc.secret + `\"`}
+			if len(tc.secret) >= 4 {
+				forms = []string{tc.secret}
+			}
+			leaks := 0
+			searched := r.search(func(where string, b []byte) {
+				for _, f := range forms {
+					if bytes.Contains(b, []byte(f)) {
+						leaks++
+						t.Errorf("%s holds %s", where, f)
+					}
+				}
+			})
+			t.Logf("%d files searched, %d leaks", searched, leaks)
+		})
+	}
 }

@@ -153,7 +153,9 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		return nil, err
 	}
 	s.tool = ex
+	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
 	s.env = &plan.Env{
+		UserDir:     userDir,
 		Root:        absRoot,
 		RepoRoot:    repo,
 		Exec:        plan.Tofu(ex),

@@ -14,6 +14,7 @@ import (
 func newReviewCmd(app *App) *cobra.Command {
 	var (
 		plans, findingsFile, head, format, out string
+		rulesBase                              string
 		failOnBlocked                          bool
 		policy                                 = review.DefaultPolicy()
 		flags                                  evalFlags
@@ -38,7 +39,10 @@ required reviewers) and the OIDC role ARNs of its account
 (arn:aws:iam::<account>:role/<--plan-role-name|--apply-role-name>).
 
 PATH is the tree as it is now (default: the root recorded in the plan folder), read for
-approval settings and staleness. --format github writes the apply matrix (one entry per
+approval settings and staleness. With --rules-base REF (default $OLECHKA_TRUSTED_REF, which
+the workflows set to a pull request's base commit) the approval settings are read from
+REF's tree instead (git objects): a change cannot relax the rule that gates it; each rule
+it changes is a warning and a note in the unit's reasons (docs/security.md). --format github writes the apply matrix (one entry per
 env with changes: env, environment, account_id, apply_role_arn, units) to $GITHUB_OUTPUT
 as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_SUMMARY.`,
 		Example: `  olechka review --plans .olechka/plans
@@ -62,6 +66,7 @@ as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_S
 			wd, _ := os.Getwd()
 			opts.RepoRoot = repoRoot(wd)
 			opts.Evaluator = flags.evaluator(app, opts.RepoRoot)
+			opts.Trusted = trustedRules(app, &flags, orDefault(rulesBase, app.Getenv("OLECHKA_TRUSTED_REF")))
 			if findingsFile != "" {
 				fs, err := pipeline.ReadFindings(findingsFile)
 				if err != nil {
@@ -87,6 +92,7 @@ as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_S
 	cmd.Flags().StringVar(&head, "head", "", "commit under review; plans made at another commit are stale")
 	cmd.Flags().StringVar(&format, "format", "text", "output: text, json or github")
 	cmd.Flags().StringVar(&out, "out", "", "also write the JSON result to this file (for comment and notify)")
+	cmd.Flags().StringVar(&rulesBase, "rules-base", "", "read approval rules (env.hcl approval, tier, GitHub environments) from this commit, not the checkout (default $OLECHKA_TRUSTED_REF; a pull request's base)")
 	cmd.Flags().BoolVar(&failOnBlocked, "fail-on-blocked", false, "exit 2 when any unit is blocked")
 	cmd.Flags().StringVar(&policy.PlanRoleName, "plan-role-name", policy.PlanRoleName, "IAM role the plan jobs assume in every account (github-oidc module)")
 	cmd.Flags().StringVar(&policy.ApplyRoleName, "apply-role-name", policy.ApplyRoleName, "IAM role the apply jobs assume in every account (github-oidc module)")
@@ -100,7 +106,7 @@ as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_S
 // showReview is review's view: warnings, the JSON file (--out), and the result as
 // --format asks (text, json, or GitHub step outputs and summary).
 func showReview(app *App, res *pipeline.ReviewResult, format, out string) error {
-	for _, e := range res.TreeErrors {
+	for _, e := range append(res.TreeErrors, res.Warnings...) {
 		fmt.Fprintln(app.Stderr, "warning: "+e)
 	}
 	if out != "" {

@@ -131,7 +131,11 @@ func (c *packageStages) Plan(ctx context.Context, root, out string, units, destr
 // Apply applies the given units' reviewed plans from the plan folder.
 func (c *packageStages) Apply(ctx context.Context, root, plans string, units []string) error {
 	app := c.sub.child()
-	o := &applyOptions{tofu: c.tofu(), plans: plans, root: root, units: units}
+	rev, err := pipelineReviewFile(plans)
+	if err != nil {
+		return err
+	}
+	o := &applyOptions{tofu: c.tofu(), plans: plans, root: root, units: units, review: rev}
 	run, err := o.validate()
 	if err != nil {
 		return err

@@ -130,7 +130,9 @@ It exits 1 when any check reports an error or a policy denies (or, with
 // runValidate runs validate.Run with the options and the default check runners.
 func runValidate(ctx context.Context, app *App, o *validateOptions) (*validate.Result, error) {
 	repo := repoRoot(o.root)
+	userDir, _ := os.Getwd() // the fmt hint's path is written from the user's folder
 	return validate.Run(ctx, validate.Options{
+		UserDir:         userDir,
 		Root:            o.root,
 		RepoRoot:        repo,
 		Only:            o.only,

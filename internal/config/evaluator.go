@@ -74,6 +74,7 @@ type Evaluator struct {
 	sources map[string]*sourceHash
 	cmds    map[string]*cmdResult
 	exists  sync.Map // path -> bool: whether a file exists there
+	notes   sync.Map // module folder -> []string: its reads not resolved statically
 }
 
 // fileExists tells whether a file exists, asking the file system once per path.
@@ -316,6 +317,7 @@ func (e *Evaluator) unit(ctx context.Context, root, dir string) (u *Unit, err er
 		default:
 			u.SourceDir = src
 			u.SourceHash = sh.hash
+			u.ModuleNotes = sh.notes
 			for _, f := range sh.files {
 				ue.files[f] = true
 			}

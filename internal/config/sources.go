@@ -21,6 +21,7 @@ type sourceHash struct {
 	once  sync.Once
 	hash  string
 	files []string
+	notes []string // reads of the module and the modules it calls not known statically
 	err   error
 }
 
@@ -34,11 +35,17 @@ func (e *Evaluator) sourceHash(dir string) (*sourceHash, error) {
 	}
 	e.mu.Unlock()
 	sh.once.Do(func() {
-		files := map[string]bool{}
-		if err := e.collectModule(dir, files, map[string]bool{}); err != nil {
+		files, visited := map[string]bool{}, map[string]bool{}
+		if err := e.collectModule(dir, files, visited); err != nil {
 			sh.err = err
 			return
 		}
+		for d := range visited {
+			if n, ok := e.notes.Load(d); ok {
+				sh.notes = append(sh.notes, n.([]string)...)
+			}
+		}
+		sort.Strings(sh.notes)
 		for f := range files {
 			sh.files = append(sh.files, f)
 		}
@@ -147,6 +154,9 @@ func (e *Evaluator) collectFiles(dir string, files map[string]bool) error {
 // folders a read is known only up to are taken whole (see package reads).
 func (e *Evaluator) collectReads(dir string, bodies []*hclsyntax.Body, files map[string]bool) {
 	r := reads.Find(dir, bodies)
+	if len(r.Notes) > 0 {
+		e.notes.Store(dir, r.Notes)
+	}
 	for _, f := range r.Files {
 		if st, err := e.opts.FS.Stat(f); err == nil && !st.IsDir() {
 			files[f] = true

@@ -32,6 +32,10 @@ type Unit struct {
 	// away) and SourceHash: two evaluations with the same fingerprint deploy the same thing.
 	Fingerprint string
 
+	// ModuleNotes say which file reads of the module (and the local modules it calls)
+	// could not be resolved statically, with file:line (package tfmodule/reads): such a
+	// module is taken to depend on the whole folder the read is known up to.
+	ModuleNotes []string
 	// Warnings are the errors a render tolerated, as `terragrunt render` does
 	// (Options.Render): references to attributes that do not exist, such as the
 	// outputs of a dependency without mock_outputs. Each names file:line.

@@ -273,6 +273,7 @@ func (d *detection) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	d.res.Warnings = append(d.res.Warnings, moduleNotes(headUnits, d.repo.Root())...)
 
 	// Base: the units whose evaluation could differ.
 	inHead := map[string]bool{}

@@ -293,7 +293,7 @@ func lockContention(t *testing.T, h *harness) {
 	if r.code != 1 {
 		t.Fatalf("second apply: %s", r)
 	}
-	for _, want := range []string{"state is locked by", "Apply", "lock ID", "waited 3s (--lock-timeout)", executor.UnlockCommand(filepath.Join(h.root, filepath.FromSlash(slowUnit)))} {
+	for _, want := range []string{"state is locked by", "Apply", "lock ID", "waited 3s (--lock-timeout)", executor.UnlockCommand(cwdOf(t), filepath.Join(h.root, filepath.FromSlash(slowUnit)))} {
 		if !strings.Contains(r.stdout+r.stderr, want) {
 			t.Errorf("second apply's message lacks %q:\n%s", want, r)
 		}
@@ -365,10 +365,10 @@ func TestKillDuringApply(t *testing.T) {
 	// path, taken from the current folder, is the unit's folder.
 	unit := filepath.Join(h.root, filepath.FromSlash(slowUnit))
 	r := h.olechka("apply", "--plans", plans, "--root", h.root, "--work-dir", h.work, "--lock-timeout", "1s")
-	if r.code != 1 || !strings.Contains(r.stdout, "state is locked by") || !strings.Contains(r.stdout, executor.UnlockCommand(unit)) {
+	if r.code != 1 || !strings.Contains(r.stdout, "state is locked by") || !strings.Contains(r.stdout, executor.UnlockCommand(cwdOf(t), unit)) {
 		t.Fatalf("rerun on the held lock: %s", r)
 	}
-	if got, _ := filepath.Abs(strings.TrimPrefix(executor.UnlockCommand(unit), "olechka unlock ")); got != unit {
+	if got, _ := filepath.Abs(strings.TrimPrefix(executor.UnlockCommand(cwdOf(t), unit), "olechka unlock ")); got != unit {
 		t.Fatalf("the suggested unlock path resolves to %s, not the unit's folder %s", got, unit)
 	}
 

@@ -2,7 +2,6 @@ package executor
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -113,13 +112,15 @@ func parseLockError(out string) *LockError {
 }
 
 // UnlockCommand is the command that releases the state lock of the unit in unitDir,
-// written so that it works from the current folder: `olechka unlock` takes the unit's
-// folder as a path, so a unit path relative to the tree root ("dev/eu-central-1/vault")
-// would fail from the repository root, where the folder is live/dev/eu-central-1/vault.
-func UnlockCommand(unitDir string) string {
+// written so that it works from the folder from (the user's: the CLI passes its working
+// folder in, plan.Env.UserDir): `olechka unlock` takes the unit's folder as a path, so a
+// unit path relative to the tree root ("dev/eu-central-1/vault") would fail from the
+// repository root, where the folder is live/dev/eu-central-1/vault. With from empty or a
+// relative unitDir, unitDir is used as it is.
+func UnlockCommand(from, unitDir string) string {
 	p := unitDir
-	if wd, err := os.Getwd(); err == nil {
-		if rel, err := filepath.Rel(wd, unitDir); err == nil && filepath.IsAbs(unitDir) {
+	if from != "" && filepath.IsAbs(unitDir) {
+		if rel, err := filepath.Rel(from, unitDir); err == nil {
 			p = rel
 		}
 	}

@@ -28,7 +28,7 @@ func TestUnlockCommandWorksFromHere(t *testing.T) {
 	} {
 		t.Run(filepath.Base(tc.cwd), func(t *testing.T) {
 			t.Chdir(tc.cwd)
-			got := UnlockCommand(unit)
+			got := UnlockCommand(tc.cwd, unit)
 			if got != tc.want {
 				t.Errorf("from %s: %q, want %q", tc.cwd, got, tc.want)
 			}
@@ -39,7 +39,11 @@ func TestUnlockCommandWorksFromHere(t *testing.T) {
 			}
 		})
 	}
-	if got := UnlockCommand("/srv/my repo/live/x"); got != `olechka unlock '/srv/my repo/live/x'` && !strings.HasPrefix(got, "olechka unlock '") {
+	if got := UnlockCommand("", "/srv/my repo/live/x"); got != `olechka unlock '/srv/my repo/live/x'` && !strings.HasPrefix(got, "olechka unlock '") {
 		t.Errorf("a path with a space is not quoted: %q", got)
+	}
+	// The library reads no working folder of its own: the caller's folder decides.
+	if got := UnlockCommand(filepath.Join(repo, "live"), unit); got != "olechka unlock dev/eu-central-1/vault" {
+		t.Errorf("from live/ (passed in): %q", got)
 	}
 }

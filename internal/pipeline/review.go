@@ -26,6 +26,9 @@ type ReviewOptions struct {
 	Findings  []finding.Finding
 	Head      string // commit under review; "" skips the commit check
 	Policy    review.Policy
+	// Trusted, when set, reads the approval rules of the tree at root from a trusted
+	// commit (the pull request's base): they replace the change's own (issue 14).
+	Trusted func(ctx context.Context, root string) (*review.Trusted, error)
 }
 
 // ReviewResult is what `olechka review --format json` prints.
@@ -37,6 +40,8 @@ type ReviewResult struct {
 	// TreeErrors lists units of the tree that failed to evaluate (their plans are
 	// reviewed without approval settings and staleness).
 	TreeErrors []string `json:"tree_errors,omitempty"`
+	// Warnings name the review rules this change tried to change (ReviewOptions.Trusted).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Review reads the plans and decides every unit's gate.
@@ -70,7 +75,13 @@ func Review(ctx context.Context, o ReviewOptions) (*ReviewResult, []*artifact.Pl
 			}
 		}
 	}
-	res.Decisions = review.Decide(ReviewUnits(plans, tree, o.Findings, o.Head), o.Policy)
+	units := ReviewUnits(plans, tree, o.Findings, o.Head)
+	if o.Trusted != nil {
+		if res.Warnings, err = enforceTrusted(ctx, o, res.Root, units); err != nil {
+			return nil, nil, err
+		}
+	}
+	res.Decisions = review.Decide(units, o.Policy)
 	res.Groups = review.Groups(res.Decisions)
 	if res.Groups == nil {
 		res.Groups = []review.ApplyGroup{}
@@ -131,6 +142,12 @@ func (r *ReviewResult) Markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s %s | `%s` | %s | `%s` | %s |\n", icon, d.Gate, d.Unit, plan, d.Environment,
 			strings.ReplaceAll(strings.Join(d.Reasons, "<br>"), "|", "\\|"))
+	}
+	if len(r.Warnings) > 0 {
+		b.WriteString("\n**Review rules changed by this change** (the base commit's rules judge it):\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&b, "- ⚠️ %s\n", w)
+		}
 	}
 	if len(r.Groups) > 0 {
 		b.WriteString("\n**Apply jobs**\n\n")

@@ -30,9 +30,12 @@ import (
 
 // Env is what plan and apply share: the tree, the tool and the outside world.
 type Env struct {
-	Root        string // absolute tree root (unit paths are relative to it)
-	RepoRoot    string // absolute repository root; "" when the tree is not in one
-	Exec        Tool   // OpenTofu (Tofu(executor)); a fake in unit tests
+	Root     string // absolute tree root (unit paths are relative to it)
+	RepoRoot string // absolute repository root; "" when the tree is not in one
+	// UserDir is the folder the user runs olechka from: commands olechka suggests
+	// (executor.UnlockCommand) name paths from it. "": absolute paths.
+	UserDir     string
+	Exec        Tool // OpenTofu (Tofu(executor)); a fake in unit tests
 	Getenv      func(string) (string, bool)
 	AllowRunCmd bool
 	Progress    *progress.Reporter // nil: silent

@@ -430,6 +430,9 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 			res.ToolTime = w.ToolTime()
 			meta.ToolDuration = artifact.Duration(res.ToolTime)
 		}
+		if err != nil && w != nil {
+			err = w.Secrets().Err(err) // an error may quote a secret (issue 14)
+		}
 		if err != nil {
 			res.Status, res.Err = artifact.StatusFailed, err
 			meta.Status, meta.Error = artifact.StatusFailed, err.Error()
@@ -491,9 +494,10 @@ func planJob(ctx context.Context, env *Env, ev *config.Evaluator, outputs *Outpu
 // Into plans in an initialized working directory and writes the unit's artifacts into
 // dir: the binary plan, masked JSON, readable text, lock file, summary and metadata
 // (meta must carry everything but the plan's own facts). Apply uses it to re-plan.
-func Into(ctx context.Context, env *Env, w Workdir, dir string, meta *artifact.Metadata) (*artifact.Summary, error) {
+func Into(ctx context.Context, env *Env, w Workdir, dir string, meta *artifact.Metadata) (_ *artifact.Summary, err error) {
 	env.Progress.Step(meta.Unit, "plan")
 	planFile := filepath.Join(dir, artifact.PlanFile)
+	defer artifact.DiscardPlanOnError(dir, &err)
 	changes, text, err := w.Plan(ctx, planFile, meta.Action == artifact.ActionDestroy)
 	if err != nil {
 		return nil, err

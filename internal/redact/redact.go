@@ -16,16 +16,31 @@ import (
 // Mask replaces a secret value (the text OpenTofu itself prints for one).
 const Mask = "(sensitive value)"
 
-// MinLen is the shortest value redacted: shorter ones ("1", "true", "443") would mask
-// unrelated text everywhere and are no secret worth the name.
+// MinLen is the shortest value masked wherever it appears in free text (logs, the
+// readable plan, error messages). A shorter value ("1", "on", "443") would mask unrelated
+// text everywhere (counts, ports, words) and is no secret worth the name (a few hundred
+// thousand guesses at most), so it is masked only where it is unambiguous:
+//
+//   - in free text, as a whole quoted token: "ab" (and \"ab\" inside JSON text), the way
+//     OpenTofu quotes a string value in the readable plan and in error messages;
+//   - in structured fields (Set.JSON: plan JSON, summaries built from it), a string or
+//     number exactly equal to it.
+//
+// A short number in free text (port = 42) stays in clear: docs/security.md.
 const MinLen = 4
 
 // Set is a set of secret values; safe for concurrent use. The zero value is empty.
 type Set struct {
 	mu   sync.RWMutex
 	vals []string // longest first, so a secret containing another is masked whole
-	seen map[string]bool
+	// quoted are the quoted forms of values shorter than MinLen, with their mask.
+	quoted []replacement
+	// exact are every value and form held, for whole-value matches in structured fields.
+	exact map[string]bool
+	seen  map[string]bool
 }
+
+type replacement struct{ find, repl string }
 
 // Add adds values (and the forms they take inside JSON and OpenTofu's quoted strings).
 func (s *Set) Add(vals ...string) {
@@ -40,14 +55,26 @@ func (s *Set) Add(vals ...string) {
 			forms = append(forms, string(b[1:len(b)-1]))
 		}
 		for _, f := range forms {
-			if len(f) < MinLen || s.seen[f] {
+			if f == "" || s.seen[f] {
 				continue
 			}
 			s.seen[f] = true
-			s.vals = append(s.vals, f)
+			if s.exact == nil {
+				s.exact = map[string]bool{}
+			}
+			s.exact[f] = true
+			if len(f) >= MinLen {
+				s.vals = append(s.vals, f)
+				continue
+			}
+			// Quoted, as in OpenTofu's output, and quoted inside JSON text.
+			for _, q := range []string{`"`, `\"`} {
+				s.quoted = append(s.quoted, replacement{q + f + q, q + Mask + q})
+			}
 		}
 	}
 	sort.Slice(s.vals, func(i, j int) bool { return len(s.vals[i]) > len(s.vals[j]) })
+	sort.SliceStable(s.quoted, func(i, j int) bool { return len(s.quoted[i].find) > len(s.quoted[j].find) })
 }
 
 // AddJSON adds every string leaf of a JSON value, and numbers as written.
@@ -85,14 +112,14 @@ func Leaves(v any) []string {
 	return out
 }
 
-// Len is the number of forms held.
+// Len is the number of values and forms held (short ones included).
 func (s *Set) Len() int {
 	if s == nil {
 		return 0
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return len(s.vals)
+	return len(s.exact)
 }
 
 // Bytes returns b with every secret masked (b itself when there is none).
@@ -105,6 +132,11 @@ func (s *Set) Bytes(b []byte) []byte {
 	for _, v := range s.vals {
 		if bytes.Contains(b, []byte(v)) {
 			b = bytes.ReplaceAll(b, []byte(v), []byte(Mask))
+		}
+	}
+	for _, r := range s.quoted {
+		if bytes.Contains(b, []byte(r.find)) {
+			b = bytes.ReplaceAll(b, []byte(r.find), []byte(r.repl))
 		}
 	}
 	return b
@@ -120,8 +152,33 @@ func (s *Set) String(str string) string {
 	for _, v := range s.vals {
 		str = strings.ReplaceAll(str, v, Mask)
 	}
+	for _, r := range s.quoted {
+		str = strings.ReplaceAll(str, r.find, r.repl)
+	}
 	return str
 }
+
+// Err returns err with its message masked (err itself when nothing is masked or err is
+// nil). errors.Is and errors.As still see err; its message is never shown.
+func (s *Set) Err(err error) error {
+	if err == nil || s.Len() == 0 {
+		return err
+	}
+	msg := err.Error()
+	masked := s.String(msg)
+	if masked == msg {
+		return err
+	}
+	return &maskedError{msg: masked, err: err}
+}
+
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (e *maskedError) Error() string { return e.msg }
+func (e *maskedError) Unwrap() error { return e.err }
 
 // Writer masks what passes through it, a line at a time (a secret split across two
 // writes is still masked); Flush writes out an unfinished last line.
@@ -162,8 +219,12 @@ func (w *Writer) Flush() error {
 	return err
 }
 
-// JSON masks secrets inside a JSON document's values: a string holding one has it
-// replaced, a number equal to one becomes the Mask string. Keys and structure stay.
+// JSON masks secrets inside a JSON document's values (plan JSON): a string holding a
+// value of MinLen or more has it replaced, and a number equal to one becomes the Mask
+// string, anywhere. Under the keys that hold values (value, values, before, after,
+// constant_value) a string or number exactly equal to any held value, short ones
+// included, becomes the Mask; elsewhere (format_version, name, index, schema_version...)
+// a short value is left alone, so the document's structure keeps its meaning. Keys stay.
 func (s *Set) JSON(b []byte) ([]byte, error) {
 	if s.Len() == 0 {
 		return b, nil
@@ -175,31 +236,43 @@ func (s *Set) JSON(b []byte) ([]byte, error) {
 		return nil, err
 	}
 	s.mu.RLock()
-	exact := map[string]bool{}
-	for _, v := range s.vals {
+	exact := make(map[string]bool, len(s.exact))
+	for v := range s.exact {
 		exact[v] = true
 	}
 	s.mu.RUnlock()
-	var walk func(any) any
-	walk = func(v any) any {
+	var walk func(v any, inValue bool) any
+	walk = func(v any, inValue bool) any {
 		switch x := v.(type) {
 		case string:
+			if inValue && exact[x] {
+				return Mask
+			}
 			return s.String(x)
 		case json.Number:
-			if exact[x.String()] {
+			if exact[x.String()] && (inValue || len(x.String()) >= MinLen) {
 				return Mask
 			}
 		case map[string]any:
 			for k, e := range x {
-				x[k] = walk(e)
+				x[k] = walk(e, inValue || isValueKey(k))
 			}
 		case []any:
 			for i, e := range x {
-				x[i] = walk(e)
+				x[i] = walk(e, inValue)
 			}
 		}
 		return v
 	}
-	doc = walk(doc)
+	doc = walk(doc, false)
 	return json.MarshalIndent(doc, "", "  ")
+}
+
+// isValueKey tells whether a plan JSON key's subtree is a value (tofu show -json).
+func isValueKey(k string) bool {
+	switch k {
+	case "value", "values", "before", "after", "constant_value":
+		return true
+	}
+	return false
 }

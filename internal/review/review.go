@@ -117,6 +117,12 @@ type Unit struct {
 	Head string
 	// Findings are validate's findings for this unit.
 	Findings []finding.Finding
+	// Notes are added to the decision's reasons (Trusted.Enforce: a rule this change
+	// tried to change).
+	Notes []string
+	// Trusted: Env, Tier and the approval settings come from a trusted tree
+	// (Trusted.Enforce); the plan's own metadata does not fill them in.
+	Trusted bool
 }
 
 // Decision is review's verdict on one unit.
@@ -207,10 +213,10 @@ func decide(u Unit, p Policy) Decision {
 	} else {
 		m := u.Plan.Metadata
 		d.Action, d.Wave, d.DependsOn, d.Mocks = m.Action, m.Wave, m.DependsOn, m.Mocks()
-		if d.Env == "" {
+		if d.Env == "" && !u.Trusted {
 			d.Env = m.Env
 		}
-		if d.Tier == "" {
+		if d.Tier == "" && !u.Trusted {
 			d.Tier = m.Tier
 		}
 		if d.AccountID == "" {
@@ -307,6 +313,7 @@ func decide(u Unit, p Policy) Decision {
 		d.Gate, d.Reasons = Auto, []string{fmt.Sprintf("tier %s applies automatically", orDash(d.Tier, d.Env))}
 	}
 
+	d.Reasons = append(d.Reasons, u.Notes...)
 	envName := u.Environment
 	if envName == "" {
 		envName = d.Env

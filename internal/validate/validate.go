@@ -5,6 +5,7 @@
 package validate
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -52,7 +53,10 @@ type Runners struct {
 
 // Options configures a run of the stage.
 type Options struct {
-	Root     string // the tree's root folder (PATH)
+	Root string // the tree's root folder (PATH)
+	// UserDir is the folder the user runs olechka from: suggested commands (the fmt
+	// hint) name paths from it. "" = RepoRoot.
+	UserDir  string
 	RepoRoot string // findings' paths are relative to it; "" = the git repository holding Root, else Root
 	// Only limits the checks; empty runs them all.
 	Only []string
@@ -367,6 +371,7 @@ func (s *stage) fmt(ctx context.Context) ([]finding.Finding, string, error) {
 		if err != nil {
 			return all, "", err
 		}
+		fmtHints(fs, cmp.Or(s.opts.UserDir, s.repo))
 		all = append(all, fs...)
 	}
 	return all, fmt.Sprintf("%d folders", len(dirs)), nil
