@@ -304,7 +304,7 @@ func (r *run) baseSide(ctx context.Context, commit string) (*plan.Commit, error)
 	}
 	tree, err := benv.BaseTree(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
+		return nil, fmt.Errorf("evaluating the tree at %s: %w", artifact.ShortID(commit), err)
 	}
 	return plan.NewCommit(benv, tree), nil
 }
@@ -323,20 +323,8 @@ func (r *run) stateJob(ctx context.Context, sd *plan.Commit, path string) error 
 	return plan.StateJob(ctx, sd.Env, sd.Outputs, u, logPath)
 }
 
-func short(fp string) string {
-	if len(fp) > 12 {
-		return fp[:12]
-	}
-	return fp
-}
-
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return l
 }
 
 func errString(err error) string {

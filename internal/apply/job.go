@@ -44,7 +44,7 @@ func (r *run) applyJob(ctx context.Context, sd *plan.Commit, p *artifact.Plan) (
 		j.res.Status = StatusSkipped
 		j.res.Reason = "the plan did not succeed (" + j.m.Status + ")"
 		if j.m.Error != "" {
-			j.res.Reason += ": " + firstLine(j.m.Error)
+			j.res.Reason += ": " + artifact.FirstLine(j.m.Error)
 		}
 		return errors.New(j.res.Reason)
 	}
@@ -134,7 +134,7 @@ func (r *run) checkConfig(ctx context.Context, sd *plan.Commit, j *job) (*config
 		c.depsNow = now
 		c.mocked, _ = r.mockedDeps(m.Dependencies, now)
 	} else {
-		c.reasons = append(c.reasons, fmt.Sprintf("the unit's configuration or module source changed since the plan (fingerprint %s -> %s)", short(m.Fingerprint), short(u.Fingerprint)))
+		c.reasons = append(c.reasons, fmt.Sprintf("the unit's configuration or module source changed since the plan (fingerprint %s -> %s)", artifact.ShortID(m.Fingerprint), artifact.ShortID(u.Fingerprint)))
 	}
 	c.reasons = append(c.reasons, depReasons...)
 	return c, nil

@@ -128,26 +128,10 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *plan.Commit, p *artifact.
 	if err := artifact.WriteMetadata(dir, &meta); err != nil {
 		return err
 	}
-	r.env.Progress.Step(m.Unit, "compare")
-	// Both binary plans may be sealed (tfplan.age): each is opened into the working
-	// area in turn, the re-plan last, so the file applied below is the re-plan.
-	reviewedFile, err := openPlan(r.env, p.Dir, w.Area())
-	if err != nil {
-		return fmt.Errorf("%s: %w", m.Unit, err)
-	}
-	reviewed, err := showPlan(ctx, w, reviewedFile)
+	v, replanFile, err := r.compareReplan(ctx, p, dir, w)
 	if err != nil {
 		return err
 	}
-	replanFile, err := openPlan(r.env, dir, w.Area())
-	if err != nil {
-		return fmt.Errorf("%s: re-plan: %w", m.Unit, err)
-	}
-	replan, err := showPlan(ctx, w, replanFile)
-	if err != nil {
-		return err
-	}
-	v := Equivalent(reviewed, replan, mockValues(&m))
 	rec := &VerdictRecord{Unit: m.Unit, Reviewed: p.Dir, Replan: dir, Mocks: replaced, Verdict: v}
 	diff := diffText(m.Unit, replaced, v)
 	fmt.Fprint(log, prefixLines(diff, "# "))
@@ -189,6 +173,33 @@ func (r *run) applyAfterMocks(ctx context.Context, sd *plan.Commit, p *artifact.
 	ar.StateAfter = plan.StateRef(after)
 	res.Status, res.Reason = StatusApplied, why
 	return nil
+}
+
+// compareReplan compares the re-plan in dir with the reviewed plan p; it returns the
+// verdict and the re-plan's binary plan, opened in the working area for apply.
+func (r *run) compareReplan(ctx context.Context, p *artifact.Plan, dir string, w plan.Workdir) (Verdict, string, error) {
+	m := p.Metadata
+	r.env.Progress.Step(m.Unit, "compare")
+	// Both binary plans may be sealed (tfplan.age): each is opened into the working
+	// area in turn, the re-plan last, so the file applied below is the re-plan.
+	reviewedFile, err := openPlan(r.env, p.Dir, w.Area())
+	if err != nil {
+		return Verdict{}, "", fmt.Errorf("%s: %w", m.Unit, err)
+	}
+	reviewed, err := showPlan(ctx, w, reviewedFile)
+	if err != nil {
+		return Verdict{}, "", err
+	}
+	replanFile, err := openPlan(r.env, dir, w.Area())
+	if err != nil {
+		return Verdict{}, "", fmt.Errorf("%s: re-plan: %w", m.Unit, err)
+	}
+	replan, err := showPlan(ctx, w, replanFile)
+	if err != nil {
+		return Verdict{}, "", err
+	}
+	v := Equivalent(reviewed, replan, mockValues(&m))
+	return v, replanFile, nil
 }
 
 func showPlan(ctx context.Context, w plan.Workdir, file string) (*tfjson.Plan, error) {

@@ -102,7 +102,7 @@ func (r *run) compareReview(m artifact.Metadata, now *artifact.Digests) []string
 		out = append(out, fmt.Sprintf("state: the reviewed plan was made against %s, this one against %s", d.Reviewed.State, m.State))
 	}
 	if d.Reviewed.Commit != "" && d.Reviewed.Commit != m.Commit {
-		out = append(out, fmt.Sprintf("commit: reviewed %s, the plan was made at %s", short(d.Reviewed.Commit), short(m.Commit)))
+		out = append(out, fmt.Sprintf("commit: reviewed %s, the plan was made at %s", artifact.ShortID(d.Reviewed.Commit), artifact.ShortID(m.Commit)))
 	}
 	return out
 }

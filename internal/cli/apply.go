@@ -126,7 +126,7 @@ func runApply(ctx context.Context, app *App, o *applyOptions, run *artifact.Run)
 	}
 	defer s.cleanup()
 	if run.Commit != "" && s.env.Commit != "" && run.Commit != s.env.Commit {
-		prog.Printf("note: the plans were made at commit %s; the checkout is at %s (each unit's fingerprint is checked)\n", short(run.Commit), short(s.env.Commit))
+		prog.Printf("note: the plans were made at commit %s; the checkout is at %s (each unit's fingerprint is checked)\n", artifact.ShortID(run.Commit), artifact.ShortID(s.env.Commit))
 	}
 	res, err := apply.Run(ctx, s.env, apply.Options{Plans: o.plans, Units: o.units, Parallelism: o.tofu.parallelism,
 		FailFast: o.tofu.failFast, ReplanStale: o.replan, Review: o.review})
@@ -147,13 +147,6 @@ func applyExit(res *apply.Result, plans string) error {
 			res.Count(apply.StatusRefused), res.Count(apply.StatusReplanned), res.Count(apply.StatusSkipped))}
 	}
 	return nil
-}
-
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
 }
 
 func writeApplySummary(w io.Writer, res *apply.Result) {

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
 
+	"github.com/terragrunt-olechka/olechka/internal/ghactions"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
 	ghnotify "github.com/terragrunt-olechka/olechka/internal/notify/github"
@@ -68,7 +70,7 @@ writes the markdown to --out (and each part beside it when there are several).`,
 				}
 			}
 			if stepSummary {
-				if err := pipeline.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), comment.Full(in)); err != nil {
+				if err := ghactions.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), comment.Full(in)); err != nil {
 					return err
 				}
 			}
@@ -80,20 +82,7 @@ writes the markdown to --out (and each part beside it when there are several).`,
 			if run.PR == 0 {
 				return &ExitError{Code: 1, Err: fmt.Errorf("no pull request: pass --pr N or set OLECHKA_PR_NUMBER (or use --dry-run)")}
 			}
-			gh, err := ghnotify.FromEnv(app.Getenv)
-			if err != nil {
-				return err
-			}
-			res, err := gh.UpsertComment(cmd.Context(), run.PR, parts)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(app.Stdout, "comment on %s#%s: %s", gh.Repository(), strconv.Itoa(run.PR), res)
-			if res.URL != "" {
-				fmt.Fprintf(app.Stdout, " (%s)", res.URL)
-			}
-			fmt.Fprintln(app.Stdout)
-			return nil
+			return postComment(cmd.Context(), app, run.PR, parts)
 		},
 	}
 	f := cmd.Flags()
@@ -108,4 +97,22 @@ writes the markdown to --out (and each part beside it when there are several).`,
 	f.BoolVar(&dryRun, "dry-run", false, "post nothing; write the markdown to --out")
 	f.BoolVar(&stepSummary, "step-summary", false, "also append the comment to $GITHUB_STEP_SUMMARY")
 	return cmd
+}
+
+// postComment creates or updates olechka's sticky comment (its parts) on pull request pr.
+func postComment(ctx context.Context, app *App, pr int, parts []string) error {
+	gh, err := ghnotify.FromEnv(app.Getenv)
+	if err != nil {
+		return err
+	}
+	res, err := gh.UpsertComment(ctx, pr, parts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "comment on %s#%s: %s", gh.Repository(), strconv.Itoa(pr), res)
+	if res.URL != "" {
+		fmt.Fprintf(app.Stdout, " (%s)", res.URL)
+	}
+	fmt.Fprintln(app.Stdout)
+	return nil
 }

@@ -90,34 +90,8 @@ unit that does not evaluate is listed and makes detect exit 1.`,
 			if res.Jobs, err = res.Pack(pack); err != nil {
 				return &ExitError{Code: 1, Err: fmt.Errorf("detect: packing plan jobs: %w", err)}
 			}
-			if jsonOut != "" {
-				b, err := json.MarshalIndent(res, "", "  ")
-				if err != nil {
-					return err
-				}
-				if err := os.WriteFile(jsonOut, append(b, '\n'), 0o644); err != nil {
-					return fmt.Errorf("write --json-out: %w", err)
-				}
-			}
-			switch format {
-			case "json":
-				if err := writeJSON(app, res); err != nil {
-					return err
-				}
-			case "github":
-				if err := res.WriteText(app.Stdout); err != nil {
-					return err
-				}
-				if err := writeGitHub(app, res, batchSize, splitWaves); err != nil {
-					return err
-				}
-				if err := appendFile(app.Getenv("GITHUB_OUTPUT"), func(f *os.File) error { return detect.WriteJobOutputs(f, res.Jobs) }); err != nil {
-					return fmt.Errorf("write $GITHUB_OUTPUT: %w", err)
-				}
-			default:
-				if err := res.WriteText(app.Stdout); err != nil {
-					return err
-				}
+			if err := showDetect(app, res, format, jsonOut, batchSize, splitWaves); err != nil {
+				return err
 			}
 			if len(res.HeadErrors) > 0 {
 				for _, e := range res.HeadErrors {
@@ -171,4 +145,39 @@ func appendFile(path string, write func(*os.File) error) error {
 		return err
 	}
 	return f.Close()
+}
+
+// showDetect is detect's view: the JSON file (--json-out), and the result as --format
+// asks (text, json, or text plus the GitHub step outputs: the job matrix and jobs).
+func showDetect(app *App, res *detect.Result, format, jsonOut string, batchSize int, splitWaves bool) error {
+	if jsonOut != "" {
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(jsonOut, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("write --json-out: %w", err)
+		}
+	}
+	switch format {
+	case "json":
+		if err := writeJSON(app, res); err != nil {
+			return err
+		}
+	case "github":
+		if err := res.WriteText(app.Stdout); err != nil {
+			return err
+		}
+		if err := writeGitHub(app, res, batchSize, splitWaves); err != nil {
+			return err
+		}
+		if err := appendFile(app.Getenv("GITHUB_OUTPUT"), func(f *os.File) error { return detect.WriteJobOutputs(f, res.Jobs) }); err != nil {
+			return fmt.Errorf("write $GITHUB_OUTPUT: %w", err)
+		}
+	default:
+		if err := res.WriteText(app.Stdout); err != nil {
+			return err
+		}
+	}
+	return nil
 }

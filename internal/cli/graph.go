@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
 )
 
@@ -53,27 +54,8 @@ mermaid (renders on GitHub) and dot (Graphviz).`,
 			if err != nil {
 				return &ExitError{Code: 1, Err: err}
 			}
-			rev, _ := g.ReverseWaves()
-			switch format {
-			case "json":
-				edges := map[string][]string{}
-				for _, n := range g.Nodes() {
-					edges[n] = nonNil(g.Deps(n))
-				}
-				if err := writeJSON(app, map[string]any{"waves": waves, "reverse_waves": rev, "edges": edges, "broken": nonNil(t.Broken)}); err != nil {
-					return err
-				}
-			case "mermaid":
-				writeMermaid(app.Stdout, g, waves)
-			case "dot":
-				writeDot(app.Stdout, g)
-			default:
-				writeWaves(app.Stdout, "Apply waves", waves)
-				fmt.Fprintln(app.Stdout)
-				writeWaves(app.Stdout, "Destroy waves", rev)
-				if len(t.Broken) > 0 {
-					fmt.Fprintf(app.Stdout, "\nDo not evaluate (their own dependencies are unknown): %s\n", strings.Join(t.Broken, ", "))
-				}
+			if err := showGraph(app, t, g, waves, format); err != nil {
+				return err
 			}
 			return reportTreeErrors(app, t)
 		},
@@ -134,4 +116,32 @@ func writeDot(w io.Writer, g *graph.Graph) {
 		}
 	}
 	fmt.Fprintln(w, "}")
+}
+
+// showGraph is graph's view: the apply and destroy waves (and the edges) in the format
+// asked for.
+func showGraph(app *App, t *config.Tree, g *graph.Graph, waves [][]string, format string) error {
+	rev, _ := g.ReverseWaves()
+	switch format {
+	case "json":
+		edges := map[string][]string{}
+		for _, n := range g.Nodes() {
+			edges[n] = nonNil(g.Deps(n))
+		}
+		if err := writeJSON(app, map[string]any{"waves": waves, "reverse_waves": rev, "edges": edges, "broken": nonNil(t.Broken)}); err != nil {
+			return err
+		}
+	case "mermaid":
+		writeMermaid(app.Stdout, g, waves)
+	case "dot":
+		writeDot(app.Stdout, g)
+	default:
+		writeWaves(app.Stdout, "Apply waves", waves)
+		fmt.Fprintln(app.Stdout)
+		writeWaves(app.Stdout, "Destroy waves", rev)
+		if len(t.Broken) > 0 {
+			fmt.Fprintf(app.Stdout, "\nDo not evaluate (their own dependencies are unknown): %s\n", strings.Join(t.Broken, ", "))
+		}
+	}
+	return nil
 }

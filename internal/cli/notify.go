@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -172,20 +173,8 @@ SLACK_WEBHOOK_URL. Exit 0, or 2 with --fail-on-drift when anything drifted.`,
 			case dryRun:
 				fmt.Fprintf(app.Stdout, "dry run: %d drifted unit(s) would have an open issue; issues of %d clean unit(s) would be closed\n", len(sync.Drifted), len(sync.Clean))
 			default:
-				gh, err := ghnotify.FromEnv(app.Getenv)
-				if err != nil {
+				if err := syncDriftIssues(cmd.Context(), app, sync); err != nil {
 					return err
-				}
-				res, err := gh.SyncDrift(cmd.Context(), sync)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(app.Stdout, "drift issues in %s: %s\n", gh.Repository(), res)
-				for _, r := range res.Opened {
-					fmt.Fprintf(app.Stdout, "  opened #%d %s %s\n", r.Number, r.Unit, r.URL)
-				}
-				for _, r := range res.Closed {
-					fmt.Fprintf(app.Stdout, "  closed #%d %s\n", r.Number, r.Unit)
 				}
 			}
 			if !noSlack {
@@ -206,4 +195,24 @@ SLACK_WEBHOOK_URL. Exit 0, or 2 with --fail-on-drift when anything drifted.`,
 	cmd.Flags().BoolVar(&noIssues, "no-issues", false, "do not touch GitHub issues")
 	cmd.Flags().BoolVar(&fail, "fail-on-drift", false, "exit 2 when any unit drifted")
 	return cmd
+}
+
+// syncDriftIssues opens an issue per drifted unit and closes those of clean units.
+func syncDriftIssues(ctx context.Context, app *App, sync ghnotify.DriftSync) error {
+	gh, err := ghnotify.FromEnv(app.Getenv)
+	if err != nil {
+		return err
+	}
+	res, err := gh.SyncDrift(ctx, sync)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(app.Stdout, "drift issues in %s: %s\n", gh.Repository(), res)
+	for _, r := range res.Opened {
+		fmt.Fprintf(app.Stdout, "  opened #%d %s %s\n", r.Number, r.Unit, r.URL)
+	}
+	for _, r := range res.Closed {
+		fmt.Fprintf(app.Stdout, "  closed #%d %s\n", r.Number, r.Unit)
+	}
+	return nil
 }

@@ -438,15 +438,10 @@ func writePlanSummary(w io.Writer, res *plan.Result, out string) {
 		case u.Summary != nil:
 			detail = u.Summary.Line()
 		case u.Err != nil:
-			detail = firstLineOf(u.Err.Error())
+			detail = artifact.FirstLine(u.Err.Error())
 		}
 		fmt.Fprintf(w, "%-10s %-45s %s\n", u.Status, u.Unit, detail)
 	}
 	fmt.Fprint(w, simulatedSummary(res))
 	fmt.Fprintf(w, "\nPlans saved in %s. Apply exactly these with: olechka apply --plans %s\n", out, out)
-}
-
-func firstLineOf(s string) string {
-	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return l
 }

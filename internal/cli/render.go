@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -42,34 +43,7 @@ and apply refuse such a unit.`,
 			}
 			flags.render = true
 			if all {
-				t, err := loadTree(cmd.Context(), app, &flags, root)
-				if err != nil {
-					return err
-				}
-				out := map[string]any{}
-				for _, u := range t.Units {
-					out[u.Path] = u.Render()
-					reportWarnings(app, u)
-				}
-				if asJSON {
-					if err := writeJSON(app, out); err != nil {
-						return err
-					}
-				} else {
-					paths := make([]string, 0, len(out))
-					for p := range out {
-						paths = append(paths, p)
-					}
-					sort.Strings(paths)
-					for _, p := range paths {
-						fmt.Fprintf(app.Stdout, "# %s\n", p)
-						if err := writeHCL(app.Stdout, out[p].(map[string]any)); err != nil {
-							return err
-						}
-						fmt.Fprintln(app.Stdout)
-					}
-				}
-				return reportTreeErrors(app, t)
+				return renderAll(cmd.Context(), app, &flags, root, asJSON)
 			}
 			if _, err := os.Stat(filepath.Join(root, config.UnitFile)); err != nil {
 				return fmt.Errorf("%s has no %s: pass a unit folder, or --all to render every unit under it", root, config.UnitFile)
@@ -108,4 +82,36 @@ func writeJSON(app *App, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
+}
+
+// renderAll renders every unit under root, sorted by path (HCL), or as one JSON object.
+func renderAll(ctx context.Context, app *App, flags *evalFlags, root string, asJSON bool) error {
+	t, err := loadTree(ctx, app, flags, root)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{}
+	for _, u := range t.Units {
+		out[u.Path] = u.Render()
+		reportWarnings(app, u)
+	}
+	if asJSON {
+		if err := writeJSON(app, out); err != nil {
+			return err
+		}
+	} else {
+		paths := make([]string, 0, len(out))
+		for p := range out {
+			paths = append(paths, p)
+		}
+		sort.Strings(paths)
+		for _, p := range paths {
+			fmt.Fprintf(app.Stdout, "# %s\n", p)
+			if err := writeHCL(app.Stdout, out[p].(map[string]any)); err != nil {
+				return err
+			}
+			fmt.Fprintln(app.Stdout)
+		}
+	}
+	return reportTreeErrors(app, t)
 }

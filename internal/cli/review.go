@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/terragrunt-olechka/olechka/internal/ghactions"
 	"github.com/terragrunt-olechka/olechka/internal/pipeline"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
@@ -77,33 +78,8 @@ as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_S
 			if err != nil {
 				return fmt.Errorf("review: %w", err)
 			}
-			for _, e := range append(res.TreeErrors, res.Warnings...) {
-				fmt.Fprintln(app.Stderr, "warning: "+e)
-			}
-			if out != "" {
-				if err := pipeline.WriteJSONFile(out, res); err != nil {
-					return err
-				}
-			}
-			switch format {
-			case "json":
-				if err := writeJSON(app, res); err != nil {
-					return err
-				}
-			case "github":
-				outs, err := res.GitHubOutputs()
-				if err != nil {
-					return err
-				}
-				if err := pipeline.WriteGitHubOutput(app.Getenv("GITHUB_OUTPUT"), outs...); err != nil {
-					return err
-				}
-				if err := pipeline.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), res.Markdown()); err != nil {
-					return err
-				}
-				fmt.Fprint(app.Stdout, res.Text())
-			default:
-				fmt.Fprint(app.Stdout, res.Text())
+			if err := showReview(app, res, format, out); err != nil {
+				return err
 			}
 			if failOnBlocked && res.Summary[review.Blocked] > 0 {
 				return &ExitError{Code: 2, Err: fmt.Errorf("%d unit(s) blocked", res.Summary[review.Blocked])}
@@ -125,4 +101,34 @@ as "matrix", plus has_applies, blocked and manual, and a table to $GITHUB_STEP_S
 	cmd.Flags().StringVar(&policy.Partition, "partition", policy.Partition, "AWS partition of the role ARNs")
 	flags.register(cmd)
 	return cmd
+}
+
+// showReview is review's view: warnings, the JSON file (--out), and the result as
+// --format asks (text, json, or GitHub step outputs and summary).
+func showReview(app *App, res *pipeline.ReviewResult, format, out string) error {
+	for _, e := range append(res.TreeErrors, res.Warnings...) {
+		fmt.Fprintln(app.Stderr, "warning: "+e)
+	}
+	if out != "" {
+		if err := pipeline.WriteJSONFile(out, res); err != nil {
+			return err
+		}
+	}
+	switch format {
+	case "json":
+		return writeJSON(app, res)
+	case "github":
+		outs, err := res.GitHubOutputs()
+		if err != nil {
+			return err
+		}
+		if err := ghactions.WriteOutput(app.Getenv("GITHUB_OUTPUT"), outs...); err != nil {
+			return err
+		}
+		if err := ghactions.AppendStepSummary(app.Getenv("GITHUB_STEP_SUMMARY"), res.Markdown()); err != nil {
+			return err
+		}
+	}
+	fmt.Fprint(app.Stdout, res.Text())
+	return nil
 }

@@ -16,21 +16,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
-	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
-	"github.com/terragrunt-olechka/olechka/internal/graph"
 )
 
 // WorkingTree is Result.Head when the head is the working tree (Options.Uncommitted).
@@ -431,207 +425,12 @@ func (d *detection) rel(p string) string {
 	return p
 }
 
+// short names a commit in messages; the working tree keeps its name.
 func short(c string) string {
-	if len(c) > 12 && c != WorkingTree {
-		return c[:12]
+	if c == WorkingTree {
+		return c
 	}
-	return c
-}
-
-// entry is one unit's state on both sides.
-type entry struct {
-	path             string
-	head, base       *config.Unit
-	headErr, baseErr error
-	inHead, inBase   bool
-	reasons          []string
-	action           string
-}
-
-func (d *detection) compare(headDirs []string, headUnits []*config.Unit, headErrs []error,
-	allBaseDirs, baseDirs []string, baseUnits []*config.Unit, baseErrs []error) error {
-	byPath := map[string]*entry{}
-	get := func(dir string) *entry {
-		p := config.RelPath(d.root, dir)
-		e, ok := byPath[p]
-		if !ok {
-			e = &entry{path: p}
-			byPath[p] = e
-		}
-		return e
-	}
-	for i, dir := range headDirs {
-		e := get(dir)
-		e.inHead, e.head, e.headErr = true, headUnits[i], headErrs[i]
-	}
-	for i, dir := range baseDirs {
-		e := get(dir)
-		e.inBase, e.base, e.baseErr = true, baseUnits[i], baseErrs[i]
-	}
-	// Units at base that were not evaluated there (unchanged) are in head only so far;
-	// mark them present at base.
-	for _, dir := range allBaseDirs {
-		get(dir).inBase = true
-	}
-
-	var headTree config.Tree
-	headTree.Root = d.root
-	for _, u := range headUnits {
-		if u != nil {
-			headTree.Units = append(headTree.Units, u)
-		}
-	}
-	sort.Slice(headTree.Units, func(i, j int) bool { return headTree.Units[i].Path < headTree.Units[j].Path })
-
-	var compared []*entry // evaluated on both sides with different fingerprints
-	for _, e := range byPath {
-		switch {
-		case e.headErr != nil:
-			e.action = ActionPlan
-			e.reasons = append(e.reasons, "config does not evaluate at head: "+firstLine(e.headErr))
-			d.res.HeadErrors = append(d.res.HeadErrors, e.headErr)
-		case e.inHead && !e.inBase:
-			e.action = ActionPlan
-			e.reasons = append(e.reasons, "added")
-		case !e.inHead:
-			e.action = ActionDestroy
-			e.reasons = append(e.reasons, "removed")
-			if e.baseErr != nil {
-				e.reasons = append(e.reasons, "base config does not evaluate: "+firstLine(e.baseErr))
-				d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s: %s", e.path, short(d.res.Base), firstLine(e.baseErr)))
-			}
-		case e.baseErr != nil:
-			e.action = ActionPlan
-			e.reasons = append(e.reasons, "base config does not evaluate: "+firstLine(e.baseErr))
-			d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s (treated as affected): %s", e.path, short(d.res.Base), firstLine(e.baseErr)))
-		case e.base != nil && e.head != nil:
-			if e.base.Fingerprint != e.head.Fingerprint {
-				compared = append(compared, e)
-			}
-		}
-	}
-	if err := d.compareUnits(compared); err != nil {
-		return err
-	}
-
-	// Upstream: the dependents (at head) of every unit planned.
-	g := graph.FromTree(&headTree)
-	waveOf, err := g.WaveOf()
-	if err != nil {
-		return fmt.Errorf("head: %w", err)
-	}
-	changed := map[string]bool{}
-	for p, e := range byPath {
-		if e.action == ActionPlan {
-			changed[p] = true
-		}
-	}
-	for _, n := range g.Nodes() {
-		e := byPath[n]
-		if e == nil {
-			continue
-		}
-		for _, dep := range g.Deps(n) {
-			if changed[dep] || len(intersect(g.Dependencies(dep), changed)) > 0 {
-				e.reasons = append(e.reasons, "upstream changed: "+dep)
-				if e.action == "" {
-					e.action = ActionPlan
-				}
-			}
-		}
-	}
-
-	// Waves: plans in head order (dense), then destroys in reverse base order.
-	planWaves := map[int]bool{}
-	for p, e := range byPath {
-		if e.action == ActionPlan {
-			planWaves[waveOf[p]] = true
-		}
-	}
-	ranks := slices.Sorted(maps.Keys(planWaves))
-	rank := map[int]int{}
-	for i, w := range ranks {
-		rank[w] = i
-	}
-	destroyNodes := map[string][]string{}
-	for p, e := range byPath {
-		if e.action != ActionDestroy {
-			continue
-		}
-		var deps []string
-		if e.base != nil {
-			for _, dir := range e.base.DependencyDirs() {
-				deps = append(deps, config.RelPath(d.root, dir))
-			}
-		}
-		destroyNodes[p] = deps
-	}
-	destroyWave := map[string]int{}
-	if len(destroyNodes) > 0 {
-		rw, err := graph.New(destroyNodes).ReverseWaves()
-		if err != nil {
-			return fmt.Errorf("base: %w", err)
-		}
-		for i, w := range rw {
-			for _, n := range w {
-				destroyWave[n] = len(ranks) + i
-			}
-		}
-	}
-
-	for p, e := range byPath {
-		if e.action == "" {
-			continue
-		}
-		a := Affected{Path: p, Action: e.action, Reasons: e.reasons}
-		u := e.head
-		if e.action == ActionDestroy {
-			u = e.base
-			a.Wave = destroyWave[p]
-		} else {
-			a.Wave = rank[waveOf[p]]
-		}
-		if u != nil {
-			a.Env, a.Region, a.Tier, a.AccountID = u.Env, u.Region, u.Tier, u.AccountID
-		}
-		d.res.Units = append(d.res.Units, a)
-	}
-	sort.Slice(d.res.Units, func(i, j int) bool {
-		a, b := d.res.Units[i], d.res.Units[j]
-		if a.Wave != b.Wave {
-			return a.Wave < b.Wave
-		}
-		return a.Path < b.Path
-	})
-	sort.Strings(d.res.Warnings)
-	return nil
-}
-
-// compareUnits names what changed in each unit evaluated on both sides, in parallel.
-func (d *detection) compareUnits(entries []*entry) error {
-	n := d.opts.Parallelism
-	if n <= 0 {
-		n = runtime.GOMAXPROCS(0)
-	}
-	errs := make([]error, len(entries))
-	var g errgroup.Group
-	g.SetLimit(n)
-	for i, e := range entries {
-		g.Go(func() error {
-			rs, err := d.unitReasons(e.base, e.head)
-			if err != nil {
-				errs[i] = err
-				return nil
-			}
-			if len(rs) > 0 {
-				e.action = ActionPlan
-				e.reasons = rs
-			}
-			return nil
-		})
-	}
-	_ = g.Wait() // every unit's error is kept, joined in order
-	return errors.Join(errs...)
+	return artifact.ShortID(c)
 }
 
 // unitReasons compares one unit's two evaluations.

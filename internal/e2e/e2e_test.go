@@ -18,6 +18,7 @@ import (
 // round), dependency outputs reach dependents, a change shows up in the next plan as a
 // diff and applies, and a destroy runs in reverse dependency order.
 func TestPlanApplyChangeDestroy(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	plans := filepath.Join(t.TempDir(), "plans")
 
@@ -183,6 +184,7 @@ func TestPlanApplyChangeDestroy(t *testing.T) {
 // TestStalePlanRefused: a plan is refused when the unit's configuration changed, or when
 // its state changed (another plan applied in between); nothing is applied.
 func TestStalePlanRefused(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	unit := h.unitDirs([]string{network})
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
@@ -230,6 +232,7 @@ func TestStalePlanRefused(t *testing.T) {
 // TestFailingUnitSkipsDependents: a unit whose plan fails skips its dependents, and the
 // units that do not depend on it still plan.
 func TestFailingUnitSkipsDependents(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.edit("dev/"+service+"/terragrunt.hcl", `bucket_name = dependency.storage.outputs.bucket_name`,
 		`bucket_name = dependency.storage.outputs.bucket_name
@@ -408,6 +411,7 @@ func TestKillDuringApply(t *testing.T) {
 // olechka detect): a storage module edit reaches storage and its dependents, not the
 // network, whose state is only read.
 func TestPlanChanged(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	git := func(args ...string) { t.Helper(); h.git(args...) }
 	git("init", "-q", "-b", "main")
@@ -467,6 +471,7 @@ func TestRelativePlanFolder(t *testing.T) {
 // tree gone from the work area, so it is written out again) empties their states,
 // dependents first. A second set of plans made before that apply is then stale.
 func TestDestroyRemovedUnits(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.deploy()
 	h.git("init", "-q", "-b", "main")

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -39,8 +40,21 @@ func TestMain(m *testing.M) {
 		stop()
 		os.Exit(code)
 	}
+	// Each harness has its own environment (harness.getenv), so independent tests run in
+	// parallel. OpenTofu gets the variables of the process that App.Getenv answers
+	// (cli's toolEnv): the names a harness sets exist in the process, empty unless set.
+	for _, k := range harnessEnv {
+		if _, ok := os.LookupEnv(k); !ok {
+			os.Setenv(k, "")
+		}
+	}
 	os.Exit(m.Run())
 }
+
+// harnessEnv are the variables a harness sets for the olechka it runs (with the state
+// server's credential variables).
+var harnessEnv = []string{"OLECHKA_LOCAL", "OLECHKA_STATE_ENDPOINT", "OLECHKA_CACHE", "OLECHKA_SANDBOX_OUT",
+	"OLECHKA_LOCK_ENDPOINT", "OLECHKA_LOCK_TABLE", "GITHUB_SHA", state.EnvAccessKey, state.EnvSecretKey}
 
 const (
 	bucket   = "olechka-sandbox-state-111111111111" // dev's account in the sandbox
@@ -63,6 +77,37 @@ type harness struct {
 	srv   *state.Server
 	s3    *s3.Client
 	extra []string // flags added to every plan/apply
+
+	mu  sync.Mutex
+	env map[string]string // the environment olechka runs with, over the process's
+}
+
+// setenv sets a variable for the olechka this harness runs (in process or not).
+func (h *harness) setenv(k, v string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.env[k] = v
+}
+
+// getenv is App.Getenv of the olechka this harness runs.
+func (h *harness) getenv(k string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if v, ok := h.env[k]; ok {
+		return v
+	}
+	return os.Getenv(k)
+}
+
+// environ is the harness's environment as KEY=value pairs, for a subprocess.
+func (h *harness) environ() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []string
+	for k, v := range h.env {
+		out = append(out, k+"="+v)
+	}
+	return out
 }
 
 func newHarness(t testing.TB) *harness {
@@ -76,19 +121,19 @@ func newHarness(t testing.TB) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	h := &harness{t: t, ctx: ctx, srv: srv, work: t.TempDir(), out: t.TempDir()}
+	h := &harness{t: t, ctx: ctx, srv: srv, work: t.TempDir(), out: t.TempDir(), env: map[string]string{}}
 	h.sb = filepath.Join(t.TempDir(), "sandbox")
 	copyDir(t, filepath.Join(testenv.RepoRoot(t), "examples", "sandbox"), h.sb)
 	h.root = filepath.Join(h.sb, devRoot)
-	t.Setenv("OLECHKA_LOCAL", "1")
-	t.Setenv("OLECHKA_STATE_ENDPOINT", srv.URL())
+	h.setenv("OLECHKA_LOCAL", "1")
+	h.setenv("OLECHKA_STATE_ENDPOINT", srv.URL())
 	for k, v := range srv.Credentials().Env() {
-		t.Setenv(k, v)
+		h.setenv(k, v)
 	}
-	t.Setenv("OLECHKA_CACHE", testenv.CacheDir(t))
-	t.Setenv("OLECHKA_SANDBOX_OUT", h.out)
-	t.Setenv("OLECHKA_LOCK_ENDPOINT", "")
-	t.Setenv("GITHUB_SHA", "e2e0000000000000000000000000000000000000")
+	h.setenv("OLECHKA_CACHE", testenv.CacheDir(t))
+	h.setenv("OLECHKA_SANDBOX_OUT", h.out)
+	h.setenv("OLECHKA_LOCK_ENDPOINT", "")
+	h.setenv("GITHUB_SHA", "e2e0000000000000000000000000000000000000")
 	h.s3 = s3.New(s3.Options{Region: "eu-central-1", BaseEndpoint: aws.String(srv.URL()), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider(srv.Credentials().AccessKeyID, srv.Credentials().SecretAccessKey, "")})
 	return h
@@ -192,7 +237,7 @@ func (r run) String() string {
 func (h *harness) olechka(args ...string) run {
 	h.t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(h.ctx, cli.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: os.Getenv}, args)
+	code := cli.Main(h.ctx, cli.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: h.getenv}, args)
 	return run{stdout: out.String(), stderr: errb.String(), code: code}
 }
 
@@ -333,7 +378,7 @@ type subprocess struct {
 func (h *harness) start(args ...string) *subprocess {
 	h.t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "OLECHKA_E2E_CLI=1")
+	cmd.Env = append(append(os.Environ(), h.environ()...), "OLECHKA_E2E_CLI=1")
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -449,8 +494,8 @@ func (h *harness) startDynalite(table string) *dynamodb.Client {
 		d, err := db.DescribeTable(h.ctx, &dynamodb.DescribeTableInput{TableName: aws.String(table)})
 		return err == nil && d.Table.TableStatus == ddbtypes.TableStatusActive
 	})
-	h.t.Setenv("OLECHKA_LOCK_ENDPOINT", endpoint)
-	h.t.Setenv("OLECHKA_LOCK_TABLE", table)
+	h.setenv("OLECHKA_LOCK_ENDPOINT", endpoint)
+	h.setenv("OLECHKA_LOCK_TABLE", table)
 	return db
 }
 

@@ -113,6 +113,7 @@ func verdict(t *testing.T, plans, unit string) apply.VerdictRecord {
 // equivalent; a re-plan with a changed known value, another count or a destroy stops the
 // unit for a new review, its dependents skipped.
 func TestReplanOnRealOutputs(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.write("modules/probe/main.tf", probeModule)
 	// Equivalent: the value passes through (traced to the mock), same count.
@@ -163,6 +164,7 @@ func TestReplanOnRealOutputs(t *testing.T) {
 // TestReplanDestroyStops: a re-plan that replaces a resource the reviewed plan only
 // updated stops the unit.
 func TestReplanDestroyStops(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.write("modules/probe/main.tf", probeModule)
 	h.probeUnit("src-a", `{ value = "v1", items = ["a", "b"] }`, "")

@@ -288,7 +288,7 @@ func PlanReport(run notify.Run, plans []*artifact.Plan, decisions []review.Decis
 		}
 		switch {
 		case m.Status == artifact.StatusFailed:
-			u.Status, u.Message = notify.Failed, firstLine(m.Error)
+			u.Status, u.Message = notify.Failed, artifact.FirstLine(m.Error)
 		case m.Status == artifact.StatusSkipped:
 			u.Status, u.Message = notify.Skipped, "dependency "+m.SkippedBecause+" failed"
 		case byDecision[m.Unit].Gate == review.Blocked:
@@ -327,11 +327,11 @@ func ApplyReport(run notify.Run, plans []*artifact.Plan, decisions []review.Deci
 		case artifact.Unchanged:
 			r.Units[i].Status, r.Units[i].Message = notify.NoChanges, ""
 		case artifact.Failed:
-			r.Units[i].Status, r.Units[i].Message = notify.Failed, firstLine(orElse(a.Error, a.Reason))
+			r.Units[i].Status, r.Units[i].Message = notify.Failed, artifact.FirstLine(orElse(a.Error, a.Reason))
 		case artifact.Refused:
-			r.Units[i].Status, r.Units[i].Message = notify.Blocked, firstLine(orElse(a.Reason, a.Error))
+			r.Units[i].Status, r.Units[i].Message = notify.Blocked, artifact.FirstLine(orElse(a.Reason, a.Error))
 		case artifact.Skipped:
-			r.Units[i].Status, r.Units[i].Message = notify.Skipped, firstLine(orElse(a.Reason, a.Error))
+			r.Units[i].Status, r.Units[i].Message = notify.Skipped, artifact.FirstLine(orElse(a.Reason, a.Error))
 		case artifact.Replanned:
 			r.Units[i].Status, r.Units[i].Message = notify.Pending, "re-planned: the new plan needs a review"
 		default:
@@ -351,7 +351,7 @@ func DriftSync(run notify.Run, plans []*artifact.Plan, units []string) (ghnotify
 		u := notify.UnitResult{Path: m.Unit, Env: m.Env, Region: m.Region, Action: m.Action, Counts: countsOf(p.Summary)}
 		switch {
 		case m.Status == artifact.StatusFailed:
-			u.Status, u.Message = notify.Failed, firstLine(m.Error)
+			u.Status, u.Message = notify.Failed, artifact.FirstLine(m.Error)
 		case m.Status == artifact.StatusSkipped:
 			u.Status, u.Message = notify.Skipped, "dependency "+m.SkippedBecause+" failed"
 		case hasChanges(p):
@@ -378,14 +378,6 @@ func hasChanges(p *artifact.Plan) bool {
 		return p.Summary.HasChanges
 	}
 	return p.Metadata.HasChanges
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }
 
 func orElse(a, b string) string {

@@ -152,18 +152,3 @@ func TestReadInputs(t *testing.T) {
 		t.Errorf("detect: %+v %v", d, err)
 	}
 }
-
-func TestWriteGitHubOutput(t *testing.T) {
-	p := filepath.Join(t.TempDir(), "out")
-	if err := WriteGitHubOutput(p, Output{"a", "1"}, Output{"b", "x\ny"}); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := os.ReadFile(p)
-	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if lines[0] != "a=1" || !strings.HasPrefix(lines[1], "b<<OLECHKA_") || lines[2] != "x" || lines[3] != "y" || lines[4] != strings.TrimPrefix(lines[1], "b<<") {
-		t.Errorf("GITHUB_OUTPUT:\n%s", b)
-	}
-	if err := WriteGitHubOutput("", Output{"a", "1"}); err == nil {
-		t.Error("no GITHUB_OUTPUT accepted")
-	}
-}

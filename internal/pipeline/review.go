@@ -11,6 +11,7 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/ghactions"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
@@ -158,16 +159,16 @@ func (r *ReviewResult) Markdown() string {
 }
 
 // GitHubOutputs are review's step outputs: the apply matrix and counts.
-func (r *ReviewResult) GitHubOutputs() ([]Output, error) {
+func (r *ReviewResult) GitHubOutputs() ([]ghactions.Output, error) {
 	m, err := json.Marshal(map[string]any{"include": r.Groups})
 	if err != nil {
 		return nil, err
 	}
-	return []Output{
-		{"matrix", string(m)},
-		{"has_applies", fmt.Sprint(len(r.Groups) > 0)},
-		{"blocked", fmt.Sprint(r.Summary[review.Blocked])},
-		{"manual", fmt.Sprint(r.Summary[review.Manual])},
+	return []ghactions.Output{
+		{Name: "matrix", Value: string(m)},
+		{Name: "has_applies", Value: fmt.Sprint(len(r.Groups) > 0)},
+		{Name: "blocked", Value: fmt.Sprint(r.Summary[review.Blocked])},
+		{Name: "manual", Value: fmt.Sprint(r.Summary[review.Manual])},
 	}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 )
 
@@ -47,7 +48,7 @@ func (c *Commit) Unit(ctx context.Context, path string) (*config.Unit, error) {
 	if at := c.Env.At(); at != "" {
 		// A unit that does not evaluate at the base commit: say why.
 		if err := c.Tree.Err(); err != nil {
-			return nil, fmt.Errorf("%s does not evaluate at %s:\n%w", path, short(at), err)
+			return nil, fmt.Errorf("%s does not evaluate at %s:\n%w", path, artifact.ShortID(at), err)
 		}
 	}
 	return EvalOutside(ctx, c.Env, path)

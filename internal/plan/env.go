@@ -56,7 +56,7 @@ func (e *Env) label(unit string) string {
 	if e.at == "" {
 		return unit
 	}
-	return unit + " (at " + short(e.at) + ")"
+	return unit + " (at " + artifact.ShortID(e.at) + ")"
 }
 
 // Time returns the current time in UTC (Env.Now when set).

@@ -282,20 +282,20 @@ func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
 	commit := benv.At()
 	tree, err := benv.BaseTree(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("evaluating the tree at %s: %w", short(commit), err)
+		return nil, fmt.Errorf("evaluating the tree at %s: %w", artifact.ShortID(commit), err)
 	}
 	set := map[string]bool{}
 	for _, p := range opts.Removed {
 		u := tree.Unit(p)
 		if u == nil {
-			msg := fmt.Sprintf("removed unit %s does not evaluate at %s (its destroy is planned from there)", p, short(commit))
+			msg := fmt.Sprintf("removed unit %s does not evaluate at %s (its destroy is planned from there)", p, artifact.ShortID(commit))
 			if err := tree.Err(); err != nil {
 				return nil, fmt.Errorf("%s:\n%w", msg, err)
 			}
 			return nil, errors.New(msg)
 		}
 		if u.Config.Skip != nil && *u.Config.Skip {
-			env.Progress.Printf("%s: removed, but skip = true at %s: no destroy planned\n", p, short(commit))
+			env.Progress.Printf("%s: removed, but skip = true at %s: no destroy planned\n", p, artifact.ShortID(commit))
 			continue
 		}
 		set[p] = true
@@ -304,13 +304,6 @@ func removedSide(ctx context.Context, env *Env, opts Options) (*side, error) {
 		return nil, nil
 	}
 	return newSide(ctx, benv, tree, graph.FromTree(tree), set)
-}
-
-func short(sha string) string {
-	if len(sha) > 12 {
-		return sha[:12]
-	}
-	return sha
 }
 
 // planJob is the job planning unit n of this side.

@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
+	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
@@ -41,11 +42,16 @@ type envEntry struct {
 
 func newEnvCache(root string) *envCache { return &envCache{root: root, m: map[string]*envEntry{}} }
 
-// get finds the nearest env.hcl from dir up to the tree root and reads its locals.
-func (c *envCache) get(dir string) envConfig {
-	for d := dir; ; {
+// get finds the nearest env.hcl from the unit's folder up to the tree root: its locals
+// as the unit's evaluation read them (read_terragrunt_config), or, when the unit did not
+// read it, its literal locals.
+func (c *envCache) get(u *config.Unit) envConfig {
+	for d := u.Dir; ; {
 		f := filepath.Join(d, "env.hcl")
 		if _, err := os.Stat(f); err == nil {
+			if cfg, ok := evaluatedEnv(u, f); ok {
+				return cfg
+			}
 			return c.read(f)
 		}
 		if d == c.root {
@@ -59,6 +65,27 @@ func (c *envCache) get(dir string) envConfig {
 	}
 }
 
+// evaluatedEnv is env.hcl's locals as the unit's evaluation read them.
+func evaluatedEnv(u *config.Unit, file string) (envConfig, bool) {
+	v, ok := u.ReadConfigs[file]
+	if !ok || v == cty.NilVal || v.IsNull() || !v.IsKnown() || !v.Type().IsObjectType() || !v.Type().HasAttribute("locals") {
+		return envConfig{}, false
+	}
+	locals := v.GetAttr("locals")
+	if locals.IsNull() || !locals.IsKnown() || !(locals.Type().IsObjectType() || locals.Type().IsMapType()) {
+		return envConfig{}, false
+	}
+	cfg := envConfig{File: file, Locals: map[string]any{}}
+	for it := locals.ElementIterator(); it.Next(); {
+		k, lv := it.Element()
+		if lv, _ = lv.UnmarkDeep(); lv.IsWhollyKnown() {
+			cfg.Locals[k.AsString()] = ctyToJSON(lv)
+		}
+	}
+	return cfg, true
+}
+
+// read parses env.hcl for its literal locals (and those built from earlier literal ones).
 func (c *envCache) read(file string) envConfig {
 	c.mu.Lock()
 	e, ok := c.m[file]
@@ -183,14 +210,35 @@ func (s *stage) unitEnv(d *unitData) string {
 
 // policy evaluates unit, plan and env policies.
 func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func() (*cost.Report, error)) ([]finding.Finding, string, error) {
-	out := make([][]finding.Finding, len(s.units))
-	errs := make([]error, len(s.units))
 	plans := 0
 	for _, d := range s.units {
 		if d.plan != nil {
 			plans++
 		}
 	}
+	all, err := s.unitPolicies(ctx, engine)
+	if err != nil {
+		return nil, "", err
+	}
+	// Environments: budget and other env-wide rules.
+	r, err := getCost()
+	if err != nil {
+		return nil, "", err
+	}
+	envFs, err := s.envPolicies(ctx, engine, r)
+	if err != nil {
+		return nil, "", err
+	}
+	all = append(all, envFs...)
+	note := fmt.Sprintf("%d policy files, %d units, %d plans, %d envs", len(engine.Files()), len(s.units), plans, len(r.Envs))
+	return all, note, nil
+}
+
+// unitPolicies evaluates the unit policies on every unit, and the plan policies on
+// every unit with a plan.
+func (s *stage) unitPolicies(ctx context.Context, engine *policy.Engine) ([]finding.Finding, error) {
+	out := make([][]finding.Finding, len(s.units))
+	errs := make([]error, len(s.units))
 	s.forEach(ctx, len(s.units), func(i int) {
 		d := s.units[i]
 		input := d.u.Render()
@@ -226,15 +274,17 @@ func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func(
 	var all []finding.Finding
 	for i := range out {
 		if errs[i] != nil {
-			return nil, "", errs[i]
+			return nil, errs[i]
 		}
 		all = append(all, out[i]...)
 	}
-	// Environments: budget and other env-wide rules.
-	r, err := getCost()
-	if err != nil {
-		return nil, "", err
-	}
+	return all, nil
+}
+
+// envPolicies evaluates the env policies (budget and other env-wide rules) on every
+// env's cost and env.hcl locals.
+func (s *stage) envPolicies(ctx context.Context, engine *policy.Engine, r *cost.Report) ([]finding.Finding, error) {
+	var all []finding.Finding
 	envFiles := map[string]envConfig{}
 	envTier := map[string]string{}
 	for _, d := range s.units {
@@ -268,7 +318,7 @@ func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func(
 		}
 		vs, err := engine.Eval(ctx, policy.Env, in)
 		if err != nil {
-			return nil, "", fmt.Errorf("env %s: %w", ec.Env, err)
+			return nil, fmt.Errorf("env %s: %w", ec.Env, err)
 		}
 		for _, v := range vs {
 			f := finding.Finding{Check: CheckPolicy, Rule: v.Rule, Level: level(v), Message: v.Message}
@@ -281,8 +331,7 @@ func (s *stage) policy(ctx context.Context, engine *policy.Engine, getCost func(
 			all = append(all, f)
 		}
 	}
-	note := fmt.Sprintf("%d policy files, %d units, %d plans, %d envs", len(engine.Files()), len(s.units), plans, len(r.Envs))
-	return all, note, nil
+	return all, nil
 }
 
 func number(v any) (float64, bool) {

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -31,7 +30,6 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/tfmodule"
 	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 	"github.com/terragrunt-olechka/olechka/internal/validate/lint"
-	"github.com/terragrunt-olechka/olechka/internal/validate/policy"
 	"github.com/terragrunt-olechka/olechka/internal/validate/security"
 )
 
@@ -125,194 +123,6 @@ func (s *stage) rel(p string) string {
 		return filepath.ToSlash(r)
 	}
 	return filepath.ToSlash(p)
-}
-
-// Run runs the stage. The error is for what stops the whole stage (an unreadable root,
-// a policy that does not compile); problems in units and checks are findings.
-func Run(ctx context.Context, opts Options) (*Result, error) {
-	start := time.Now()
-	root, err := filepath.Abs(opts.Root)
-	if err != nil {
-		return nil, err
-	}
-	if st, err := os.Stat(root); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("validate: %s is not a folder", opts.Root)
-	}
-	checks, err := selectChecks(opts.Only)
-	if err != nil {
-		return nil, err
-	}
-	s := &stage{opts: opts, root: root, loc: lint.NewLocator(), modules: lint.NewModuleCache(), byDir: map[string]*unitData{}}
-	s.repo = opts.RepoRoot
-	if s.repo == "" {
-		s.repo = gitRoot(root)
-	}
-	if s.repo == "" {
-		s.repo = root
-	}
-	s.repo, _ = filepath.Abs(s.repo)
-	s.envs = newEnvCache(root)
-	s.par = opts.Parallelism
-	if s.par <= 0 {
-		s.par = runtime.GOMAXPROCS(0)
-	}
-
-	// Policies compile before anything runs: a broken policy stops the stage.
-	var engine *policy.Engine
-	var policyChanges []finding.Finding
-	policyFrom := ""
-	if checks[CheckPolicy] && len(opts.PolicyDirs) == 0 && opts.PolicyBase != "" {
-		if engine, policyChanges, policyFrom, err = s.basePolicy(ctx, opts.PolicyBase); err != nil {
-			return nil, err
-		}
-	} else if checks[CheckPolicy] {
-		dirs := opts.PolicyDirs
-		if len(dirs) == 0 {
-			if st, err := os.Stat(filepath.Join(s.repo, "policy")); err == nil && st.IsDir() {
-				dirs = []string{filepath.Join(s.repo, "policy")}
-			}
-		}
-		if len(dirs) > 0 {
-			engine, err = policy.Load(ctx, dirs...)
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-
-	res := &Result{Root: s.rel(root), Findings: []finding.Finding{}}
-	evalStart := time.Now()
-	needTree := checks[CheckLint] || checks[CheckPolicy] || checks[CheckSecurity] || checks[CheckCost] || checks[CheckSchema]
-	var evalFindings []finding.Finding
-	if needTree {
-		ev := config.NewEvaluator(config.Options{RepoRoot: s.repo, Getenv: opts.Getenv, AllowRunCmd: opts.AllowRunCmd, Parallelism: s.par})
-		s.tree, err = ev.Tree(ctx, root)
-		if err != nil {
-			return nil, fmt.Errorf("validate: evaluating %s: %w", root, err)
-		}
-		for _, e := range s.tree.Errors {
-			// Errors other than HCL diagnostics start with the unit's path.
-			unitFile := ""
-			if p, _, ok := strings.Cut(e.Error(), ": "); ok {
-				if f := filepath.Join(root, filepath.FromSlash(p), config.UnitFile); fileExists(f) {
-					unitFile = f
-				}
-			}
-			fs := lint.EvalError(e, unitFile, s.rel)
-			for i := range fs {
-				if fs[i].Unit == "" && unitFile != "" {
-					fs[i].Unit = filepath.ToSlash(filepath.Dir(s.relTo(root, unitFile)))
-				}
-			}
-			evalFindings = append(evalFindings, fs...)
-		}
-		res.Units = len(s.tree.Units)
-		s.prepareUnits()
-		if opts.PlansDir != "" {
-			if err := s.readPlans(opts.PlansDir); err != nil {
-				return nil, err
-			}
-		}
-	}
-	evalTime := time.Since(evalStart)
-
-	var (
-		mu      sync.Mutex
-		g       errgroup.Group
-		results = map[string]*CheckResult{}
-		found   = map[string][]finding.Finding{}
-	)
-	run := func(name string, f func() ([]finding.Finding, string, error)) {
-		if !checks[name] {
-			mu.Lock()
-			results[name] = &CheckResult{Name: name, Status: StatusSkipped, Note: "not selected (--only)"}
-			mu.Unlock()
-			return
-		}
-		g.Go(func() error {
-			cr, fs := s.runCheck(name, f)
-			mu.Lock()
-			results[name] = cr
-			found[name] = fs
-			mu.Unlock()
-			return nil
-		})
-	}
-	var costReport *cost.Report
-	var costErr error
-	var costOnce sync.Once
-	getCost := func() (*cost.Report, error) {
-		costOnce.Do(func() { costReport, costErr = s.cost(ctx) })
-		return costReport, costErr
-	}
-
-	run(CheckFmt, func() ([]finding.Finding, string, error) { return s.fmt(ctx) })
-	run(CheckSchema, func() ([]finding.Finding, string, error) { return s.schema(ctx) })
-	run(CheckLint, func() ([]finding.Finding, string, error) { return s.lint(ctx) })
-	run(CheckPolicy, func() ([]finding.Finding, string, error) {
-		if engine == nil {
-			return policyChanges, "", skipped("no policy folder (policy/ at the repository root, or --policy DIR)" + policyFrom)
-		}
-		fs, note, err := s.policy(ctx, engine, getCost)
-		return append(fs, policyChanges...), note + policyFrom, err
-	})
-	run(CheckSecurity, func() ([]finding.Finding, string, error) { return s.security(ctx) })
-	run(CheckCost, func() ([]finding.Finding, string, error) {
-		r, err := getCost()
-		if err != nil {
-			return nil, "", err
-		}
-		var fs []finding.Finding
-		for _, u := range r.Units {
-			for _, why := range u.Unpriced {
-				fs = append(fs, finding.Finding{Check: CheckCost, Rule: "unpriced", Level: finding.Note, Unit: u.Path,
-					File: s.unitFileRel(u.Path), Message: why})
-			}
-		}
-		note := fmt.Sprintf("$%.2f a month", r.Monthly)
-		if r.Base != nil {
-			note += fmt.Sprintf(" (%s)", signed(r.Monthly-*r.Base))
-		}
-		return fs, note, nil
-	})
-	_ = g.Wait() // checks report their errors in their results
-	if checks[CheckCost] || checks[CheckPolicy] {
-		if r, err := getCost(); err == nil {
-			res.Cost = r
-		}
-	}
-
-	// Evaluation errors belong to lint, or stand alone when lint was not asked for.
-	if len(evalFindings) > 0 {
-		name := CheckLint
-		if !checks[CheckLint] {
-			name = "config"
-			for i := range evalFindings {
-				evalFindings[i].Check = "config"
-			}
-			results[name] = &CheckResult{Name: name, Duration: evalTime}
-		}
-		found[name] = append(evalFindings, found[name]...)
-	}
-	for _, name := range append(append([]string{}, AllChecks...), "config") {
-		cr, ok := results[name]
-		if !ok {
-			continue
-		}
-		fs := dedupe(found[name])
-		finding.Sort(fs)
-		cr.Findings = len(fs)
-		if cr.Status == "" {
-			cr.Status = statusOf(fs)
-		}
-		res.Checks = append(res.Checks, *cr)
-		res.Findings = append(res.Findings, fs...)
-	}
-	if s.tree != nil {
-		res.Units = len(s.tree.Units)
-	}
-	res.Duration = time.Since(start)
-	return res, nil
 }
 
 // runCheck runs one check and turns what it returns into its result.
@@ -458,7 +268,7 @@ func (s *stage) prepareUnits() {
 				d.module = m
 			}
 		}
-		d.env = s.envs.get(d.u.Dir)
+		d.env = s.envs.get(d.u)
 		d.effective = effectiveInputs(d.u.Config.Inputs, d.module)
 	})
 }

@@ -1,9 +1,10 @@
-package pipeline
+// Package ghactions writes what a GitHub Actions step hands on: step outputs
+// ($GITHUB_OUTPUT) and the step summary ($GITHUB_STEP_SUMMARY).
+package ghactions
 
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -12,9 +13,9 @@ import (
 // Output is one step output for $GITHUB_OUTPUT.
 type Output struct{ Name, Value string }
 
-// WriteGitHubOutput appends outputs to the file GitHub Actions names in GITHUB_OUTPUT,
+// WriteOutput appends outputs to the file GitHub Actions names in GITHUB_OUTPUT,
 // using a random heredoc delimiter so no value can end its block early.
-func WriteGitHubOutput(path string, outs ...Output) error {
+func WriteOutput(path string, outs ...Output) error {
 	if path == "" {
 		return fmt.Errorf("GITHUB_OUTPUT is not set: --format github runs inside a GitHub Actions step")
 	}
@@ -66,16 +67,4 @@ func randomDelimiter() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	return "OLECHKA_" + hex.EncodeToString(b[:])
-}
-
-// WriteJSONFile writes v as indented JSON to path.
-func WriteJSONFile(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }
