@@ -273,7 +273,9 @@ func TestFailingUnitSkipsDependents(t *testing.T) {
 // lockContention: while one apply holds a unit's lock, a second apply of the same unit
 // waits --lock-timeout and fails naming the holder.
 func lockContention(t *testing.T, h *harness) {
-	h.addSlowUnit("12s")
+	// The first apply must still hold the lock when the second has prepared its unit
+	// (init alone took 8 s at load 40), so its rollout outlasts that with a margin.
+	h.addSlowUnit("25s")
 	slow := h.unitDirs([]string{slowUnit})
 	p1, p2 := filepath.Join(t.TempDir(), "p1"), filepath.Join(t.TempDir(), "p2")
 	for _, p := range []string{p1, p2} {

@@ -302,7 +302,10 @@ func TestRealTofu(t *testing.T) {
 		t.Errorf("lock holder of a free state = %+v, %v", holder, err)
 	}
 	// The probe wrote nothing.
-	st2, _ := w.StatePull(ctx)
+	st2, err := w.StatePull(ctx)
+	if err != nil {
+		t.Fatalf("state pull after the lock probe: %v", err)
+	}
 	if st2.Serial != st.Serial {
 		t.Errorf("lock probe changed the state serial %d -> %d", st.Serial, st2.Serial)
 	}
