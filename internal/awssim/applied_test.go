@@ -71,3 +71,39 @@ func TestPrefixListIDs(t *testing.T) {
 		t.Errorf("managed prefix list id = %q, want pl-<17 hex>", id)
 	}
 }
+
+// A multi-region KMS key's id is mrk- and 32 hex digits (modules/kms validates replicas'
+// primary ARNs against it); its replica in another region keeps that id in its own ARN.
+func TestMultiRegionKMSKeyIDs(t *testing.T) {
+	p := newProvider(t)
+	ts := p.resources.get("aws_kms_key")
+	_, single := planApply(t, p, "aws_kms_key", objectOf(t, ts, map[string]cty.Value{
+		"description": cty.StringVal("logs"),
+	}))
+	if id := getString(single, "key_id"); !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(id) {
+		t.Errorf("single-region key_id = %q, want a UUID", id)
+	}
+	_, multi := planApply(t, p, "aws_kms_key", objectOf(t, ts, map[string]cty.Value{
+		"description":  cty.StringVal("aurora"),
+		"multi_region": cty.True,
+	}))
+	id := getString(multi, "key_id")
+	if !regexp.MustCompile(`^mrk-[0-9a-f]{32}$`).MatchString(id) {
+		t.Fatalf("multi-region key_id = %q, want mrk-<32 hex>", id)
+	}
+	arn := getString(multi, "arn")
+	if want := "arn:aws:kms:eu-central-1:111111111111:key/" + id; arn != want && !regexp.MustCompile(`^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:key/`+id+`$`).MatchString(arn) {
+		t.Errorf("arn = %q, want …:key/%s", arn, id)
+	}
+
+	rts := p.resources.get("aws_kms_replica_key")
+	_, replica := planApply(t, p, "aws_kms_replica_key", objectOf(t, rts, map[string]cty.Value{
+		"primary_key_arn": cty.StringVal(arn),
+	}))
+	if got := getString(replica, "key_id"); got != id {
+		t.Errorf("replica key_id = %q, want the primary's %q", got, id)
+	}
+	if got := getString(replica, "arn"); !regexp.MustCompile(`^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:key/` + id + `$`).MatchString(got) {
+		t.Errorf("replica arn = %q", got)
+	}
+}

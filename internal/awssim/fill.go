@@ -19,6 +19,8 @@ type ident struct {
 	typ, name, region, account string
 	key                        string // digest input: type + name or configuration
 	priorID                    string // the id before an update (kept)
+	multiRegion                bool   // a multi-region KMS key: its id is mrk-<32 hex>
+	keyID                      string // a KMS replica key: the id of its primary key
 }
 
 // nameAttrs are the arguments that name a resource, in order of preference.
@@ -31,6 +33,12 @@ var nameAttrs = []string{
 func (p *Provider) identity(typ string, v cty.Value) ident {
 	c := p.config()
 	id := ident{typ: typ, region: c.region, account: c.account}
+	if mr := getAttr(v, "multi_region"); typ == "aws_kms_key" && mr.IsKnown() && !mr.IsNull() && mr.Type() == cty.Bool {
+		id.multiRegion = mr.True()
+	}
+	if arn := getString(v, "primary_key_arn"); typ == "aws_kms_replica_key" && strings.Contains(arn, ":key/") {
+		id.keyID = arn[strings.LastIndex(arn, ":key/")+len(":key/"):]
+	}
 	for _, n := range nameAttrs {
 		if s := getString(v, n); s != "" {
 			id.name = s
@@ -99,7 +107,19 @@ var idIsARN = map[string]bool{
 }
 
 // idIsUUID are the types whose id is a generated UUID.
-var idIsUUID = map[string]bool{"aws_kms_key": true, "aws_wafv2_web_acl": true, "aws_wafv2_ip_set": true, "aws_wafv2_rule_group": true, "aws_guardduty_detector": true}
+var idIsUUID = map[string]bool{"aws_kms_key": true, "aws_kms_replica_key": true, "aws_wafv2_web_acl": true, "aws_wafv2_ip_set": true, "aws_wafv2_rule_group": true, "aws_guardduty_detector": true}
+
+// uuid is the resource's generated key id: a UUID, or for a multi-region KMS key
+// "mrk-" and 32 hex digits, as AWS gives them (the replica keeps its primary's id).
+func (i ident) uuid() string {
+	if i.keyID != "" {
+		return i.keyID
+	}
+	if i.multiRegion {
+		return "mrk-" + i.hex(32, "mrk")
+	}
+	return uuidOf(i.region, i.account, i.key)
+}
 
 // id is the resource's id in AWS's format for its type.
 func (i ident) id() string {
@@ -112,7 +132,7 @@ func (i ident) id() string {
 	case idIsARN[i.typ]:
 		return i.arn()
 	case idIsUUID[i.typ]:
-		return uuidOf(i.region, i.account, i.key)
+		return i.uuid()
 	case i.typ == "aws_ecs_task_definition":
 		return i.shortName()
 	case i.typ == "aws_secretsmanager_secret_version":
@@ -147,6 +167,7 @@ var arnServices = []struct {
 	{"aws_iam_instance_profile", "iam", false, "instance-profile/{name}"},
 	{"aws_iam_openid_connect_provider", "iam", false, "oidc-provider/{name}"},
 	{"aws_kms_key", "kms", true, "key/{uuid}"},
+	{"aws_kms_replica_key", "kms", true, "key/{uuid}"},
 	{"aws_kms_alias", "kms", true, "{name}"},
 	{"aws_cloudwatch_log_group", "logs", true, "log-group:{name}"},
 	{"aws_cloudwatch_metric_alarm", "cloudwatch", true, "alarm:{name}"},
@@ -212,7 +233,7 @@ func (i ident) arn() string {
 	}
 	r := strings.NewReplacer(
 		"{name}", i.shortName(), "{hex6}", i.hex(6, "suffix"), "{hex}", i.hex(16, "arn"),
-		"{uuid}", uuidOf(i.region, i.account, i.key), "{id}", idv,
+		"{uuid}", i.uuid(), "{id}", idv,
 		"{typ}", strings.ReplaceAll(strings.TrimPrefix(i.typ, "aws_"), "_", "-"),
 	).Replace(format)
 	region, account := i.region, i.account
@@ -348,7 +369,7 @@ func (i ident) generateString(name string) string {
 	case name == "name" || name == "family":
 		return i.shortName()
 	case name == "key_id":
-		return uuidOf(i.region, i.account, i.key)
+		return i.uuid()
 	case name == "repository_url":
 		return fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com/%s", i.account, i.region, i.shortName())
 	case name == "dns_name":
