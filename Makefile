@@ -21,18 +21,18 @@ test: tools lint
 	go test -count=1 -timeout 45m -race $$(go list ./... | grep -v /internal/e2e)
 	go test -count=1 -timeout 45m $(SLOW_TESTS)
 
-# The whole pipeline on examples/sandbox: embedded state server, real OpenTofu from .cache/.
+# The whole pipeline on the platform itself (live/, 62 units) with the AWS simulator, from
+# empty state in one run, then a plan that must show no changes (docs/live.md).
 demo: tools
-	go run ./cmd/olechka pipeline --local --auto-approve
-
-# The platform itself (live/, 62 units) with the AWS simulator: one pipeline run, then a plan
-# that must show no changes. Slow on 2 cores (tens of minutes).
-demo-live: tools
 	go run ./cmd/olechka pipeline --local --auto-approve live
 	OLECHKA_LOCAL=1 go run ./cmd/olechka plan --all live --detailed-exitcode
 
+# The same flow on the small examples/sandbox tree (a couple of minutes).
+demo-sandbox: tools
+	go run ./cmd/olechka pipeline --local --auto-approve
+
 # Kept as an alias of demo.
-demo-sandbox: demo
+demo-live: demo
 
 bench:
 	bash scripts/bench.sh

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -104,6 +105,10 @@ type live struct {
 	ctx  context.Context
 	repo string
 	work string
+	// store is this test's state-store address for the commands after a pipeline run
+	// (which starts its own store on a random port): a free loopback port, so another
+	// store on the default 127.0.0.1:9000 (another test run on this machine) is never used.
+	store string
 }
 
 func newLive(t *testing.T, timeout time.Duration) *live {
@@ -141,6 +146,12 @@ func newLive(t *testing.T, timeout time.Duration) *live {
 	t.Setenv("OLECHKA_STATE_ENDPOINT", "")
 	t.Setenv("OLECHKA_CACHE", testenv.CacheDir(t))
 	t.Setenv("OLECHKA_LOCK_ENDPOINT", "")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.store = "http://" + ln.Addr().String()
+	ln.Close()
 	return l
 }
 
@@ -156,7 +167,13 @@ func (l *live) git(args ...string) {
 func (l *live) olechka(args ...string) run {
 	l.t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Main(l.ctx, cli.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: os.Getenv}, args)
+	getenv := func(k string) string {
+		if k == "OLECHKA_STATE_ENDPOINT" && len(args) > 0 && args[0] != "pipeline" {
+			return l.store
+		}
+		return os.Getenv(k)
+	}
+	code := cli.Main(l.ctx, cli.App{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: getenv}, args)
 	return run{stdout: out.String(), stderr: errb.String(), code: code}
 }
 
