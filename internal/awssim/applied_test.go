@@ -2,6 +2,7 @@ package awssim
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/zclconf/go-cty/cty"
@@ -105,5 +106,23 @@ func TestMultiRegionKMSKeyIDs(t *testing.T) {
 	}
 	if got := getString(replica, "arn"); !regexp.MustCompile(`^arn:aws:kms:[a-z0-9-]+:[0-9]{12}:key/` + id + `$`).MatchString(got) {
 		t.Errorf("replica arn = %q", got)
+	}
+}
+
+// aws_kms_key looked up by a bare key id answers with that id in its ARN.
+func TestKMSKeyDataByID(t *testing.T) {
+	p := newProvider(t)
+	for _, keyID := range []string{"0b0b0b0b-0000-4000-a000-000000000000", "mrk-0123456789abcdef0123456789abcdef"} {
+		ts := p.data.get("aws_kms_key")
+		got, d := p.readData(ts, objectOf(t, ts, map[string]cty.Value{"key_id": cty.StringVal(keyID)}))
+		if d != nil {
+			t.Fatalf("key %s: %s", keyID, d.Detail)
+		}
+		if arn := getString(got, "arn"); !strings.HasSuffix(arn, ":key/"+keyID) {
+			t.Errorf("key %s: arn = %q, want …:key/%s", keyID, arn, keyID)
+		}
+		if id := getString(got, "id"); id != keyID {
+			t.Errorf("key %s: id = %q", keyID, id)
+		}
 	}
 }

@@ -183,8 +183,8 @@ func (p *Provider) readData(ts *typeSchema, cfg cty.Value) (cty.Value, *tfprotov
 		id := ident{typ: "aws_kms_key", region: region, account: c.account, key: "aws_kms_key/" + keyID}
 		arn := keyID
 		if !strings.HasPrefix(keyID, "arn:") {
-			if strings.HasPrefix(keyID, "alias/") {
-				id.key = "aws_kms_key/" + keyID
+			if !strings.HasPrefix(keyID, "alias/") {
+				id.keyID = keyID // a bare key id (UUID or mrk-…) is the ARN's key part
 			}
 			arn = id.arn()
 		}
