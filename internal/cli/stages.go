@@ -38,19 +38,7 @@ func (c *packageStages) tofu() tofuFlags {
 func (c *packageStages) Detect(ctx context.Context, root string) (*pipeline.Detected, error) {
 	app := c.sub.child()
 	if c.all {
-		rows, t, err := listUnits(ctx, app, &c.eval, root)
-		if err == nil {
-			err = reportTreeErrors(app, t)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing the units: %w", err)
-		}
-		d := &pipeline.Detected{}
-		for _, r := range rows {
-			d.Units = append(d.Units, pipeline.DetectedUnit{Path: r.Path, Action: artifact.ActionPlan, Wave: r.Wave, Env: r.Env,
-				Tier: r.Tier, Region: r.Region, AccountID: r.AccountID, Reasons: []string{"every unit (--all)"}})
-		}
-		return d, nil
+		return everyUnit(ctx, app, &c.eval, root)
 	}
 	res, err := detect.Run(ctx, detect.Options{Root: root, Base: c.base, Head: c.head, Uncommitted: c.uncommitted,
 		Getenv: lookupEnv(app), AllowRunCmd: c.eval.allowRunCmd})
