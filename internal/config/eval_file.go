@@ -2,7 +2,9 @@ package config
 
 import (
 	"fmt"
+	"iter"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -148,88 +150,31 @@ func labelsText(n int) string {
 }
 
 // evalConfigFile evaluates a full Terragrunt file (a unit, or a file read with
-// read_terragrunt_config) with its includes merged. stack holds the files being
-// read above it, to catch read cycles.
+// read_terragrunt_config) with its includes merged, in Terragrunt's order: the
+// include blocks, feature flags, locals and dependency blocks, the dependencies'
+// outputs, then every body, merged. stack holds the files being read above it, to
+// catch read cycles.
 func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*Config, *scope, hcl.Diagnostics) {
-	for _, p := range stack {
-		if p == path {
-			return nil, nil, hcl.Diagnostics{{
-				Severity: hcl.DiagError,
-				Summary:  "Configuration read cycle",
-				Detail:   fmt.Sprintf("%s reads itself through %s.", path, strings.Join(append(stack, path), " -> ")),
-			}}
-		}
+	if d := readCycle(path, stack); d != nil {
+		return nil, nil, d
 	}
-	body, diags, err := u.e.parse(path)
-	u.read(path)
-	if err != nil {
-		return nil, nil, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Cannot read configuration",
-			Detail:   err.Error(),
-		}}
-	}
+	body, diags := u.parseConfigFile(path)
 	if diags.HasErrors() {
 		return nil, nil, diags
-	}
-	if d := checkTopLevel(body); d.HasErrors() {
-		return nil, nil, d
 	}
 	stack = append(stack[:len(stack):len(stack)], path)
 	s := &scope{u: u, terragruntDir: terragruntDir, configPath: path, dependent: new(bool), stack: stack}
 
 	// 1. include blocks: evaluated with functions only.
-	incs, diags := s.decodeIncludes(body)
+	incs, includeVar, diags := s.evalIncludes(body)
 	if diags.HasErrors() {
 		return nil, s, diags
-	}
-	s.includes = incs
-	exposed := map[string]cty.Value{}
-	for _, inc := range incs {
-		is := &scope{u: u, terragruntDir: terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: stack}
-		inc.scope = is
-		d := is.prepareInclude(inc, stack)
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			continue
-		}
-		if inc.expose {
-			cfg, d := is.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, stack, cty.NilVal)
-			diags = append(diags, d...)
-			if d.HasErrors() {
-				continue
-			}
-			exposed[inc.name] = configValue(cfg)
-		}
-	}
-	if diags.HasErrors() {
-		return nil, s, diags
-	}
-	var includeVar cty.Value
-	if len(incs) > 0 {
-		includeVar = exposedIncludes(incs, exposed)
 	}
 
 	// 2. Feature flags (the includes' merged under the file's), then the file's own
 	// locals and dependency blocks.
-	flags, d := s.decodeFeatures(body)
+	flags, d := s.mergeFeatureFlags(body, incs)
 	diags = append(diags, d...)
-	for i := len(incs) - 1; i >= 0; i-- {
-		if incs[i].mergeStrategy == "no_merge" {
-			continue
-		}
-		var bad []string
-		flags, bad = mergeFeatures(incs[i].features, flags, incs[i].mergeStrategy == "deep")
-		if len(bad) > 0 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Feature flags do not merge",
-				Detail: fmt.Sprintf("feature %s: a deep merge with %s needs both defaults to be maps (Terragrunt fails on this too).",
-					strings.Join(bad, ", "), incs[i].path),
-				Subject: incs[i].rng.Ptr(),
-			})
-		}
-	}
 	s.features = featureVar(flags)
 	locals, d := s.evalLocals(body, includeVar)
 	diags = append(diags, d...)
@@ -243,65 +188,183 @@ func (u *unitEval) evalConfigFile(path, terragruntDir string, stack []string) (*
 	}
 
 	// 3. Dependencies of the includes and of the file, merged by name, then resolved.
-	// As Terragrunt: the file's blocks merge over the last include's, that over the
-	// one before, each with its include's strategy (deep: mock_outputs deep-merged).
-	all := append([]Dependency{}, deps...)
-	for i := len(incs) - 1; i >= 0; i-- {
-		if incs[i].mergeStrategy == "no_merge" {
-			continue
-		}
-		all = mergeDependencyList(incs[i].deps, all, incs[i].mergeStrategy == "deep")
-	}
+	all := mergeIncludedDependencies(incs, deps)
 	depVar, d := s.resolveDependencies(all)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, s, diags
 	}
 
-	// 4. Each include's body with the merged dependencies; then the file is merged
-	// over the includes, the last include first, each with its own strategy, so the
-	// file wins over every include and a later include over an earlier one.
-	incCfgs := make([]*Config, len(incs))
-	for i, inc := range incs {
-		cfg, d := inc.scope.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, stack, depVar)
-		diags = append(diags, d...)
-		incCfgs[i] = cfg
-	}
+	// 4. Each include's body with the merged dependencies, the file's body, then the
+	// file merged over the includes.
+	incCfgs, d := evalIncludeBodies(incs, depVar)
+	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return nil, s, diags
 	}
-	merged, d := s.evalBody(body, locals, includeVar, deps, stack, depVar)
+	merged, d := s.evalBody(body, locals, includeVar, deps, depVar)
 	diags = append(diags, d...)
 	if d.HasErrors() {
 		return nil, s, diags
 	}
-	for i := len(incs) - 1; i >= 0; i-- {
-		switch incs[i].mergeStrategy {
-		case "no_merge":
-		case "deep":
-			merged = mergeConfig(incCfgs[i], merged, true)
-		default:
-			if dup := sameGenerateNames(incCfgs[i].Generate, merged.Generate); len(dup) > 0 {
-				// Terragrunt refuses this under a shallow merge (a deep merge lets
-				// the file's block win).
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Duplicate generate block",
-					Detail: fmt.Sprintf("generate %s is defined both in %s and in the configuration that includes it; "+
-						"Terragrunt refuses this with a shallow merge (use merge_strategy = \"deep\" to let the including file's block win).",
-						strings.Join(dup, ", "), incs[i].path),
-					Subject: incs[i].rng.Ptr(),
-				})
-				return nil, s, diags
-			}
-			merged = mergeConfig(incCfgs[i], merged, false)
-		}
+	merged, d = mergeOverIncludes(incs, incCfgs, merged)
+	diags = append(diags, d...)
+	if d.HasErrors() {
+		return nil, s, diags
 	}
 	merged.Locals = locals
 	merged.Features = flags
 	// The dependency blocks that count are the merged set with their resolved outputs.
 	merged.Dependency = all
 	return merged, s, diags
+}
+
+// readCycle reports path being read again by a file it reads (stack holds the files
+// being read above it); nil when it is not.
+func readCycle(path string, stack []string) hcl.Diagnostics {
+	if !slices.Contains(stack, path) {
+		return nil
+	}
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Configuration read cycle",
+		Detail:   fmt.Sprintf("%s reads itself through %s.", path, strings.Join(append(stack[:len(stack):len(stack)], path), " -> ")),
+	}}
+}
+
+// parseConfigFile parses a Terragrunt file, records it as read and checks its
+// top-level attributes and blocks.
+func (u *unitEval) parseConfigFile(path string) (*hclsyntax.Body, hcl.Diagnostics) {
+	body, diags, err := u.e.parse(path)
+	u.read(path)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read configuration",
+			Detail:   err.Error(),
+		}}
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	if d := checkTopLevel(body); d.HasErrors() {
+		return nil, d
+	}
+	return body, nil
+}
+
+// evalIncludes decodes the include blocks of body, reads each included file's
+// feature flags, locals and dependency blocks, and evaluates the exposed includes
+// whole. It returns the includes and the include variable (NilVal without includes).
+func (s *scope) evalIncludes(body *hclsyntax.Body) ([]*include, cty.Value, hcl.Diagnostics) {
+	incs, diags := s.decodeIncludes(body)
+	if diags.HasErrors() {
+		return nil, cty.NilVal, diags
+	}
+	s.includes = incs
+	exposed := map[string]cty.Value{}
+	for _, inc := range incs {
+		is := &scope{u: s.u, terragruntDir: s.terragruntDir, configPath: inc.path, includes: incs, self: inc, dependent: s.dependent, stack: s.stack}
+		inc.scope = is
+		d := is.prepareInclude(inc, s.stack)
+		diags = append(diags, d...)
+		if d.HasErrors() {
+			continue
+		}
+		if inc.expose {
+			cfg, d := is.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, cty.NilVal)
+			diags = append(diags, d...)
+			if d.HasErrors() {
+				continue
+			}
+			exposed[inc.name] = configValue(cfg)
+		}
+	}
+	if diags.HasErrors() || len(incs) == 0 {
+		return incs, cty.NilVal, diags
+	}
+	return incs, exposedIncludes(incs, exposed), diags
+}
+
+// mergingIncludes yields the includes whose blocks merge into the including file
+// (those without merge_strategy = "no_merge") with their index, the last first: as
+// in Terragrunt, the file merges over the last include, that over the one before.
+func mergingIncludes(incs []*include) iter.Seq2[int, *include] {
+	return func(yield func(int, *include) bool) {
+		for i := len(incs) - 1; i >= 0; i-- {
+			if incs[i].mergeStrategy != "no_merge" && !yield(i, incs[i]) {
+				return
+			}
+		}
+	}
+}
+
+// mergeFeatureFlags decodes the file's feature blocks and merges them over the
+// includes' flags.
+func (s *scope) mergeFeatureFlags(body *hclsyntax.Body, incs []*include) ([]FeatureFlag, hcl.Diagnostics) {
+	flags, diags := s.decodeFeatures(body)
+	for _, inc := range mergingIncludes(incs) {
+		var bad []string
+		flags, bad = mergeFeatures(inc.features, flags, inc.mergeStrategy == "deep")
+		if len(bad) > 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Feature flags do not merge",
+				Detail: fmt.Sprintf("feature %s: a deep merge with %s needs both defaults to be maps (Terragrunt fails on this too).",
+					strings.Join(bad, ", "), inc.path),
+				Subject: inc.rng.Ptr(),
+			})
+		}
+	}
+	return flags, diags
+}
+
+// mergeIncludedDependencies merges the file's dependency blocks over the includes'
+// by name, each with its include's strategy (deep: mock_outputs deep-merged).
+func mergeIncludedDependencies(incs []*include, deps []Dependency) []Dependency {
+	all := append([]Dependency{}, deps...)
+	for _, inc := range mergingIncludes(incs) {
+		all = mergeDependencyList(inc.deps, all, inc.mergeStrategy == "deep")
+	}
+	return all
+}
+
+// evalIncludeBodies evaluates each include's body with the merged dependencies.
+func evalIncludeBodies(incs []*include, depVar cty.Value) ([]*Config, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	cfgs := make([]*Config, len(incs))
+	for i, inc := range incs {
+		cfg, d := inc.scope.evalBody(inc.body, inc.locals, cty.NilVal, inc.deps, depVar)
+		diags = append(diags, d...)
+		cfgs[i] = cfg
+	}
+	return cfgs, diags
+}
+
+// mergeOverIncludes merges the file's config over the includes' configs, each with
+// its include's strategy, so the file wins over every include and a later include
+// over an earlier one.
+func mergeOverIncludes(incs []*include, incCfgs []*Config, merged *Config) (*Config, hcl.Diagnostics) {
+	for i, inc := range mergingIncludes(incs) {
+		if inc.mergeStrategy == "deep" {
+			merged = mergeConfig(incCfgs[i], merged, true)
+			continue
+		}
+		if dup := sameGenerateNames(incCfgs[i].Generate, merged.Generate); len(dup) > 0 {
+			// Terragrunt refuses this under a shallow merge (a deep merge lets the
+			// file's block win).
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate generate block",
+				Detail: fmt.Sprintf("generate %s is defined both in %s and in the configuration that includes it; "+
+					"Terragrunt refuses this with a shallow merge (use merge_strategy = \"deep\" to let the including file's block win).",
+					strings.Join(dup, ", "), inc.path),
+				Subject: inc.rng.Ptr(),
+			}}
+		}
+		merged = mergeConfig(incCfgs[i], merged, false)
+	}
+	return merged, nil
 }
 
 func exposedIncludes(incs []*include, exposed map[string]cty.Value) cty.Value {
@@ -444,136 +507,4 @@ func stackTop(stack []string) string {
 		return ""
 	}
 	return stack[len(stack)-1]
-}
-
-// evalLocals evaluates the locals block of body in dependency order.
-func (s *scope) evalLocals(body *hclsyntax.Body, includeVar cty.Value) (cty.Value, hcl.Diagnostics) {
-	var block *hclsyntax.Block
-	for _, b := range body.Blocks {
-		if b.Type == "locals" {
-			block = b
-		}
-	}
-	if block == nil {
-		return cty.EmptyObjectVal, nil
-	}
-	var diags hcl.Diagnostics
-	if len(block.Body.Blocks) > 0 {
-		return cty.NilVal, hcl.Diagnostics{{
-			Severity: hcl.DiagError,
-			Summary:  "Unexpected block in locals",
-			Detail:   "The locals block holds attributes only.",
-			Subject:  block.Body.Blocks[0].DefRange().Ptr(),
-		}}
-	}
-	attrs := block.Body.Attributes
-	names := make([]string, 0, len(attrs))
-	for n := range attrs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	deps := map[string][]string{}
-	for _, n := range names {
-		for _, tr := range attrs[n].Expr.Variables() {
-			if tr.RootName() != "local" || len(tr) < 2 {
-				continue
-			}
-			var ref string
-			switch step := tr[1].(type) {
-			case hcl.TraverseAttr:
-				ref = step.Name
-			case hcl.TraverseIndex:
-				if step.Key.Type() == cty.String {
-					ref = step.Key.AsString()
-				}
-			}
-			if ref == "" {
-				continue
-			}
-			if _, ok := attrs[ref]; !ok {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Unknown local",
-					Detail:   fmt.Sprintf("local.%s refers to a local that this file does not define.", ref),
-					Subject:  tr.SourceRange().Ptr(),
-				})
-				continue
-			}
-			deps[n] = append(deps[n], ref)
-		}
-	}
-	if diags.HasErrors() {
-		return cty.NilVal, diags
-	}
-	// Depth-first order; a cycle is an error naming every local on it.
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := map[string]int{}
-	var order []string
-	var path []string
-	var visit func(n string) bool
-	visit = func(n string) bool {
-		switch color[n] {
-		case grey:
-			i := 0
-			for path[i] != n {
-				i++
-			}
-			cycle := append(append([]string{}, path[i:]...), n)
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Cycle in locals",
-				Detail:   "These locals refer to each other: local." + strings.Join(cycle, " -> local.") + ".",
-				Subject:  attrs[n].NameRange.Ptr(),
-			})
-			return false
-		case black:
-			return true
-		}
-		color[n] = grey
-		path = append(path, n)
-		for _, d := range deps[n] {
-			if !visit(d) {
-				return false
-			}
-		}
-		path = path[:len(path)-1]
-		color[n] = black
-		order = append(order, n)
-		return true
-	}
-	for _, n := range names {
-		if !visit(n) {
-			return cty.NilVal, diags
-		}
-	}
-	vals := map[string]cty.Value{}
-	for _, n := range order {
-		vars := map[string]cty.Value{"local": cty.ObjectVal(vals)}
-		if includeVar != cty.NilVal {
-			vars["include"] = includeVar
-		}
-		v, d := attrs[n].Expr.Value(s.evalContext(vars))
-		diags = append(diags, d...)
-		if d.HasErrors() {
-			return cty.NilVal, diags
-		}
-		vals[n] = v
-	}
-	return cty.ObjectVal(vals), diags
-}
-
-// vars builds the variables of an evaluation.
-func vars(locals, includeVar, depVar cty.Value) map[string]cty.Value {
-	m := map[string]cty.Value{"local": locals}
-	if includeVar != cty.NilVal {
-		m["include"] = includeVar
-	}
-	if depVar != cty.NilVal {
-		m["dependency"] = depVar
-	}
-	return m
 }

@@ -430,14 +430,9 @@ func (s *scope) readTerragruntConfigFunc(stack []string) function.Function {
 // units when it does not depend on the reader.
 func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics) {
 	e := s.u.e
-	for _, q := range stack {
-		if q == p {
-			return cty.NilVal, hcl.Diagnostics{{
-				Severity: hcl.DiagError,
-				Summary:  "Configuration read cycle",
-				Detail:   fmt.Sprintf("%s reads itself through %s.", p, strings.Join(append(stack[:len(stack):len(stack)], p), " -> ")),
-			}}
-		}
+	if d := readCycle(p, stack); d != nil {
+		// Before the cache: a cycle is one of this reader's stack, not of the file.
+		return cty.NilVal, d
 	}
 	e.mu.Lock()
 	r, ok := e.reads[p]
