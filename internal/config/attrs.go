@@ -156,66 +156,11 @@ func optObjectPartial(body *hclsyntax.Body, name string, ctx *hcl.EvalContext, d
 	return v
 }
 
-// toObject turns a map into an object so values of different types can be merged.
-func toObject(v cty.Value) cty.Value {
-	if v.IsNull() || !v.IsKnown() || v.Type().IsObjectType() {
-		return v
-	}
-	if v.Type().IsMapType() {
-		m := map[string]cty.Value{}
-		for it := v.ElementIterator(); it.Next(); {
-			k, e := it.Element()
-			m[k.AsString()] = e
-		}
-		return cty.ObjectVal(m)
-	}
-	return v
-}
-
-// unknownsToEmpty replaces every value not known in v by "", as Terragrunt does with
-// the inputs it renders.
-func unknownsToEmpty(v cty.Value) cty.Value {
-	switch {
-	case !v.IsKnown():
-		return cty.StringVal("")
-	case v.IsNull():
-		return v
-	case v.Type().IsObjectType() || v.Type().IsMapType():
-		m := v.AsValueMap()
-		if len(m) == 0 {
-			return v
-		}
-		for k, e := range m {
-			m[k] = unknownsToEmpty(e)
-		}
-		return cty.ObjectVal(m)
-	case v.Type().IsTupleType() || v.Type().IsListType() || v.Type().IsSetType():
-		l := v.AsValueSlice()
-		if len(l) == 0 {
-			return v
-		}
-		for i, e := range l {
-			l[i] = unknownsToEmpty(e)
-		}
-		return cty.TupleVal(l)
-	}
-	return v
-}
-
 // hasUnsupportedAttribute tells whether diags hold an "Unsupported attribute" error,
 // the kind `terragrunt render` tolerates.
 func hasUnsupportedAttribute(diags hcl.Diagnostics) bool {
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError && strings.Contains(d.Summary, "Unsupported attribute") {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

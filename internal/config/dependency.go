@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -139,7 +140,7 @@ func (s *scope) resolveDependencies(deps []Dependency) (cty.Value, hcl.Diagnosti
 		}
 		hasMock := !d.MockOutputs.IsNull()
 		mockAllowed := hasMock && (opts.Command == "" || len(d.MockOutputsAllowedTerraformCommands) == 0 ||
-			contains(d.MockOutputsAllowedTerraformCommands, opts.Command))
+			slices.Contains(d.MockOutputsAllowedTerraformCommands, opts.Command))
 		switch {
 		case haveReal:
 			d.Outputs = toObject(real)

@@ -78,17 +78,11 @@ func optNameFunc(impl func(name string, named bool) (string, error)) function.Fu
 }
 
 func listFunc(items ...string) function.Function {
-	vals := make([]cty.Value, len(items))
-	for i, s := range items {
-		vals[i] = cty.StringVal(s)
-	}
+	list := ctyStrings(items)
 	return function.New(&function.Spec{
 		Type: function.StaticReturnType(cty.List(cty.String)),
 		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-			if len(vals) == 0 {
-				return cty.ListValEmpty(cty.String), nil // cty.ListVal panics on no elements
-			}
-			return cty.ListVal(vals), nil
+			return list, nil
 		},
 	})
 }

@@ -167,14 +167,7 @@ func (s *scope) markGlobAsReadFunc() function.Function {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			if len(files) == 0 {
-				return cty.ListValEmpty(cty.String), nil
-			}
-			vals := make([]cty.Value, len(files))
-			for i, f := range files {
-				vals[i] = cty.StringVal(f)
-			}
-			return cty.ListVal(vals), nil
+			return ctyStrings(files), nil
 		},
 	})
 }
