@@ -2,7 +2,6 @@ package config
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -103,10 +102,7 @@ func (s *scope) decodeDependenciesPaths(body *hclsyntax.Body, ctx *hcl.EvalConte
 	*diags = append(*diags, checkAttrs(body, "dependencies", []string{"paths"}, "paths")...)
 	var paths, missing []string
 	for _, p := range optStrings(body, "paths", ctx, diags) {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(s.terragruntDir, p)
-		}
-		p = filepath.Clean(p)
+		p = s.abs(p)
 		if !dirExists(s.u.e.opts.FS, p) {
 			missing = append(missing, p)
 		}

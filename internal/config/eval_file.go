@@ -435,10 +435,7 @@ func (s *scope) decodeIncludes(body *hclsyntax.Body) ([]*include, hcl.Diagnostic
 		if diags.HasErrors() {
 			continue
 		}
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(filepath.Dir(s.configPath), p)
-		}
-		inc.path = filepath.Clean(p)
+		inc.path = absIn(filepath.Dir(s.configPath), p)
 		if inc.path == s.configPath {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,

@@ -146,30 +146,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 		VarParam: &function.Parameter{Name: "args", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if len(args) > 2 {
-				return cty.NilVal, fmt.Errorf("takes at most two arguments: a file name and a fallback")
-			}
-			name := UnitFile
-			if len(args) >= 1 {
-				name = args[0].AsString()
-			}
-			dir := s.terragruntDir
-			for i := 0; i < 100; i++ {
-				parent := filepath.Dir(dir)
-				if parent == dir {
-					break
-				}
-				dir = parent
-				p := filepath.Join(dir, name)
-				// A folder of that name counts too, as in Terragrunt.
-				if e.fileExists(p) || dirExists(e.opts.FS, p) {
-					return cty.StringVal(p), nil
-				}
-			}
-			if len(args) == 2 {
-				return args[1], nil
-			}
-			return cty.NilVal, fmt.Errorf("could not find a %s in any of the parent folders of %s", name, s.terragruntDir)
+			return s.findInParentFolders(args)
 		},
 	})
 	fns["get_repo_root"] = strFunc(s.repoRoot)
@@ -186,21 +163,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 		VarParam: &function.Parameter{Name: "default", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if len(args) > 2 {
-				return cty.NilVal, fmt.Errorf("takes a name and an optional default")
-			}
-			name := args[0].AsString()
-			if name == "" {
-				return cty.NilVal, fmt.Errorf("the variable name is empty")
-			}
-			if v, ok := e.opts.Getenv(name); ok {
-				return cty.StringVal(v), nil
-			}
-			if len(args) == 2 {
-				return args[1], nil
-			}
-			// As in Terragrunt: without a default the variable is required.
-			return cty.NilVal, fmt.Errorf("environment variable %s is not set and get_env has no default: set it, or pass a default as the second argument", name)
+			return s.getEnv(args)
 		},
 	})
 	fns["get_terraform_command"] = strFunc(func() (string, error) { return e.command(), nil })
@@ -210,21 +173,10 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 	}
 	fns["get_working_dir"] = strFunc(s.workingDir)
 	fns["mark_glob_as_read"] = s.markGlobAsReadFunc()
-	offline := func(fn, value, env string) function.Function {
-		return strFunc(func() (string, error) {
-			if value != "" {
-				return value, nil
-			}
-			if v, ok := e.opts.Getenv(env); ok && v != "" {
-				return v, nil
-			}
-			return "", fmt.Errorf("%s needs AWS credentials, and olechka evaluates configuration offline: set %s to supply the value", fn, env)
-		})
-	}
-	fns["get_aws_account_id"] = offline("get_aws_account_id", e.opts.AWSAccountID, "OLECHKA_AWS_ACCOUNT_ID")
-	fns["get_aws_caller_identity_arn"] = offline("get_aws_caller_identity_arn", e.opts.AWSCallerARN, "OLECHKA_AWS_CALLER_ARN")
-	fns["get_aws_caller_identity_user_id"] = offline("get_aws_caller_identity_user_id", "", "OLECHKA_AWS_CALLER_USER_ID")
-	fns["get_aws_account_alias"] = offline("get_aws_account_alias", "", "OLECHKA_AWS_ACCOUNT_ALIAS")
+	fns["get_aws_account_id"] = offlineFunc(e, "get_aws_account_id", e.opts.AWSAccountID, "OLECHKA_AWS_ACCOUNT_ID")
+	fns["get_aws_caller_identity_arn"] = offlineFunc(e, "get_aws_caller_identity_arn", e.opts.AWSCallerARN, "OLECHKA_AWS_CALLER_ARN")
+	fns["get_aws_caller_identity_user_id"] = offlineFunc(e, "get_aws_caller_identity_user_id", "", "OLECHKA_AWS_CALLER_USER_ID")
+	fns["get_aws_account_alias"] = offlineFunc(e, "get_aws_account_alias", "", "OLECHKA_AWS_ACCOUNT_ALIAS")
 	fns["run_cmd"] = function.New(&function.Spec{
 		VarParam: &function.Parameter{Name: "args", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
@@ -250,6 +202,69 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 	fns["read_terragrunt_config"] = s.readTerragruntConfigFunc(s.stack)
 }
 
+// findInParentFolders is Terragrunt's find_in_parent_folders(name, fallback): the
+// path of the nearest file (or folder) of that name above the scope's folder.
+func (s *scope) findInParentFolders(args []cty.Value) (cty.Value, error) {
+	e := s.u.e
+	if len(args) > 2 {
+		return cty.NilVal, fmt.Errorf("takes at most two arguments: a file name and a fallback")
+	}
+	name := UnitFile
+	if len(args) >= 1 {
+		name = args[0].AsString()
+	}
+	dir := s.terragruntDir
+	for i := 0; i < 100; i++ {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+		p := filepath.Join(dir, name)
+		// A folder of that name counts too, as in Terragrunt.
+		if e.fileExists(p) || dirExists(e.opts.FS, p) {
+			return cty.StringVal(p), nil
+		}
+	}
+	if len(args) == 2 {
+		return args[1], nil
+	}
+	return cty.NilVal, fmt.Errorf("could not find a %s in any of the parent folders of %s", name, s.terragruntDir)
+}
+
+// getEnv is Terragrunt's get_env(name, default).
+func (s *scope) getEnv(args []cty.Value) (cty.Value, error) {
+	if len(args) > 2 {
+		return cty.NilVal, fmt.Errorf("takes a name and an optional default")
+	}
+	name := args[0].AsString()
+	if name == "" {
+		return cty.NilVal, fmt.Errorf("the variable name is empty")
+	}
+	if v, ok := s.u.e.opts.Getenv(name); ok {
+		return cty.StringVal(v), nil
+	}
+	if len(args) == 2 {
+		return args[1], nil
+	}
+	// As in Terragrunt: without a default the variable is required.
+	return cty.NilVal, fmt.Errorf("environment variable %s is not set and get_env has no default: set it, or pass a default as the second argument", name)
+}
+
+// offlineFunc is one of Terragrunt's AWS functions, which need credentials: olechka
+// answers with value when set, else with the environment variable env.
+func offlineFunc(e *Evaluator, fn, value, env string) function.Function {
+	return strFunc(func() (string, error) {
+		if value != "" {
+			return value, nil
+		}
+		if v, ok := e.opts.Getenv(env); ok && v != "" {
+			return v, nil
+		}
+		return "", fmt.Errorf("%s needs AWS credentials, and olechka evaluates configuration offline: set %s to supply the value", fn, env)
+	})
+}
+
 // staticTerragruntFunctions are Terragrunt's functions that depend on nothing: they
 // live in the evaluator's base context, built once.
 func staticTerragruntFunctions(fns map[string]function.Function) {
@@ -270,10 +285,7 @@ func staticTerragruntFunctions(fns map[string]function.Function) {
 }
 
 func (s *scope) abs(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(s.terragruntDir, p)
+	return absIn(s.terragruntDir, p)
 }
 
 func (s *scope) repoRoot() (string, error) {

@@ -117,10 +117,7 @@ func canonicalSource(dir, root string) string {
 	case isLocalSource(root) || (!strings.Contains(root, "://") && !strings.Contains(root, "::") &&
 		!strings.HasPrefix(root, "github.com/") && !strings.HasPrefix(root, "gitlab.com/")):
 		p := strings.SplitN(strings.TrimPrefix(root, "file://"), "?", 2)[0]
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		return "file://" + filepath.ToSlash(filepath.Clean(p))
+		return "file://" + filepath.ToSlash(absIn(dir, p))
 	case strings.HasPrefix(root, "github.com/") || strings.HasPrefix(root, "gitlab.com/"):
 		// go-getter's GitHub (GitLab) detector: github.com/OWNER/REPO ->
 		// git::https://github.com/OWNER/REPO.git
