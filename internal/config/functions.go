@@ -331,13 +331,7 @@ func (s *scope) runCmd(args []cty.Value) (cty.Value, error) {
 		return cty.NilVal, fmt.Errorf("run_cmd needs a command")
 	}
 	key := s.terragruntDir + "\x00" + strings.Join(argv, "\x00")
-	e.mu.Lock()
-	r, ok := e.cmds[key]
-	if !ok {
-		r = &cmdResult{}
-		e.cmds[key] = r
-	}
-	e.mu.Unlock()
+	r := cacheEntry(&e.mu, e.cmds, key)
 	r.once.Do(func() {
 		cmd := exec.CommandContext(s.u.ctx, argv[0], argv[1:]...)
 		cmd.Dir = s.terragruntDir
@@ -440,13 +434,7 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 		// Before the cache: a cycle is one of this reader's stack, not of the file.
 		return cty.NilVal, d
 	}
-	e.mu.Lock()
-	r, ok := e.reads[p]
-	if !ok {
-		r = &readResult{}
-		e.reads[p] = r
-	}
-	e.mu.Unlock()
+	r := cacheEntry(&e.mu, e.reads, p)
 	r.once.Do(func() {
 		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: map[string]bool{}, reads: map[string]cty.Value{}}
 		cfg, fs, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
