@@ -3,9 +3,9 @@ package config
 import (
 	"fmt"
 	"iter"
+	"maps"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -116,12 +116,7 @@ func checkTopLevel(body *hclsyntax.Body) hcl.Diagnostics {
 // which Terragrunt v1 refuses (it used to parse the dependency's configuration).
 func checkDependencyInputs(body *hclsyntax.Body) hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	names := make([]string, 0, len(body.Attributes))
-	for n := range body.Attributes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(body.Attributes)) {
 		for _, tr := range body.Attributes[n].Expr.Variables() {
 			if len(tr) < 3 || tr.RootName() != "dependency" {
 				continue
