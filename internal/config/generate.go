@@ -9,6 +9,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
+// decodeGenerate decodes a generate block named name; nil when its attributes are wrong.
 func decodeGenerate(name string, body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *Generate {
 	d := checkAttrs(body, "generate", []string{"path", "if_exists", "contents"}, "path", "if_exists", "if_disabled", "comment_prefix", "contents", "disable_signature", "disable", "hcl_fmt", "mutable")
 	*diags = append(*diags, d...)

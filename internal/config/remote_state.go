@@ -7,6 +7,7 @@ import (
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
+// decodeRemoteState decodes the remote_state block; nil when its attributes are wrong.
 func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Diagnostics, render bool) *RemoteState {
 	d := checkAttrs(body, "remote_state", []string{"backend"}, "backend", "config", "generate", "disable_init", "disable_dependency_optimization", "encryption")
 	d = append(d, noBlocks(body, "remote_state")...)
@@ -27,28 +28,29 @@ func decodeRemoteState(body *hclsyntax.Body, ctx *hcl.EvalContext, diags *hcl.Di
 		rs.DisableDependencyOptimization = *v
 	}
 	if a, ok := body.Attributes["generate"]; ok {
-		var g struct {
-			Path     string `cty:"path"`
-			IfExists string `cty:"if_exists"`
-		}
-		v, d := a.Expr.Value(ctx)
-		*diags = append(*diags, d...)
-		if !d.HasErrors() && !v.IsNull() {
-			ty := cty.Object(map[string]cty.Type{"path": cty.String, "if_exists": cty.String})
-			cv, err := convert.Convert(v, ty)
-			if err != nil {
-				*diags = append(*diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid remote_state.generate",
-					Detail:   "generate must be an object with path and if_exists: " + err.Error(),
-					Subject:  a.Expr.Range().Ptr(),
-				})
-			} else {
-				g.Path = cv.GetAttr("path").AsString()
-				g.IfExists = cv.GetAttr("if_exists").AsString()
-				rs.Generate = &RemoteStateGenerate{Path: g.Path, IfExists: g.IfExists, Range: a.Expr.Range()}
-			}
-		}
+		rs.Generate = decodeRemoteStateGenerate(a, ctx, diags)
 	}
 	return rs
+}
+
+// decodeRemoteStateGenerate decodes remote_state's generate = { path, if_exists };
+// nil when it is null or does not evaluate.
+func decodeRemoteStateGenerate(a *hclsyntax.Attribute, ctx *hcl.EvalContext, diags *hcl.Diagnostics) *RemoteStateGenerate {
+	v, d := a.Expr.Value(ctx)
+	*diags = append(*diags, d...)
+	if d.HasErrors() || v.IsNull() {
+		return nil
+	}
+	ty := cty.Object(map[string]cty.Type{"path": cty.String, "if_exists": cty.String})
+	cv, err := convert.Convert(v, ty)
+	if err != nil {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid remote_state.generate",
+			Detail:   "generate must be an object with path and if_exists: " + err.Error(),
+			Subject:  a.Expr.Range().Ptr(),
+		})
+		return nil
+	}
+	return &RemoteStateGenerate{Path: cv.GetAttr("path").AsString(), IfExists: cv.GetAttr("if_exists").AsString(), Range: a.Expr.Range()}
 }

@@ -119,6 +119,7 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 	return m
 }
 
+// renderFeatures renders the feature blocks by name.
 func renderFeatures(flags []FeatureFlag, jsonValue func(cty.Value) any) map[string]any {
 	out := map[string]any{}
 	for _, f := range flags {
@@ -127,6 +128,7 @@ func renderFeatures(flags []FeatureFlag, jsonValue func(cty.Value) any) map[stri
 	return out
 }
 
+// renderTerraform renders the terraform block, its named blocks by name.
 func renderTerraform(t *Terraform) map[string]any {
 	ea := map[string]any{}
 	for _, e := range t.ExtraArguments {
@@ -160,6 +162,7 @@ func renderTerraform(t *Terraform) map[string]any {
 	return tf
 }
 
+// renderHooks renders before_hook or after_hook blocks by name.
 func renderHooks(hs []Hook) map[string]any {
 	out := map[string]any{}
 	for _, h := range hs {
@@ -172,6 +175,7 @@ func renderHooks(hs []Hook) map[string]any {
 	return out
 }
 
+// renderRemoteState renders the remote_state block.
 func renderRemoteState(rs *RemoteState, jsonValue func(cty.Value) any) map[string]any {
 	var gen any
 	if rs.Generate != nil {
@@ -187,6 +191,7 @@ func renderRemoteState(rs *RemoteState, jsonValue func(cty.Value) any) map[strin
 	}
 }
 
+// renderDependencyBlocks renders the dependency blocks by name, with their outputs.
 func renderDependencyBlocks(deps []Dependency, jsonValue func(cty.Value) any) map[string]any {
 	out := map[string]any{}
 	for _, d := range deps {
@@ -204,6 +209,7 @@ func renderDependencyBlocks(deps []Dependency, jsonValue func(cty.Value) any) ma
 	return out
 }
 
+// renderGenerateBlocks renders the generate blocks by name.
 func renderGenerateBlocks(gens []Generate) map[string]any {
 	out := map[string]any{}
 	for _, g := range gens {
@@ -267,6 +273,7 @@ func configValue(c *Config) cty.Value {
 	return cty.ObjectVal(m)
 }
 
+// remoteStateValue is the remote_state block as configValue offers it.
 func remoteStateValue(rs *RemoteState) cty.Value {
 	gen := cty.NullVal(cty.DynamicPseudoType)
 	if rs.Generate != nil {
@@ -306,6 +313,7 @@ func dependencyBlocksValue(deps []Dependency) cty.Value {
 	return cty.ObjectVal(out)
 }
 
+// generateBlocksValue is the generate blocks by name as configValue offers them.
 func generateBlocksValue(gens []Generate) cty.Value {
 	out := map[string]cty.Value{}
 	for _, g := range gens {

@@ -88,6 +88,7 @@ func decodeTerraformBlock(t *Terraform, b *hclsyntax.Block, ctx *hcl.EvalContext
 	}
 }
 
+// decodeExtraArguments decodes an extra_arguments block.
 func decodeExtraArguments(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) ExtraArguments {
 	*diags = append(*diags, checkAttrs(b.Body, "extra_arguments", []string{"commands"}, "commands", "arguments", "required_var_files", "optional_var_files", "env_vars")...)
 	ea := ExtraArguments{Name: b.Labels[0]}
@@ -115,6 +116,7 @@ func decodeHook(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics
 	return h
 }
 
+// decodeErrorHook decodes an error_hook block.
 func decodeErrorHook(b *hclsyntax.Block, ctx *hcl.EvalContext, diags *hcl.Diagnostics) ErrorHook {
 	*diags = append(*diags, checkAttrs(b.Body, b.Type, []string{"commands", "execute", "on_errors"}, "commands", "execute", "on_errors")...)
 	h := ErrorHook{Name: b.Labels[0]}

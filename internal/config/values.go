@@ -61,6 +61,7 @@ func ctyStrings(ss []string) cty.Value {
 	return cty.ListVal(vs)
 }
 
+// ctyOptBool is a bool attribute that may be unset (null).
 func ctyOptBool(p *bool) cty.Value {
 	if p == nil {
 		return cty.NullVal(cty.Bool)
