@@ -408,6 +408,7 @@ func TestBadInput(t *testing.T) {
 		"badmerge/terragrunt.hcl":    "include {\n  path = \"../root.hcl\"\n  merge_strategy = \"wide\"\n}\n",
 		"notobject/terragrunt.hcl":   "inputs = \"x\"\n",
 		"good/terragrunt.hcl":        "inputs = { ok = true }\n",
+		"nullgen/terragrunt.hcl":     "remote_state {\n  backend = \"s3\"\n  generate = { path = null, if_exists = \"overwrite\" }\n}\n",
 	})
 	cases := map[string][]string{
 		"broken":      {"broken/terragrunt.hcl:2:7:", "Invalid expression"},
@@ -418,6 +419,7 @@ func TestBadInput(t *testing.T) {
 		"unsupported": {"unsupported/terragrunt.hcl:1:1:", `"foo"`},
 		"badmerge":    {"badmerge/terragrunt.hcl:3:", "merge_strategy must be no_merge, shallow or deep"},
 		"notobject":   {"notobject/terragrunt.hcl:1:", "inputs must be an object"},
+		"nullgen":     {"nullgen/terragrunt.hcl:3:", "Invalid remote_state.generate", "path and if_exists must both be set"},
 	}
 	for unit, parts := range cases {
 		t.Run(unit, func(t *testing.T) {

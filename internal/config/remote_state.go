@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -43,6 +45,9 @@ func decodeRemoteStateGenerate(a *hclsyntax.Attribute, ctx *hcl.EvalContext, dia
 	}
 	ty := cty.Object(map[string]cty.Type{"path": cty.String, "if_exists": cty.String})
 	cv, err := convert.Convert(v, ty)
+	if err == nil && (!cv.IsWhollyKnown() || cv.GetAttr("path").IsNull() || cv.GetAttr("if_exists").IsNull()) {
+		err = errors.New("path and if_exists must both be set")
+	}
 	if err != nil {
 		*diags = append(*diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
