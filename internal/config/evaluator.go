@@ -392,6 +392,13 @@ type unitEval struct {
 	warnings hcl.Diagnostics
 }
 
+// fork returns an evaluation for the same unit that records its own files read and
+// read_terragrunt_config results.
+func (u *unitEval) fork() *unitEval {
+	return &unitEval{e: u.e, ctx: u.ctx, dir: u.dir, path: u.path, noWorkingDir: u.noWorkingDir,
+		files: map[string]bool{}, reads: map[string]cty.Value{}}
+}
+
 func (u *unitEval) read(path string) {
 	u.files[path] = true
 }

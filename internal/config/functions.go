@@ -436,7 +436,7 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	}
 	r := cacheEntry(&e.mu, e.reads, p)
 	r.once.Do(func() {
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: map[string]bool{}, reads: map[string]cty.Value{}}
+		sub := s.u.fork()
 		cfg, fs, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		r.reads = sub.reads
 		r.diags = diags
@@ -452,7 +452,8 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	})
 	if r.dependent {
 		// Evaluated for another unit: evaluate again for this one, uncached.
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: s.u.files, reads: s.u.reads}
+		sub := s.u.fork()
+		sub.files, sub.reads = s.u.files, s.u.reads
 		cfg, _, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		if diags.HasErrors() {
 			return cty.NilVal, diags

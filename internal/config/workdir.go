@@ -49,8 +49,8 @@ func (s *scope) workingDir() (string, error) {
 // unitSource evaluates the unit's terraform.source (with its includes) the way
 // Terragrunt does for get_working_dir: with get_working_dir itself "".
 func (s *scope) unitSource() (string, error) {
-	sub := &unitEval{e: s.u.e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, files: map[string]bool{},
-		reads: map[string]cty.Value{}, noWorkingDir: true}
+	sub := s.u.fork()
+	sub.noWorkingDir = true
 	cfg, _, diags := sub.evalConfigFile(filepath.Join(s.u.dir, UnitFile), s.u.dir, nil)
 	if diags.HasErrors() {
 		return "", fmt.Errorf("get_working_dir: evaluating the unit's terraform.source: %s", diagsString(diags))
