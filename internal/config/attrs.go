@@ -41,6 +41,17 @@ func checkAttrs(body *hclsyntax.Body, what string, required []string, allowed ..
 	return diags
 }
 
+// duplicateBlock reports a second block of kind (dependency, feature) named name in
+// one file.
+func duplicateBlock(kind, name string, b *hclsyntax.Block) *hcl.Diagnostic {
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Duplicate " + kind + " block",
+		Detail:   fmt.Sprintf("A %s named %q is already defined in this file.", kind, name),
+		Subject:  b.DefRange().Ptr(),
+	}
+}
+
 func noBlocks(body *hclsyntax.Body, what string) hcl.Diagnostics {
 	if len(body.Blocks) == 0 {
 		return nil

@@ -23,12 +23,7 @@ func (s *scope) decodeDependencies(body *hclsyntax.Body, locals, includeVar cty.
 		}
 		name := b.Labels[0]
 		if seen[name] {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Duplicate dependency block",
-				Detail:   fmt.Sprintf("A dependency named %q is already defined in this file.", name),
-				Subject:  b.DefRange().Ptr(),
-			})
+			diags = append(diags, duplicateBlock("dependency", name, b))
 			continue
 		}
 		seen[name] = true
