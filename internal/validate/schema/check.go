@@ -3,8 +3,10 @@ package schema
 import (
 	"fmt"
 	"github.com/terragrunt-olechka/olechka/internal/editdist"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -292,13 +294,13 @@ func blockContent(b *hclsyntax.Block) (name string, content []*hclsyntax.Block, 
 // missing reports required arguments and blocks that are absent, and blocks outside
 // their min/max count (blocks a dynamic block generates are not counted).
 func (c *checker) missing(sch *Block, where string, def hcl.Range, present map[string]bool, counts map[string]int, dynamic map[string]bool) {
-	for _, n := range sortedKeys(sch.Attributes) {
+	for _, n := range slices.Sorted(maps.Keys(sch.Attributes)) {
 		at := sch.Attributes[n]
 		if at.Required && !at.Computed && !present[n] {
 			c.add(RuleMissingArgument, def, "The argument %q is required in %s, but no definition was found", n, where)
 		}
 	}
-	for _, n := range sortedKeys(sch.Blocks) {
+	for _, n := range slices.Sorted(maps.Keys(sch.Blocks)) {
 		nb := sch.Blocks[n]
 		if dynamic[n] {
 			continue
@@ -365,7 +367,7 @@ func (c *checker) object(o *hclsyntax.ObjectConsExpr, sch *Block, where string) 
 			c.objectValue(it.ValueExpr, at, where+"."+key)
 		}
 	}
-	for _, n := range sortedKeys(sch.Attributes) {
+	for _, n := range slices.Sorted(maps.Keys(sch.Attributes)) {
 		at := sch.Attributes[n]
 		if at.Required && !at.Computed && !present[n] {
 			c.add(RuleMissingArgument, o.SrcRange, "The attribute %q is required in %s, but no definition was found", n, where)
@@ -396,15 +398,6 @@ func sortedAttrs(body *hclsyntax.Body) []*hclsyntax.Attribute {
 		out = append(out, a)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].SrcRange.Start.Byte < out[j].SrcRange.Start.Byte })
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
