@@ -89,139 +89,22 @@ func prefixListID(region, name string) string {
 	return "pl-" + digest(8, region, name)
 }
 
-// readData reads a data source: real semantics for the ones modules depend on, else a
-// deterministic fallback (the configuration, with computed attributes generated).
+// readData reads a data source: real semantics for the ones modules depend on (see
+// dataReaders), else a deterministic fallback (the configuration, with computed
+// attributes generated).
 func (p *Provider) readData(ts *typeSchema, cfg cty.Value) (cty.Value, *tfprotov5.Diagnostic) {
 	c := p.config()
-	region := c.region
+	d := dataRead{cfg: cfg, region: c.region, account: c.account}
 	if r := getString(cfg, "region"); r != "" {
-		region = r
+		d.region = r
 	}
-	part := partitionOf(region)
+	d.part = partitionOf(d.region)
 	set := map[string]cty.Value{}
-	switch ts.name {
-	case "aws_iam_policy_document":
-		doc, err := policyDocument(cfg)
-		if err != nil {
-			return cty.NilVal, errDiag("aws_iam_policy_document: %v", err)
+	if read, ok := dataReaders[ts.name]; ok {
+		var diag *tfprotov5.Diagnostic
+		if set, diag = read(d); diag != nil {
+			return cty.NilVal, diag
 		}
-		set["json"] = cty.StringVal(doc.indented)
-		set["minified_json"] = cty.StringVal(doc.minified)
-		set["id"] = cty.StringVal(fmt.Sprint(hashcode(doc.indented)))
-	case "aws_partition":
-		set["partition"] = cty.StringVal(part)
-		set["id"] = cty.StringVal(part)
-		set["dns_suffix"] = cty.StringVal(dnsSuffix(part))
-		set["reverse_dns_prefix"] = cty.StringVal("com.amazonaws")
-	case "aws_region":
-		set["name"] = cty.StringVal(region)
-		set["region"] = cty.StringVal(region)
-		set["id"] = cty.StringVal(region)
-		set["endpoint"] = cty.StringVal("ec2." + region + "." + dnsSuffix(part))
-		set["description"] = cty.StringVal(regionNames[region])
-	case "aws_caller_identity":
-		set["account_id"] = cty.StringVal(c.account)
-		set["id"] = cty.StringVal(c.account)
-		set["arn"] = cty.StringVal(fmt.Sprintf("arn:%s:sts::%s:assumed-role/olechka-simulated/olechka", part, c.account))
-		set["user_id"] = cty.StringVal("AROASIMULATED" + strings.ToUpper(digest(8, c.account)) + ":olechka")
-	case "aws_availability_zones":
-		names := zones[region]
-		if names == nil {
-			names = []string{region + "a", region + "b", region + "c"}
-		}
-		excl := map[string]bool{}
-		for _, n := range getStrings(cfg, "exclude_names") {
-			excl[n] = true
-		}
-		var ns, ids []cty.Value
-		for k, n := range names {
-			zid := zoneIDPrefix[region] + fmt.Sprintf("-az%d", k+1)
-			if excl[n] {
-				continue
-			}
-			for _, x := range getStrings(cfg, "exclude_zone_ids") {
-				if x == zid {
-					excl[n] = true
-				}
-			}
-			if excl[n] {
-				continue
-			}
-			ns = append(ns, cty.StringVal(n))
-			ids = append(ids, cty.StringVal(zid))
-		}
-		set["names"] = listOrEmpty(ns)
-		set["zone_ids"] = listOrEmpty(ids)
-		set["group_names"] = cty.SetVal([]cty.Value{cty.StringVal(region)})
-		set["id"] = cty.StringVal(region)
-	case "aws_elb_service_account":
-		acct, ok := elbAccounts[region]
-		if !ok {
-			return cty.NilVal, errDiag("aws_elb_service_account: unknown region %q (the real provider errors the same way)", region)
-		}
-		set["id"] = cty.StringVal(acct)
-		set["arn"] = cty.StringVal(fmt.Sprintf("arn:%s:iam::%s:root", part, acct))
-	case "aws_prefix_list":
-		name := getString(cfg, "name")
-		if name == "" {
-			name = "com.amazonaws." + region + ".s3"
-		}
-		id := getString(cfg, "prefix_list_id")
-		if id == "" {
-			id = prefixListID(region, name)
-		}
-		set["id"] = cty.StringVal(id)
-		set["name"] = cty.StringVal(name)
-		set["prefix_list_id"] = cty.StringVal(id)
-		cidr := "52.216.0.0/15"
-		if strings.HasSuffix(name, ".dynamodb") {
-			cidr = "52.94.0.0/22"
-		}
-		set["cidr_blocks"] = cty.ListVal([]cty.Value{cty.StringVal(cidr)})
-	case "aws_kms_key":
-		keyID := getString(cfg, "key_id")
-		id := ident{typ: "aws_kms_key", region: region, account: c.account, key: "aws_kms_key/" + keyID}
-		arn := keyID
-		if !strings.HasPrefix(keyID, "arn:") {
-			if !strings.HasPrefix(keyID, "alias/") {
-				id.keyID = keyID // a bare key id (UUID or mrk-…) is the ARN's key part
-			}
-			arn = id.arn()
-		}
-		set["arn"] = cty.StringVal(arn)
-		set["id"] = cty.StringVal(arn[strings.LastIndex(arn, "/")+1:])
-		set["key_state"] = cty.StringVal("Enabled")
-		set["enabled"] = cty.True
-		set["key_usage"] = cty.StringVal("ENCRYPT_DECRYPT")
-		set["key_spec"] = cty.StringVal("SYMMETRIC_DEFAULT")
-		set["customer_master_key_spec"] = cty.StringVal("SYMMETRIC_DEFAULT")
-		set["key_manager"] = cty.StringVal("CUSTOMER")
-		set["origin"] = cty.StringVal("AWS_KMS")
-		set["aws_account_id"] = cty.StringVal(c.account)
-	case "aws_secretsmanager_random_password":
-		n := 32
-		if l := getAttr(cfg, "password_length"); !l.IsNull() && l.IsKnown() && l.Type() == cty.Number {
-			v, _ := l.AsBigFloat().Int64()
-			n = int(v)
-		}
-		set["random_password"] = cty.StringVal(simPassword(n, knownDigest(cfg)))
-		set["id"] = cty.StringVal("sim")
-	case "aws_secretsmanager_secret_version":
-		sid := getString(cfg, "secret_id")
-		set["arn"] = cty.StringVal(sid)
-		set["id"] = cty.StringVal(sid + "|AWSCURRENT")
-		set["version_id"] = cty.StringVal(uuidOf(sid, "version"))
-		set["secret_string"] = cty.StringVal(fmt.Sprintf(`{"password":"%s"}`, simPassword(24, sid)))
-		set["version_stages"] = cty.SetVal([]cty.Value{cty.StringVal("AWSCURRENT")})
-	case "aws_secretsmanager_secret":
-		name := getString(cfg, "name")
-		arn := getString(cfg, "arn")
-		id := ident{typ: "aws_secretsmanager_secret", region: region, account: c.account, name: name, key: "aws_secretsmanager_secret/" + name}
-		if arn == "" {
-			arn = id.arn()
-		}
-		set["arn"] = cty.StringVal(arn)
-		set["id"] = cty.StringVal(arn)
 	}
 	out := p.fill(ts, ts.block, planBlock(ts.block, cfg, cty.NullVal(ts.ty)), p.identity(ts.name, cfg))
 	for n, v := range set {
@@ -239,6 +122,207 @@ func (p *Provider) readData(ts *typeSchema, cfg cty.Value) (cty.Value, *tfprotov
 		out = setAttr(out, n, v)
 	}
 	return out, nil
+}
+
+// dataRead is what a data source reader works from: the configuration, the region it
+// reads in (the configuration's or the provider's), that region's partition and the
+// provider's account.
+type dataRead struct {
+	cfg                   cty.Value
+	region, part, account string
+}
+
+// dataReaders compute the attributes of the data sources modules depend on, by type;
+// readData sets them over the generated fallback (those the schema has, converted to
+// its types).
+var dataReaders = map[string]func(dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic){
+	"aws_iam_policy_document":            readPolicyDocument,
+	"aws_partition":                      readPartition,
+	"aws_region":                         readRegion,
+	"aws_caller_identity":                readCallerIdentity,
+	"aws_availability_zones":             readAvailabilityZones,
+	"aws_elb_service_account":            readELBServiceAccount,
+	"aws_prefix_list":                    readPrefixList,
+	"aws_kms_key":                        readKMSKey,
+	"aws_secretsmanager_random_password": readRandomPassword,
+	"aws_secretsmanager_secret_version":  readSecretVersion,
+	"aws_secretsmanager_secret":          readSecret,
+}
+
+func readPolicyDocument(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	doc, err := policyDocument(d.cfg)
+	if err != nil {
+		return nil, errDiag("aws_iam_policy_document: %v", err)
+	}
+	return map[string]cty.Value{
+		"json":          cty.StringVal(doc.indented),
+		"minified_json": cty.StringVal(doc.minified),
+		"id":            cty.StringVal(fmt.Sprint(hashcode(doc.indented))),
+	}, nil
+}
+
+func readPartition(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	return map[string]cty.Value{
+		"partition":          cty.StringVal(d.part),
+		"id":                 cty.StringVal(d.part),
+		"dns_suffix":         cty.StringVal(dnsSuffix(d.part)),
+		"reverse_dns_prefix": cty.StringVal("com.amazonaws"),
+	}, nil
+}
+
+func readRegion(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	return map[string]cty.Value{
+		"name":        cty.StringVal(d.region),
+		"region":      cty.StringVal(d.region),
+		"id":          cty.StringVal(d.region),
+		"endpoint":    cty.StringVal("ec2." + d.region + "." + dnsSuffix(d.part)),
+		"description": cty.StringVal(regionNames[d.region]),
+	}, nil
+}
+
+func readCallerIdentity(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	return map[string]cty.Value{
+		"account_id": cty.StringVal(d.account),
+		"id":         cty.StringVal(d.account),
+		"arn":        cty.StringVal(fmt.Sprintf("arn:%s:sts::%s:assumed-role/olechka-simulated/olechka", d.part, d.account)),
+		"user_id":    cty.StringVal("AROASIMULATED" + strings.ToUpper(digest(8, d.account)) + ":olechka"),
+	}, nil
+}
+
+// readAvailabilityZones lists the region's zones (a, b, c where it is not known)
+// without those excluded by name or zone id.
+func readAvailabilityZones(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	region, cfg := d.region, d.cfg
+	names := zones[region]
+	if names == nil {
+		names = []string{region + "a", region + "b", region + "c"}
+	}
+	excl := map[string]bool{}
+	for _, n := range getStrings(cfg, "exclude_names") {
+		excl[n] = true
+	}
+	var ns, ids []cty.Value
+	for k, n := range names {
+		zid := zoneIDPrefix[region] + fmt.Sprintf("-az%d", k+1)
+		if excl[n] {
+			continue
+		}
+		for _, x := range getStrings(cfg, "exclude_zone_ids") {
+			if x == zid {
+				excl[n] = true
+			}
+		}
+		if excl[n] {
+			continue
+		}
+		ns = append(ns, cty.StringVal(n))
+		ids = append(ids, cty.StringVal(zid))
+	}
+	return map[string]cty.Value{
+		"names":       listOrEmpty(ns),
+		"zone_ids":    listOrEmpty(ids),
+		"group_names": cty.SetVal([]cty.Value{cty.StringVal(region)}),
+		"id":          cty.StringVal(region),
+	}, nil
+}
+
+func readELBServiceAccount(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	acct, ok := elbAccounts[d.region]
+	if !ok {
+		return nil, errDiag("aws_elb_service_account: unknown region %q (the real provider errors the same way)", d.region)
+	}
+	return map[string]cty.Value{
+		"id":  cty.StringVal(acct),
+		"arn": cty.StringVal(fmt.Sprintf("arn:%s:iam::%s:root", d.part, acct)),
+	}, nil
+}
+
+// readPrefixList answers for the S3 gateway endpoint's prefix list unless the
+// configuration names another (DynamoDB's has its own CIDR).
+func readPrefixList(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	name := getString(d.cfg, "name")
+	if name == "" {
+		name = "com.amazonaws." + d.region + ".s3"
+	}
+	id := getString(d.cfg, "prefix_list_id")
+	if id == "" {
+		id = prefixListID(d.region, name)
+	}
+	cidr := "52.216.0.0/15"
+	if strings.HasSuffix(name, ".dynamodb") {
+		cidr = "52.94.0.0/22"
+	}
+	return map[string]cty.Value{
+		"id":             cty.StringVal(id),
+		"name":           cty.StringVal(name),
+		"prefix_list_id": cty.StringVal(id),
+		"cidr_blocks":    cty.ListVal([]cty.Value{cty.StringVal(cidr)}),
+	}, nil
+}
+
+// readKMSKey answers for an enabled customer-managed symmetric key, looked up by ARN,
+// alias or bare key id (which then is its ARN's key part).
+func readKMSKey(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	keyID := getString(d.cfg, "key_id")
+	id := ident{typ: "aws_kms_key", region: d.region, account: d.account, key: "aws_kms_key/" + keyID}
+	arn := keyID
+	if !strings.HasPrefix(keyID, "arn:") {
+		if !strings.HasPrefix(keyID, "alias/") {
+			id.keyID = keyID // a bare key id (UUID or mrk-…) is the ARN's key part
+		}
+		arn = id.arn()
+	}
+	return map[string]cty.Value{
+		"arn":                      cty.StringVal(arn),
+		"id":                       cty.StringVal(arn[strings.LastIndex(arn, "/")+1:]),
+		"key_state":                cty.StringVal("Enabled"),
+		"enabled":                  cty.True,
+		"key_usage":                cty.StringVal("ENCRYPT_DECRYPT"),
+		"key_spec":                 cty.StringVal("SYMMETRIC_DEFAULT"),
+		"customer_master_key_spec": cty.StringVal("SYMMETRIC_DEFAULT"),
+		"key_manager":              cty.StringVal("CUSTOMER"),
+		"origin":                   cty.StringVal("AWS_KMS"),
+		"aws_account_id":           cty.StringVal(d.account),
+	}, nil
+}
+
+// readRandomPassword is a deterministic password of password_length (32 unless set).
+func readRandomPassword(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	n := 32
+	if l := getAttr(d.cfg, "password_length"); !l.IsNull() && l.IsKnown() && l.Type() == cty.Number {
+		v, _ := l.AsBigFloat().Int64()
+		n = int(v)
+	}
+	return map[string]cty.Value{
+		"random_password": cty.StringVal(simPassword(n, knownDigest(d.cfg))),
+		"id":              cty.StringVal("sim"),
+	}, nil
+}
+
+// readSecretVersion answers with the current version of the secret, holding a
+// deterministic password.
+func readSecretVersion(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	sid := getString(d.cfg, "secret_id")
+	return map[string]cty.Value{
+		"arn":            cty.StringVal(sid),
+		"id":             cty.StringVal(sid + "|AWSCURRENT"),
+		"version_id":     cty.StringVal(uuidOf(sid, "version")),
+		"secret_string":  cty.StringVal(fmt.Sprintf(`{"password":"%s"}`, simPassword(24, sid))),
+		"version_stages": cty.SetVal([]cty.Value{cty.StringVal("AWSCURRENT")}),
+	}, nil
+}
+
+func readSecret(d dataRead) (map[string]cty.Value, *tfprotov5.Diagnostic) {
+	name := getString(d.cfg, "name")
+	arn := getString(d.cfg, "arn")
+	id := ident{typ: "aws_secretsmanager_secret", region: d.region, account: d.account, name: name, key: "aws_secretsmanager_secret/" + name}
+	if arn == "" {
+		arn = id.arn()
+	}
+	return map[string]cty.Value{
+		"arn": cty.StringVal(arn),
+		"id":  cty.StringVal(arn),
+	}, nil
 }
 
 func listOrEmpty(vs []cty.Value) cty.Value {

@@ -3,7 +3,9 @@ package awssim
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
@@ -45,7 +47,7 @@ func (p *Provider) applyDrift(ts *typeSchema, cur cty.Value) (cty.Value, error) 
 		return cty.NullVal(ts.ty), nil
 	}
 	out := cur
-	for _, n := range sortedKeys(ch.Set) {
+	for _, n := range slices.Sorted(maps.Keys(ch.Set)) {
 		if !ts.ty.HasAttribute(n) {
 			return cty.NilVal, fmt.Errorf("drift file %s: %s has no attribute %q", file, ts.name, n)
 		}

@@ -2,7 +2,9 @@ package awssim
 
 import (
 	"context"
+	"maps"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov5"
@@ -39,7 +41,7 @@ func TestLoadIsLazyAndServesTheSameSchema(t *testing.T) {
 		t.Fatal(r.Diagnostics)
 	}
 	if len(lazy.resources.built) != 1 || lazy.resources.built["aws_vpc"] == nil {
-		t.Errorf("after one aws_vpc request, built = %v", sortedKeys(lazy.resources.built))
+		t.Errorf("after one aws_vpc request, built = %v", slices.Sorted(maps.Keys(lazy.resources.built)))
 	}
 	if r, _ := lazy.ValidateResourceTypeConfig(ctx, &tfprotov5.ValidateResourceTypeConfigRequest{TypeName: "aws_no_such_thing"}); !hasError(r.Diagnostics) {
 		t.Error("an unknown resource type validated")

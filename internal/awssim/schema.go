@@ -21,7 +21,8 @@ package awssim
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov5"
@@ -58,7 +59,7 @@ func protoBlock(b *schema.Block, stack []*schema.Block) (*tfprotov5.SchemaBlock,
 	stack = append(stack, b)
 	pb := &tfprotov5.SchemaBlock{}
 	atys := map[string]cty.Type{}
-	for _, n := range sortedKeys(b.Attributes) {
+	for _, n := range slices.Sorted(maps.Keys(b.Attributes)) {
 		a := b.Attributes[n]
 		ty, err := attrType(a, stack)
 		if err != nil {
@@ -81,7 +82,7 @@ func protoBlock(b *schema.Block, stack []*schema.Block) (*tfprotov5.SchemaBlock,
 		pb.Attributes = append(pb.Attributes, pa)
 		atys[n] = ty
 	}
-	for _, n := range sortedKeys(b.Blocks) {
+	for _, n := range slices.Sorted(maps.Keys(b.Blocks)) {
 		nb := b.Blocks[n]
 		body := nb.Body()
 		if nb.Recursive > 0 && recursionDepth(stack, body) >= maxRecursion {
@@ -215,13 +216,4 @@ func toTF(t cty.Type) (tftypes.Type, error) {
 		return tftypes.Object{AttributeTypes: ats}, nil
 	}
 	return nil, fmt.Errorf("unsupported type %s", t.FriendlyName())
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -3,7 +3,9 @@ package awssim
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/terragrunt-olechka/olechka/internal/validate/schema"
@@ -29,9 +31,9 @@ func newTypeSet(kind string, blocks map[string]*schema.Block, raw map[string]jso
 // names returns the type names, sorted.
 func (s *typeSet) names() []string {
 	if s.raw != nil {
-		return sortedKeys(s.raw)
+		return slices.Sorted(maps.Keys(s.raw))
 	}
-	return sortedKeys(s.blocks)
+	return slices.Sorted(maps.Keys(s.blocks))
 }
 
 func (s *typeSet) has(name string) bool {

@@ -38,21 +38,7 @@ func (r *runner) stateKey(ctx context.Context) []string {
 	var meta *types.KeyMetadata
 	switch {
 	case err == nil && out.KeyMetadata != nil:
-		meta = out.KeyMetadata
-		if meta.KeyState != types.KeyStateEnabled {
-			step.Status, step.Current = Failed, string(meta.KeyState)
-			step.Detail = fmt.Sprintf("the key %s behind %s is %s; enable it (or cancel its deletion) before bootstrapping", aws.ToString(meta.KeyId), alias, meta.KeyState)
-			r.add(step)
-			return nil
-		}
-		if meta.KeyManager == types.KeyManagerTypeAws {
-			step.Status = Failed
-			step.Detail = fmt.Sprintf("%s is an AWS-managed key; name a customer-managed key's alias (--key-alias)", alias)
-			r.add(step)
-			return nil
-		}
-		step.Status, step.Current = OK, aws.ToString(meta.Arn)
-		r.add(step)
+		meta = r.existingKey(step, out.KeyMetadata)
 	case hasCode(err, "NotFoundException"):
 		fresh = true
 		if r.opts.DryRun {
@@ -61,25 +47,7 @@ func (r *runner) stateKey(ctx context.Context) []string {
 			r.add(Step{Resource: res, Setting: "rotation", Status: WouldSet, Want: "enabled"})
 			return []string{alias}
 		}
-		created, err := r.kms.CreateKey(ctx, &kms.CreateKeyInput{
-			Description: aws.String(fmt.Sprintf("OpenTofu state of account %s (bucket %s, table %s)", r.opts.AccountID, r.opts.Bucket, r.opts.Table)),
-			KeyUsage:    types.KeyUsageTypeEncryptDecrypt,
-			KeySpec:     types.KeySpecSymmetricDefault,
-			Tags:        []types.Tag{{TagKey: aws.String("managed-by"), TagValue: aws.String("olechka-bootstrap")}},
-		})
-		if err != nil {
-			step.Status, step.Detail = Failed, "create: "+errText(err)
-			r.add(step)
-			return nil
-		}
-		meta = created.KeyMetadata
-		if _, err := r.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(alias), TargetKeyId: meta.KeyId}); err != nil {
-			step.Status, step.Detail = Failed, fmt.Sprintf("created key %s but not its alias: %s", aws.ToString(meta.KeyId), errText(err))
-			r.add(step)
-			return nil
-		}
-		step.Status, step.Current = Created, aws.ToString(meta.Arn)
-		r.add(step)
+		meta = r.createKey(ctx, step)
 	default:
 		if code, yes := unsupported(err); yes {
 			step.Status, step.Detail = Unsupported, fmt.Sprintf("this server cannot read it (%s)", code)
@@ -89,7 +57,61 @@ func (r *runner) stateKey(ctx context.Context) []string {
 		r.add(step)
 		return nil
 	}
-	keyID := aws.ToString(meta.KeyId)
+	if meta == nil {
+		return nil
+	}
+	r.keyRotation(ctx, res, aws.ToString(meta.KeyId), fresh)
+	return keyIdentifiers(meta, alias)
+}
+
+// existingKey reports the key found behind the alias: usable when enabled and
+// customer-managed (then it is returned), failed otherwise (nil).
+func (r *runner) existingKey(step Step, meta *types.KeyMetadata) *types.KeyMetadata {
+	alias := r.opts.KeyAlias
+	if meta.KeyState != types.KeyStateEnabled {
+		step.Status, step.Current = Failed, string(meta.KeyState)
+		step.Detail = fmt.Sprintf("the key %s behind %s is %s; enable it (or cancel its deletion) before bootstrapping", aws.ToString(meta.KeyId), alias, meta.KeyState)
+		r.add(step)
+		return nil
+	}
+	if meta.KeyManager == types.KeyManagerTypeAws {
+		step.Status = Failed
+		step.Detail = fmt.Sprintf("%s is an AWS-managed key; name a customer-managed key's alias (--key-alias)", alias)
+		r.add(step)
+		return nil
+	}
+	step.Status, step.Current = OK, aws.ToString(meta.Arn)
+	r.add(step)
+	return meta
+}
+
+// createKey creates a symmetric customer-managed key and its alias and reports it;
+// nil when either fails.
+func (r *runner) createKey(ctx context.Context, step Step) *types.KeyMetadata {
+	created, err := r.kms.CreateKey(ctx, &kms.CreateKeyInput{
+		Description: aws.String(fmt.Sprintf("OpenTofu state of account %s (bucket %s, table %s)", r.opts.AccountID, r.opts.Bucket, r.opts.Table)),
+		KeyUsage:    types.KeyUsageTypeEncryptDecrypt,
+		KeySpec:     types.KeySpecSymmetricDefault,
+		Tags:        []types.Tag{{TagKey: aws.String("managed-by"), TagValue: aws.String("olechka-bootstrap")}},
+	})
+	if err != nil {
+		step.Status, step.Detail = Failed, "create: "+errText(err)
+		r.add(step)
+		return nil
+	}
+	meta := created.KeyMetadata
+	if _, err := r.kms.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String(r.opts.KeyAlias), TargetKeyId: meta.KeyId}); err != nil {
+		step.Status, step.Detail = Failed, fmt.Sprintf("created key %s but not its alias: %s", aws.ToString(meta.KeyId), errText(err))
+		r.add(step)
+		return nil
+	}
+	step.Status, step.Current = Created, aws.ToString(meta.Arn)
+	r.add(step)
+	return meta
+}
+
+// keyRotation makes sure the key rotates.
+func (r *runner) keyRotation(ctx context.Context, res, keyID string, fresh bool) {
 	r.ensure(ctx, res, fresh, setting{
 		name: "rotation", want: "enabled",
 		get: func(ctx context.Context) (bool, string, error) {
@@ -107,8 +129,13 @@ func (r *runner) stateKey(ctx context.Context) []string {
 			return err
 		},
 	})
+}
+
+// keyIdentifiers lists the ways a bucket or table may name the key: its ARN, its id,
+// its alias and the alias's ARN.
+func keyIdentifiers(meta *types.KeyMetadata, alias string) []string {
 	arn := aws.ToString(meta.Arn)
-	ids := []string{arn, keyID, alias}
+	ids := []string{arn, aws.ToString(meta.KeyId), alias}
 	if i := strings.Index(arn, ":key/"); i > 0 {
 		ids = append(ids, arn[:i]+":"+alias)
 	}

@@ -122,91 +122,149 @@ type verifier struct {
 }
 
 // verify checks r's signature and, when the payload hash is a digest, that the body
-// matches it (r.Body is replaced by the bytes read).
+// matches it (r.Body is replaced by the bytes read). The checks run in this order,
+// and the first that fails answers: the Authorization header's form, the access key
+// id, the request time, which headers are signed, the payload hash, the signature.
 func (v *verifier) verify(r *http.Request) error {
+	auth, err := parseAuthorization(r)
+	if err != nil {
+		return err
+	}
+	if subtle.ConstantTimeCompare([]byte(auth.scope[0]), []byte(v.creds.AccessKeyID)) != 1 {
+		return denied("InvalidAccessKeyId", "the access key id is not this store's")
+	}
+	amzDate, err := v.checkDate(r, auth.scope[1])
+	if err != nil {
+		return err
+	}
+	names, err := checkSignedHeaders(r, auth.signedHeaders)
+	if err != nil {
+		return err
+	}
+	payload, err := checkPayload(r)
+	if err != nil {
+		return err
+	}
+	want := v.signature(r, auth, names, amzDate, payload)
+	if !hmac.Equal([]byte(want), []byte(auth.signature)) {
+		return denied("SignatureDoesNotMatch", "the request signature does not match the one computed with this store's secret")
+	}
+	return nil
+}
+
+// sigv4Algo is the only signature algorithm the store accepts.
+const sigv4Algo = "AWS4-HMAC-SHA256"
+
+// sigv4Auth is a request's parsed Authorization header.
+type sigv4Auth struct {
+	scope         []string // access key id, date, region, "s3", "aws4_request"
+	signedHeaders string   // header names joined by ";"
+	signature     string
+}
+
+// parseAuthorization reads the Authorization header: present (not a presigned URL),
+// AWS4-HMAC-SHA256, with a five-part s3 credential scope, signed headers and a signature.
+func parseAuthorization(r *http.Request) (sigv4Auth, error) {
 	authz := r.Header.Get("Authorization")
 	if authz == "" {
 		if r.URL.Query().Get("X-Amz-Signature") != "" {
-			return denied("AccessDenied", "presigned URLs are not accepted by the olechka state store")
+			return sigv4Auth{}, denied("AccessDenied", "presigned URLs are not accepted by the olechka state store")
 		}
-		return denied("AccessDenied", "unsigned request: the olechka state store needs requests signed with its credentials (AWS Signature Version 4)")
+		return sigv4Auth{}, denied("AccessDenied", "unsigned request: the olechka state store needs requests signed with its credentials (AWS Signature Version 4)")
 	}
-	const algo = "AWS4-HMAC-SHA256"
-	fields, ok := strings.CutPrefix(authz, algo+" ")
+	fields, ok := strings.CutPrefix(authz, sigv4Algo+" ")
 	if !ok {
-		return denied("AccessDenied", "only %s signatures are accepted", algo)
+		return sigv4Auth{}, denied("AccessDenied", "only %s signatures are accepted", sigv4Algo)
 	}
-	var credential, signedHeaders, signature string
+	var credential string
+	var auth sigv4Auth
 	for _, f := range strings.Split(fields, ",") {
 		k, val, _ := strings.Cut(strings.TrimSpace(f), "=")
 		switch k {
 		case "Credential":
 			credential = val
 		case "SignedHeaders":
-			signedHeaders = val
+			auth.signedHeaders = val
 		case "Signature":
-			signature = val
+			auth.signature = val
 		}
 	}
-	scope := strings.Split(credential, "/")
-	if len(scope) != 5 || scope[3] != "s3" || scope[4] != "aws4_request" || signedHeaders == "" || signature == "" {
-		return denied("AuthorizationHeaderMalformed", "the Authorization header is malformed")
+	auth.scope = strings.Split(credential, "/")
+	if len(auth.scope) != 5 || auth.scope[3] != "s3" || auth.scope[4] != "aws4_request" || auth.signedHeaders == "" || auth.signature == "" {
+		return sigv4Auth{}, denied("AuthorizationHeaderMalformed", "the Authorization header is malformed")
 	}
-	if subtle.ConstantTimeCompare([]byte(scope[0]), []byte(v.creds.AccessKeyID)) != 1 {
-		return denied("InvalidAccessKeyId", "the access key id is not this store's")
-	}
+	return auth, nil
+}
+
+// checkDate checks that X-Amz-Date is on the credential scope's day and within
+// maxSkew of the store's clock, and returns it.
+func (v *verifier) checkDate(r *http.Request, scopeDay string) (string, error) {
 	amzDate := r.Header.Get("X-Amz-Date")
 	at, err := time.Parse("20060102T150405Z", amzDate)
-	if err != nil || amzDate[:8] != scope[1] {
-		return denied("AccessDenied", "X-Amz-Date is missing or does not match the credential scope")
+	if err != nil || amzDate[:8] != scopeDay {
+		return "", denied("AccessDenied", "X-Amz-Date is missing or does not match the credential scope")
 	}
 	if skew := v.now().Sub(at); skew > maxSkew || skew < -maxSkew {
-		return denied("RequestTimeTooSkewed", "the request time differs from the store's by %s", skew.Round(time.Second))
+		return "", denied("RequestTimeTooSkewed", "the request time differs from the store's by %s", skew.Round(time.Second))
 	}
+	return amzDate, nil
+}
+
+// checkSignedHeaders checks that host and every x-amz-* header the request carries
+// are signed, and returns the signed header names.
+func checkSignedHeaders(r *http.Request, signedHeaders string) ([]string, error) {
 	names := strings.Split(signedHeaders, ";")
 	signed := map[string]bool{}
 	for _, n := range names {
 		signed[n] = true
 	}
 	if !signed["host"] {
-		return denied("AccessDenied", "the host header must be signed")
+		return nil, denied("AccessDenied", "the host header must be signed")
 	}
 	for k := range r.Header {
 		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-amz-") && !signed[lk] {
-			return denied("AccessDenied", "header %s is not signed", lk)
+			return nil, denied("AccessDenied", "header %s is not signed", lk)
 		}
 	}
+	return names, nil
+}
+
+// checkPayload returns x-amz-content-sha256 after checking the body against it when
+// it is a digest (an unsigned or streaming payload is not hashed by the client).
+func checkPayload(r *http.Request) (string, error) {
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	switch {
 	case payload == "UNSIGNED-PAYLOAD", strings.HasPrefix(payload, "STREAMING-"):
 		// The signature covers the headers; the body is not hashed by the client.
 	case len(payload) == 64:
 		if err := checkBody(r, payload); err != nil {
-			return err
+			return "", err
 		}
 	default:
-		return &authError{status: http.StatusBadRequest, code: "InvalidRequest", message: "x-amz-content-sha256 is missing or invalid"}
+		return "", &authError{status: http.StatusBadRequest, code: "InvalidRequest", message: "x-amz-content-sha256 is missing or invalid"}
 	}
+	return payload, nil
+}
 
+// signature computes the request's SigV4 signature with the store's secret: the
+// canonical request, the string to sign over its hash, and the key derived along the
+// credential scope.
+func (v *verifier) signature(r *http.Request, auth sigv4Auth, names []string, amzDate, payload string) string {
 	canonical := strings.Join([]string{
 		r.Method,
 		canonicalURI(r),
 		canonicalQuery(r.URL.RawQuery),
 		canonicalHeaders(r, names),
-		signedHeaders,
+		auth.signedHeaders,
 		payload,
 	}, "\n")
 	sum := sha256.Sum256([]byte(canonical))
-	toSign := strings.Join([]string{algo, amzDate, strings.Join(scope[1:], "/"), hex.EncodeToString(sum[:])}, "\n")
+	toSign := strings.Join([]string{sigv4Algo, amzDate, strings.Join(auth.scope[1:], "/"), hex.EncodeToString(sum[:])}, "\n")
 	key := []byte("AWS4" + v.creds.SecretAccessKey)
-	for _, part := range scope[1:] {
+	for _, part := range auth.scope[1:] {
 		key = hmacSHA256(key, part)
 	}
-	want := hex.EncodeToString(hmacSHA256(key, toSign))
-	if !hmac.Equal([]byte(want), []byte(signature)) {
-		return denied("SignatureDoesNotMatch", "the request signature does not match the one computed with this store's secret")
-	}
-	return nil
+	return hex.EncodeToString(hmacSHA256(key, toSign))
 }
 
 func hmacSHA256(key []byte, data string) []byte {

@@ -74,31 +74,13 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	creds := opts.Credentials
-	if creds.IsZero() {
-		if creds, err = NewCredentials(); err != nil {
-			return nil, err
-		}
-	} else if creds.AccessKeyID == "" || creds.SecretAccessKey == "" {
-		return nil, errors.New("state store credentials need both an access key id and a secret")
+	creds, err := storeCredentials(opts.Credentials)
+	if err != nil {
+		return nil, err
 	}
-	var backend gofakes3.Backend
-	var db *bolt.DB
-	if opts.Dir != "" {
-		if err := os.MkdirAll(opts.Dir, 0o700); err != nil {
-			return nil, fmt.Errorf("state store folder: %w", err)
-		}
-		path := filepath.Join(opts.Dir, DBFile)
-		db, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-		if err != nil {
-			if errors.Is(err, bolterrors.ErrTimeout) {
-				return nil, fmt.Errorf("%s is in use by another olechka state server (only one may serve a folder)", path)
-			}
-			return nil, fmt.Errorf("opening state store %s: %w", path, err)
-		}
-		backend = s3bolt.New(db)
-	} else {
-		backend = s3mem.New()
+	backend, db, err := openBackend(opts.Dir)
+	if err != nil {
+		return nil, err
 	}
 	// gofakes3's own WithAutoBucket checks and creates in two steps: of two first
 	// requests racing on a new bucket, the loser's create fails and it answers
@@ -132,8 +114,46 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 			ErrorLog:          log.New(io.Discard, "", 0),
 		},
 	}
+	s.start(ctx)
+	return s, nil
+}
+
+// storeCredentials returns the credentials given, or new random ones when none are;
+// half a pair is an error.
+func storeCredentials(given Credentials) (Credentials, error) {
+	if given.IsZero() {
+		return NewCredentials()
+	}
+	if given.AccessKeyID == "" || given.SecretAccessKey == "" {
+		return Credentials{}, errors.New("state store credentials need both an access key id and a secret")
+	}
+	return given, nil
+}
+
+// openBackend opens the bolt database in dir (created 0700), which one server at a
+// time may hold, or an in-memory backend when dir is empty (db is then nil).
+func openBackend(dir string) (gofakes3.Backend, *bolt.DB, error) {
+	if dir == "" {
+		return s3mem.New(), nil, nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("state store folder: %w", err)
+	}
+	path := filepath.Join(dir, DBFile)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, nil, fmt.Errorf("%s is in use by another olechka state server (only one may serve a folder)", path)
+		}
+		return nil, nil, fmt.Errorf("opening state store %s: %w", path, err)
+	}
+	return s3bolt.New(db), db, nil
+}
+
+// start serves on s.ln in the background, and closes the server when ctx ends.
+func (s *Server) start(ctx context.Context) {
 	go func() {
-		err := s.srv.Serve(ln)
+		err := s.srv.Serve(s.ln)
 		if !errors.Is(err, http.ErrServerClosed) {
 			s.serve = err
 		}
@@ -146,7 +166,6 @@ func Serve(ctx context.Context, opts Options) (*Server, error) {
 		case <-s.done:
 		}
 	}()
-	return s, nil
 }
 
 // URL is the endpoint for OpenTofu's s3 backend (endpoints.s3), e.g. http://127.0.0.1:41234.

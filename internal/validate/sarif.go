@@ -137,97 +137,18 @@ func WriteSARIF(w io.Writer, r *Result, version string) error {
 	if version == "" {
 		version = "dev"
 	}
-	type ruleAcc struct {
-		rule  sarifRule
-		index int
-	}
-	rules := map[string]*ruleAcc{}
-	var ids []string
-	ruleID := func(f finding.Finding) string {
-		if strings.HasPrefix(f.Rule, f.Check+"/") || f.Check == "" {
-			return f.Rule
-		}
-		return f.Check + "/" + f.Rule
-	}
-	for _, f := range r.Findings {
-		id := ruleID(f)
-		acc, ok := rules[id]
-		if !ok {
-			acc = &ruleAcc{rule: sarifRule{
-				ID:                   id,
-				Name:                 ruleName(id),
-				ShortDescription:     sarifMessage{Text: id},
-				DefaultConfiguration: sarifRuleConfig{Level: string(f.Level)},
-				Properties:           sarifRuleProperty{Tags: []string{"olechka", f.Check}},
-			}}
-			if f.Check == CheckPolicy {
-				acc.rule.Properties.Tags = append(acc.rule.Properties.Tags, "security")
-			}
-			rules[id] = acc
-			ids = append(ids, id)
-		}
-		if s := securitySeverity(f.Severity); s > acc.rule.Properties.SecuritySeverity {
-			acc.rule.Properties.SecuritySeverity = s
-		}
-		if levelRank(f.Level) < levelRank(finding.Level(acc.rule.DefaultConfiguration.Level)) {
-			acc.rule.DefaultConfiguration.Level = string(f.Level)
-		}
-	}
-	sort.Strings(ids)
-	driver := sarifDriver{Name: "olechka", Version: version,
-		InformationURI: "https://github.com/terragrunt-olechka/olechka", Rules: []sarifRule{}}
-	for i, id := range ids {
-		rules[id].index = i
-		driver.Rules = append(driver.Rules, rules[id].rule)
-	}
+	rules, index := sarifRules(r.Findings)
+	notes := sarifNotes(r.Checks)
 	run := sarifRun{
-		Tool:              sarifTool{Driver: driver},
+		Tool: sarifTool{Driver: sarifDriver{Name: "olechka", Version: version,
+			InformationURI: "https://github.com/terragrunt-olechka/olechka", Rules: rules}},
 		Results:           []sarifResult{},
 		ColumnKind:        "unicodeCodePoints",
 		AutomationDetails: &sarifAutomation{ID: "olechka/validate/"},
+		Invocations:       []sarifInvocation{{ExecutionSuccessful: len(notes) == 0 || !hasErrorNote(notes), ToolExecutionNotifications: notes}},
 	}
-	var notes []sarifNotification
-	for _, c := range r.Checks {
-		if c.Status == StatusError {
-			notes = append(notes, sarifNotification{Level: "error", Message: sarifMessage{Text: fmt.Sprintf("%s could not run: %s", c.Name, c.Note)}})
-		} else if c.Status == StatusSkipped && c.Note != "" {
-			notes = append(notes, sarifNotification{Level: "note", Message: sarifMessage{Text: fmt.Sprintf("%s skipped: %s", c.Name, c.Note)}})
-		}
-	}
-	run.Invocations = []sarifInvocation{{ExecutionSuccessful: len(notes) == 0 || !hasErrorNote(notes), ToolExecutionNotifications: notes}}
 	for _, f := range r.Findings {
-		id := ruleID(f)
-		res := sarifResult{
-			RuleID:    id,
-			RuleIndex: rules[id].index,
-			Level:     string(f.Level),
-			Message:   sarifMessage{Text: f.Message},
-		}
-		if res.Message.Text == "" {
-			res.Message.Text = id
-		}
-		if f.File != "" {
-			loc := sarifLocation{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifactLoc{URI: sarifURI(f.File), URIBaseID: "%SRCROOT%"},
-			}}
-			if f.Line > 0 {
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Column}
-			}
-			res.Locations = []sarifLocation{loc}
-		}
-		sum := sha256.Sum256([]byte(id + "\x00" + f.File + "\x00" + f.Unit + "\x00" + f.Message))
-		res.PartialFingerprints = map[string]string{"olechkaFinding/v1": hex.EncodeToString(sum[:16])}
-		props := map[string]any{}
-		if f.Unit != "" {
-			props["unit"] = f.Unit
-		}
-		if f.Severity != "" {
-			props["severity"] = f.Severity
-		}
-		if len(props) > 0 {
-			res.Properties = props
-		}
-		run.Results = append(run.Results, res)
+		run.Results = append(run.Results, sarifResultOf(f, index))
 	}
 	log := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
@@ -238,6 +159,104 @@ func WriteSARIF(w io.Writer, r *Result, version string) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(log)
+}
+
+// sarifRuleID names a finding's rule, prefixed with its check unless it already is.
+func sarifRuleID(f finding.Finding) string {
+	if strings.HasPrefix(f.Rule, f.Check+"/") || f.Check == "" {
+		return f.Rule
+	}
+	return f.Check + "/" + f.Rule
+}
+
+// sarifRules returns the rules the findings name, sorted by id, each at the highest
+// security severity and the most severe level of its findings, and each id's index.
+func sarifRules(findings []finding.Finding) ([]sarifRule, map[string]int) {
+	byID := map[string]*sarifRule{}
+	var ids []string
+	for _, f := range findings {
+		id := sarifRuleID(f)
+		rule, ok := byID[id]
+		if !ok {
+			rule = &sarifRule{
+				ID:                   id,
+				Name:                 ruleName(id),
+				ShortDescription:     sarifMessage{Text: id},
+				DefaultConfiguration: sarifRuleConfig{Level: string(f.Level)},
+				Properties:           sarifRuleProperty{Tags: []string{"olechka", f.Check}},
+			}
+			if f.Check == CheckPolicy {
+				rule.Properties.Tags = append(rule.Properties.Tags, "security")
+			}
+			byID[id] = rule
+			ids = append(ids, id)
+		}
+		if s := securitySeverity(f.Severity); s > rule.Properties.SecuritySeverity {
+			rule.Properties.SecuritySeverity = s
+		}
+		if levelRank(f.Level) < levelRank(finding.Level(rule.DefaultConfiguration.Level)) {
+			rule.DefaultConfiguration.Level = string(f.Level)
+		}
+	}
+	sort.Strings(ids)
+	rules := []sarifRule{}
+	index := map[string]int{}
+	for i, id := range ids {
+		index[id] = i
+		rules = append(rules, *byID[id])
+	}
+	return rules, index
+}
+
+// sarifNotes reports the checks that could not run (errors) or were skipped with a
+// reason (notes).
+func sarifNotes(checks []CheckResult) []sarifNotification {
+	var notes []sarifNotification
+	for _, c := range checks {
+		if c.Status == StatusError {
+			notes = append(notes, sarifNotification{Level: "error", Message: sarifMessage{Text: fmt.Sprintf("%s could not run: %s", c.Name, c.Note)}})
+		} else if c.Status == StatusSkipped && c.Note != "" {
+			notes = append(notes, sarifNotification{Level: "note", Message: sarifMessage{Text: fmt.Sprintf("%s skipped: %s", c.Name, c.Note)}})
+		}
+	}
+	return notes
+}
+
+// sarifResultOf is one finding as a SARIF result: its rule, location (relative to
+// %SRCROOT%), a fingerprint that survives line moves, and its unit and severity.
+func sarifResultOf(f finding.Finding, index map[string]int) sarifResult {
+	id := sarifRuleID(f)
+	res := sarifResult{
+		RuleID:    id,
+		RuleIndex: index[id],
+		Level:     string(f.Level),
+		Message:   sarifMessage{Text: f.Message},
+	}
+	if res.Message.Text == "" {
+		res.Message.Text = id
+	}
+	if f.File != "" {
+		loc := sarifLocation{PhysicalLocation: sarifPhysical{
+			ArtifactLocation: sarifArtifactLoc{URI: sarifURI(f.File), URIBaseID: "%SRCROOT%"},
+		}}
+		if f.Line > 0 {
+			loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line, StartColumn: f.Column}
+		}
+		res.Locations = []sarifLocation{loc}
+	}
+	sum := sha256.Sum256([]byte(id + "\x00" + f.File + "\x00" + f.Unit + "\x00" + f.Message))
+	res.PartialFingerprints = map[string]string{"olechkaFinding/v1": hex.EncodeToString(sum[:16])}
+	props := map[string]any{}
+	if f.Unit != "" {
+		props["unit"] = f.Unit
+	}
+	if f.Severity != "" {
+		props["severity"] = f.Severity
+	}
+	if len(props) > 0 {
+		res.Properties = props
+	}
+	return res
 }
 
 func hasErrorNote(ns []sarifNotification) bool {

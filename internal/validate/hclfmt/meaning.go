@@ -202,37 +202,11 @@ func sameNode(a, b reflect.Value) bool {
 		}
 		return sameNode(a.Elem(), b.Elem())
 	case reflect.Struct:
-		for i := range a.NumField() {
-			if !a.Type().Field(i).IsExported() {
-				continue
-			}
-			if !sameNode(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
+		return sameFields(a, b)
 	case reflect.Slice, reflect.Array:
-		if a.Len() != b.Len() {
-			return false
-		}
-		for i := range a.Len() {
-			if !sameNode(a.Index(i), b.Index(i)) {
-				return false
-			}
-		}
-		return true
+		return sameElems(a, b)
 	case reflect.Map:
-		if a.Len() != b.Len() {
-			return false
-		}
-		it := a.MapRange()
-		for it.Next() {
-			bv := b.MapIndex(it.Key())
-			if !bv.IsValid() || !sameNode(it.Value(), bv) {
-				return false
-			}
-		}
-		return true
+		return sameEntries(a, b)
 	case reflect.Func:
 		return a.Pointer() == b.Pointer()
 	case reflect.String:
@@ -247,4 +221,45 @@ func sameNode(a, b reflect.Value) bool {
 		return a.Float() == b.Float()
 	}
 	return false // a kind no syntax tree holds (chan, complex...): never call it the same
+}
+
+// sameFields compares two structs of one type by their exported fields.
+func sameFields(a, b reflect.Value) bool {
+	for i := range a.NumField() {
+		if !a.Type().Field(i).IsExported() {
+			continue
+		}
+		if !sameNode(a.Field(i), b.Field(i)) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameElems compares two slices or arrays element by element.
+func sameElems(a, b reflect.Value) bool {
+	if a.Len() != b.Len() {
+		return false
+	}
+	for i := range a.Len() {
+		if !sameNode(a.Index(i), b.Index(i)) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameEntries compares two maps key by key.
+func sameEntries(a, b reflect.Value) bool {
+	if a.Len() != b.Len() {
+		return false
+	}
+	it := a.MapRange()
+	for it.Next() {
+		bv := b.MapIndex(it.Key())
+		if !bv.IsValid() || !sameNode(it.Value(), bv) {
+			return false
+		}
+	}
+	return true
 }

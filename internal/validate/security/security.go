@@ -8,8 +8,8 @@
 // without one is itself a finding. Suppressed results are reported as notes carrying
 // the reason, so reviewers see what was waived.
 //
-// Only trivy's pkg/iac/scanners/terraform and pkg/iac/rego are imported: other trivy
-// packages need GOEXPERIMENT=jsonv2.
+// Only trivy's pkg/iac/scanners/terraform, pkg/iac/rego and pkg/iac/scan are imported:
+// other trivy packages need GOEXPERIMENT=jsonv2.
 package security
 
 import (
@@ -31,6 +31,7 @@ import (
 	"time"
 
 	"github.com/aquasecurity/trivy/pkg/iac/rego"
+	"github.com/aquasecurity/trivy/pkg/iac/scan"
 	"github.com/aquasecurity/trivy/pkg/iac/scanners/terraform"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -197,6 +198,27 @@ func (s *Scanner) scan(ctx context.Context, dir string, files []string, tfvars [
 	root := vol + string(filepath.Separator)
 	target := filepath.ToSlash(strings.TrimPrefix(strings.TrimPrefix(abs, vol), string(filepath.Separator)))
 
+	results, err := s.trivy(ctx, root, target, tfvars)
+	if err != nil {
+		return nil, err
+	}
+	sups, supFindings, err := suppressions(files, abs)
+	if err != nil {
+		return nil, err
+	}
+	c := &collector{abs: abs, root: root, seen: map[string]bool{}}
+	c.failed(results.GetFailed())
+	c.ignored(results.GetIgnored(), sups)
+	for _, f := range supFindings {
+		c.add(f)
+	}
+	finding.Sort(c.out)
+	return c.out, nil
+}
+
+// trivy runs trivy's Terraform scanner on target (a path under root) with tfvars as
+// the module's inputs, one scan at a time, and counts it in the stats.
+func (s *Scanner) trivy(ctx context.Context, root, target string, tfvars []byte) (scan.Results, error) {
 	t0 := time.Now()
 	s.scanMu.Lock()
 	ts := terraform.New(
@@ -217,30 +239,37 @@ func (s *Scanner) scan(ctx context.Context, dir string, files []string, tfvars [
 	if err != nil {
 		return nil, fmt.Errorf("trivy: %w", err)
 	}
+	return results, nil
+}
 
-	// paths relative to the module dir, so cached findings can be relocated
-	relTo := func(trivyPath string) string {
-		p := filepath.Join(root, filepath.FromSlash(trivyPath))
-		r, err := filepath.Rel(abs, p)
-		if err != nil {
-			return filepath.ToSlash(p)
-		}
-		return filepath.ToSlash(r)
+// collector turns trivy's results for the module at abs into findings, once each.
+type collector struct {
+	abs, root string
+	seen      map[string]bool
+	out       []finding.Finding
+}
+
+func (c *collector) add(f finding.Finding) {
+	k := f.Rule + "\x00" + f.File + "\x00" + fmt.Sprint(f.Line) + "\x00" + f.Message
+	if !c.seen[k] {
+		c.seen[k] = true
+		c.out = append(c.out, f)
 	}
-	sups, supFindings, err := suppressions(files, abs)
+}
+
+// rel makes a trivy path relative to the module dir, so cached findings can be relocated.
+func (c *collector) rel(trivyPath string) string {
+	p := filepath.Join(c.root, filepath.FromSlash(trivyPath))
+	r, err := filepath.Rel(c.abs, p)
 	if err != nil {
-		return nil, err
+		return filepath.ToSlash(p)
 	}
-	var out []finding.Finding
-	seen := map[string]bool{}
-	add := func(f finding.Finding) {
-		k := f.Rule + "\x00" + f.File + "\x00" + fmt.Sprint(f.Line) + "\x00" + f.Message
-		if !seen[k] {
-			seen[k] = true
-			out = append(out, f)
-		}
-	}
-	for _, r := range results.GetFailed() {
+	return filepath.ToSlash(r)
+}
+
+// failed adds the failed checks at their severity.
+func (c *collector) failed(results scan.Results) {
+	for _, r := range results {
 		rule := r.Rule()
 		rg := r.Range()
 		sev := strings.ToUpper(string(r.Severity()))
@@ -249,31 +278,30 @@ func (s *Scanner) scan(ctx context.Context, dir string, files []string, tfvars [
 			msg = sum + ": " + msg
 		}
 		msg += " (" + avd(rule.ID) + ")"
-		add(finding.Finding{
+		c.add(finding.Finding{
 			Check: "security", Rule: rule.ID, Level: levelOf(sev), Severity: sev, Message: msg,
-			File: relTo(rg.GetFilename()), Line: rg.GetStartLine(), Column: 1,
+			File: c.rel(rg.GetFilename()), Line: rg.GetStartLine(), Column: 1,
 		})
 	}
-	for _, r := range results.GetIgnored() {
+}
+
+// ignored adds the checks an inline suppression waived, as notes with its reason.
+func (c *collector) ignored(results scan.Results, sups suppressionSet) {
+	for _, r := range results {
 		rule := r.Rule()
 		rg := r.Range()
-		file := relTo(rg.GetFilename())
-		reason := sups.reasonFor(filepath.Join(abs, filepath.FromSlash(file)), rg.GetStartLine(), rule.ID)
+		file := c.rel(rg.GetFilename())
+		reason := sups.reasonFor(filepath.Join(c.abs, filepath.FromSlash(file)), rg.GetStartLine(), rule.ID)
 		sum := strings.TrimSuffix(rule.Summary, ".")
 		msg := fmt.Sprintf("%s: suppressed (%s)", sum, avd(rule.ID))
 		if reason != "" {
 			msg = fmt.Sprintf("%s: suppressed: %s (%s)", sum, reason, avd(rule.ID))
 		}
-		add(finding.Finding{
+		c.add(finding.Finding{
 			Check: "security", Rule: rule.ID, Level: finding.Note, Severity: strings.ToUpper(string(r.Severity())),
 			Message: msg, File: file, Line: rg.GetStartLine(), Column: 1,
 		})
 	}
-	for _, f := range supFindings {
-		add(f)
-	}
-	finding.Sort(out)
-	return out, nil
 }
 
 // avd spells a check ID the way suppressions name it: AWS-0089 -> AVD-AWS-0089.
