@@ -80,7 +80,7 @@ func TestLiveRegion(t *testing.T) {
 // one pipeline run (one approval per environment), then no changes, then the edits.
 func TestLivePipeline(t *testing.T) {
 	if os.Getenv(LiveEnv) != "1" {
-		t.Skipf("set %s=1 to run all of live/ end to end (make demo-live runs it too)", LiveEnv)
+		t.Skipf("set %s=1 (and OLECHKA_CACHE to the tool cache) to run all of live/ end to end", LiveEnv)
 	}
 	l := newLive(t, 120*time.Minute)
 	applied := l.deliver("live")
