@@ -14,9 +14,9 @@ import (
 	"testing"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	pt "github.com/terragrunt-olechka/olechka/internal/artifact/artifacttest"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
 	"github.com/terragrunt-olechka/olechka/internal/notify/github/ghfake"
-	pt "github.com/terragrunt-olechka/olechka/internal/pipeline/pipelinetest"
 )
 
 // plRun runs olechka with an environment.

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 )
 
@@ -194,13 +195,6 @@ func blocks(in Input, lim limits) []block {
 	return out
 }
 
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
-
 // tally counts what the header summarises.
 type tally struct {
 	plan, destroy, destructive, manual, blocked, failed, skipped, pending int
@@ -227,8 +221,8 @@ func tallyOf(in Input, units []Unit) tally {
 		if u.Plan == nil {
 			t.pending++
 		}
-		if u.Gate != nil {
-			switch u.Gate.Decision {
+		if u.Decision != nil {
+			switch string(u.Decision.Gate) {
 			case "manual":
 				t.manual++
 			case "blocked":
@@ -263,7 +257,7 @@ func headerBlock(in Input, units []Unit) block {
 
 	var facts []string
 	if in.Base != "" || in.Head != "" {
-		facts = append(facts, fmt.Sprintf("`%s` → `%s`", short(in.Base), short(in.Head)))
+		facts = append(facts, fmt.Sprintf("`%s` → `%s`", artifact.ShortCommit(in.Base), artifact.ShortCommit(in.Head)))
 	}
 	if u := in.Run.RunURL(); u != "" {
 		facts = append(facts, fmt.Sprintf("[run %s](%s)", in.Run.RunID, u))
