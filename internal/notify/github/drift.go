@@ -14,6 +14,7 @@ import (
 	gh "github.com/google/go-github/v84/github"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 )
 
@@ -36,9 +37,7 @@ func DriftUnitOf(body string) string {
 
 // DriftedUnit is a unit whose plan on the default branch is not empty.
 type DriftedUnit struct {
-	Unit    string
-	Env     string
-	Region  string
+	detect.Affected
 	Counts  artifact.Counts
 	Changes []artifact.ResourceChange
 	// Drift counts resources changed outside OpenTofu (OpenTofu's resource_drift).
@@ -141,27 +140,27 @@ func (c *Client) openDriftIssues(ctx context.Context, label string) (map[string]
 // existing issues whose title or body changed.
 func (c *Client) openOrUpdate(ctx context.Context, s DriftSync, label string, open map[string]*gh.Issue, res *DriftResult) error {
 	drifted := append([]DriftedUnit(nil), s.Drifted...)
-	sort.Slice(drifted, func(i, j int) bool { return drifted[i].Unit < drifted[j].Unit })
+	sort.Slice(drifted, func(i, j int) bool { return drifted[i].Path < drifted[j].Path })
 	for _, d := range drifted {
-		title := "Drift: " + d.Unit
+		title := "Drift: " + d.Path
 		body := DriftBody(d, s.Run)
-		if is := open[d.Unit]; is != nil {
-			ref := IssueRef{Unit: d.Unit, Number: is.GetNumber(), URL: is.GetHTMLURL()}
+		if is := open[d.Path]; is != nil {
+			ref := IssueRef{Unit: d.Path, Number: is.GetNumber(), URL: is.GetHTMLURL()}
 			if is.GetBody() == body && is.GetTitle() == title {
 				res.Unchanged = append(res.Unchanged, ref)
 				continue
 			}
 			if _, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, is.GetNumber(), &gh.IssueRequest{Title: gh.Ptr(title), Body: gh.Ptr(body)}); err != nil {
-				return fmt.Errorf("updating drift issue #%d (%s): %w", is.GetNumber(), d.Unit, err)
+				return fmt.Errorf("updating drift issue #%d (%s): %w", is.GetNumber(), d.Path, err)
 			}
 			res.Updated = append(res.Updated, ref)
 			continue
 		}
 		is, _, err := c.gh.Issues.Create(ctx, c.owner, c.repo, &gh.IssueRequest{Title: gh.Ptr(title), Body: gh.Ptr(body), Labels: &[]string{label}})
 		if err != nil {
-			return fmt.Errorf("opening a drift issue for %s: %w", d.Unit, err)
+			return fmt.Errorf("opening a drift issue for %s: %w", d.Path, err)
 		}
-		res.Opened = append(res.Opened, IssueRef{Unit: d.Unit, Number: is.GetNumber(), URL: is.GetHTMLURL()})
+		res.Opened = append(res.Opened, IssueRef{Unit: d.Path, Number: is.GetNumber(), URL: is.GetHTMLURL()})
 	}
 	return nil
 }
@@ -235,8 +234,8 @@ const maxIssueBody = 60000
 // DriftBody renders a drift issue's body: the hidden marker, what differs and the plan.
 func DriftBody(d DriftedUnit, run notify.Run) string {
 	var b strings.Builder
-	b.WriteString(DriftMarker(d.Unit) + "\n")
-	fmt.Fprintf(&b, "## Drift in `%s`\n\n", d.Unit)
+	b.WriteString(DriftMarker(d.Path) + "\n")
+	fmt.Fprintf(&b, "## Drift in `%s`\n\n", d.Path)
 	var where []string
 	if d.Env != "" {
 		where = append(where, "env `"+d.Env+"`")

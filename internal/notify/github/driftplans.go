@@ -24,7 +24,7 @@ func DriftFromPlans(run notify.Run, plans []*artifact.Plan, units []string) (Dri
 			u.Status, u.Message = notify.Skipped, "dependency "+m.SkippedBecause+" failed"
 		case p.HasChanges():
 			u.Status = notify.Drifted
-			d := DriftedUnit{Unit: m.Unit, Env: m.Env, Region: m.Region, Counts: p.Summary.Counts(), PlanText: comment.PlanText(p)}
+			d := DriftedUnit{Affected: u.Affected, Counts: u.Counts, PlanText: comment.PlanText(p)}
 			if p.Summary != nil {
 				d.Changes, d.Drift = p.Summary.Resources, p.Summary.Drift
 				u.Destructive = len(p.Summary.StatefulDestroys()) > 0

@@ -16,7 +16,7 @@ func TestDriftFromPlans(t *testing.T) {
 	)
 	plans, _ := artifact.ReadDir(dir)
 	s, rep := DriftFromPlans(notify.Run{}, plans, []string{"dev/a", "dev/b", "dev/c"})
-	if len(s.Drifted) != 1 || s.Drifted[0].Unit != "dev/a" || s.Drifted[0].Drift != 1 || s.Drifted[0].PlanText != "  ~ update" {
+	if len(s.Drifted) != 1 || s.Drifted[0].Path != "dev/a" || s.Drifted[0].Drift != 1 || s.Drifted[0].PlanText != "  ~ update" {
 		t.Errorf("drifted = %+v", s.Drifted)
 	}
 	if len(s.Clean) != 1 || s.Clean[0] != "dev/b" {

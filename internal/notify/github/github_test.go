@@ -146,12 +146,12 @@ func TestSyncDrift(t *testing.T) {
 	ctx := context.Background()
 	run := notify.Run{ServerURL: "https://github.com", Repository: "acme/infra", RunID: "100", SHA: "abcdef1234567"}
 	all := []string{"dev/eu-central-1/vpc", "dev/eu-central-1/rds", "dev/eu-central-1/ecs", "dev/eu-central-1/s3"}
-	vpc := DriftedUnit{Unit: "dev/eu-central-1/vpc", Env: "dev", Counts: artifact.Counts{Change: 1}, Drift: 1,
+	vpc := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/vpc", Env: "dev"}, Counts: artifact.Counts{Change: 1}, Drift: 1,
 		Changes: []artifact.ResourceChange{{Address: "aws_vpc.main", Action: "update"}}, PlanText: "  ~ resource \"aws_vpc\" \"main\" {}"}
-	rds := DriftedUnit{Unit: "dev/eu-central-1/rds", Counts: artifact.Counts{Add: 1, Destroy: 1, Replace: 1},
+	rds := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/rds"}, Counts: artifact.Counts{Add: 1, Destroy: 1, Replace: 1},
 		Changes: []artifact.ResourceChange{{Address: "aws_rds_cluster.x", Action: "replace", Stateful: true}}}
-	ecs := DriftedUnit{Unit: "dev/eu-central-1/ecs", Counts: artifact.Counts{Add: 2}}
-	s3 := DriftedUnit{Unit: "dev/eu-central-1/s3", Counts: artifact.Counts{Add: 2}}
+	ecs := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/ecs"}, Counts: artifact.Counts{Add: 2}}
+	s3 := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/s3"}, Counts: artifact.Counts{Add: 2}}
 
 	// Run 1: four drifted units, the label is created, four issues opened.
 	res, err := c.SyncDrift(ctx, DriftSync{Run: run, Drifted: []DriftedUnit{vpc, rds, ecs, s3}, Units: all})
