@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
@@ -33,7 +34,7 @@ func graphBlock(units []Unit, edges map[string][]string, maxBlock int) block {
 		switch {
 		case u.Decision != nil && u.Decision.Gate == review.Blocked, u.Plan != nil && (u.Plan.Error != "" || u.Plan.Skipped != ""):
 			classes["bad"] = append(classes["bad"], id)
-		case u.Action == "destroy" || u.Plan.Destructive():
+		case u.Action == artifact.ActionDestroy || u.Plan.Destructive():
 			classes["destructive"] = append(classes["destructive"], id)
 		case u.Decision != nil && u.Decision.Gate == review.Manual:
 			classes["manual"] = append(classes["manual"], id)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 // Marker is the hidden line that identifies olechka's sticky comment (part 1).
@@ -204,12 +205,12 @@ type tally struct {
 func tallyOf(in Input, units []Unit) tally {
 	var t tally
 	for _, u := range units {
-		if u.Action == "destroy" {
+		if u.Action == artifact.ActionDestroy {
 			t.destroy++
 		} else {
 			t.plan++
 		}
-		if u.Plan.Destructive() || u.Action == "destroy" {
+		if u.Plan.Destructive() || u.Action == artifact.ActionDestroy {
 			t.destructive++
 		}
 		if u.Plan != nil && u.Plan.Error != "" {
@@ -222,10 +223,10 @@ func tallyOf(in Input, units []Unit) tally {
 			t.pending++
 		}
 		if u.Decision != nil {
-			switch string(u.Decision.Gate) {
-			case "manual":
+			switch u.Decision.Gate {
+			case review.Manual:
 				t.manual++
-			case "blocked":
+			case review.Blocked:
 				t.blocked++
 			}
 		}

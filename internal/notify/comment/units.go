@@ -47,15 +47,15 @@ func gateCell(g *review.Decision) string {
 	if g == nil {
 		return "–"
 	}
-	switch string(g.Gate) {
-	case "auto":
+	switch g.Gate {
+	case review.Auto:
 		return "✅ auto"
-	case "manual":
+	case review.Manual:
 		if g.Environment != "" {
 			return "⏸️ approval (`" + cell(g.Environment, 80) + "`)"
 		}
 		return "⏸️ approval"
-	case "blocked":
+	case review.Blocked:
 		return "⛔ blocked"
 	}
 	return cell(string(g.Gate), 40)
@@ -127,7 +127,7 @@ func unitTable(units []Unit, lim limits) []block {
 			why = append(why, fmt.Sprintf("… %d more", more))
 		}
 		action := cell(u.Action, 20)
-		if u.Action == "destroy" {
+		if u.Action == artifact.ActionDestroy {
 			action = "🗑️ destroy"
 		}
 		rows = append(rows, fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n",
@@ -139,15 +139,15 @@ func unitTable(units []Unit, lim limits) []block {
 
 func actionIcon(a string) string {
 	switch a {
-	case "create":
+	case artifact.ChangeCreate:
 		return "➕"
-	case "update":
+	case artifact.ChangeUpdate:
 		return "🔄"
-	case "delete":
+	case artifact.ChangeDelete:
 		return "🗑️"
-	case "replace":
+	case artifact.ChangeReplace:
 		return "♻️"
-	case "read":
+	case artifact.ChangeRead:
 		return "📖"
 	}
 	return "•"
@@ -214,7 +214,7 @@ func planBlocks(units []Unit, lim limits) []block {
 		switch {
 		case u.Plan.Stateful():
 			return 0
-		case u.Plan.Destructive() || u.Action == "destroy":
+		case u.Plan.Destructive() || u.Action == artifact.ActionDestroy:
 			return 1
 		case u.Plan != nil && u.Plan.Error != "":
 			return 2
@@ -286,7 +286,7 @@ func planSummary(u Unit) string {
 		sum.WriteString("⏭️ ")
 	case p.Stateful():
 		sum.WriteString("🔥 ")
-	case p.Destructive() || u.Action == "destroy":
+	case p.Destructive() || u.Action == artifact.ActionDestroy:
 		sum.WriteString("⚠️ ")
 	case p.Counts.Zero():
 		sum.WriteString("✔️ ")
@@ -304,7 +304,7 @@ func planSummary(u Unit) string {
 	default:
 		fmt.Fprintf(&sum, " · <b>%s</b>", htmlEscape(p.Counts.String()))
 	}
-	if u.Action == "destroy" {
+	if u.Action == artifact.ActionDestroy {
 		sum.WriteString(" · unit removed: destroy")
 	}
 	if p.Stateful() {

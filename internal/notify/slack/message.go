@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 )
 
@@ -154,7 +155,7 @@ func unitLine(u notify.UnitResult) string {
 	b.WriteString(Escape(u.Path))
 	b.WriteString("* ")
 	b.WriteString(string(u.Status))
-	if u.Action == "destroy" {
+	if u.Action == artifact.ActionDestroy {
 		b.WriteString(" (destroy)")
 	}
 	if !u.Counts.Zero() {
