@@ -3,7 +3,9 @@ package github
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,7 +167,7 @@ func TestSyncDrift(t *testing.T) {
 		t.Error("the drift label was not created")
 	}
 	open := f.OpenIssues()
-	if got := ghfake.SortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/rds", "dev/eu-central-1/s3", "dev/eu-central-1/vpc"}) {
+	if got := slices.Sorted(maps.Keys(open)); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/rds", "dev/eu-central-1/s3", "dev/eu-central-1/vpc"}) {
 		t.Fatalf("open issues for %q", got)
 	}
 	is := open["dev/eu-central-1/vpc"]
@@ -205,7 +207,7 @@ func TestSyncDrift(t *testing.T) {
 		t.Fatalf("run 3: %s", res)
 	}
 	open = f.OpenIssues()
-	if got := ghfake.SortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/vpc"}) {
+	if got := slices.Sorted(maps.Keys(open)); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/vpc"}) {
 		t.Errorf("open issues for %q", got)
 	}
 	if !strings.Contains(open["dev/eu-central-1/vpc"].Body, "runs/101") {

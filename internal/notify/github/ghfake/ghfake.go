@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -313,16 +312,6 @@ func (f *Server) OpenIssues() map[string]*Issue {
 			out[driftUnitOf(is.Body)] = is
 		}
 	}
-	return out
-}
-
-// SortedKeys returns a map's keys, sorted.
-func SortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 
