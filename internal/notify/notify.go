@@ -1,8 +1,9 @@
 // Package notify holds what every report of a pipeline run shares: where the run
 // happened (links to the run, the pull request and the commit) and the outcome per
-// unit. Its sub-packages render and deliver reports: comment (the pull request's
-// markdown), github (comments and drift issues through the REST API) and slack (Block
-// Kit messages to an incoming webhook).
+// unit, and builds the plan and apply reports from plan artifacts and review's
+// decisions (PlanReport, ApplyReport). Its sub-packages build, render and deliver the
+// other views: comment (the pull request's markdown), github (comments and drift issues
+// through the REST API) and slack (Block Kit messages to an incoming webhook).
 package notify
 
 import (
