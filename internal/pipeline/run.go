@@ -26,8 +26,9 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 )
 
-// Stages runs the stages that move things. The CLI implements it with olechka's own
-// commands; tests may fake it.
+// Stages runs the stages that move things. The CLI implements it with the stage
+// packages, through the functions its commands call (internal/cli/stages.go); tests
+// may fake it.
 type Stages interface {
 	// Detect returns the affected units of the tree at root.
 	Detect(ctx context.Context, root string) (*detect.Result, error)
