@@ -16,7 +16,7 @@ const module = "github.com/terragrunt-olechka/olechka/"
 
 // leftOut are packages the diagram does not show: test helpers and the alarm Lambda.
 func leftOut(p string) bool {
-	for _, s := range []string{"testenv", "pipelinetest", "ghfake", "faketofu", "e2e", "validate/schema/cmd/"} {
+	for _, s := range []string{"testenv", "artifacttest", "ghfake", "faketofu", "e2e", "validate/schema/cmd/"} {
 		if strings.Contains(p, s) {
 			return true
 		}

@@ -272,6 +272,15 @@ func ReadDir(dir string) ([]*Plan, error) {
 	return plans, nil
 }
 
+// ByUnit indexes plans by unit path.
+func ByUnit(plans []*Plan) map[string]*Plan {
+	m := make(map[string]*Plan, len(plans))
+	for _, p := range plans {
+		m[p.Metadata.Unit] = p
+	}
+	return m
+}
+
 // Read reads one unit's artifact folder.
 func Read(dir string) (*Plan, error) {
 	p := &Plan{Dir: dir}
@@ -340,6 +349,20 @@ func WriteSummary(dir string, s *Summary) error {
 func WriteApplyResult(dir string, a *ApplyResult) error {
 	a.Version = FormatVersion
 	return WriteJSON(filepath.Join(dir, ApplyResultFile), a)
+}
+
+// WriteJSONFile writes v as indented JSON to path, as a plain file (mode 0644, the
+// folder must exist): the run's files that are no plan artifact (detect.json,
+// review.json) are written this way.
+func WriteJSONFile(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }
 
 // WriteJSON writes v as indented JSON, atomically (temporary file, then rename).
@@ -423,4 +446,13 @@ func NewUnitDir(dir, unit string) (string, error) {
 		}
 	}
 	return d, nil
+}
+
+// HasChanges reports whether the plan changes anything: its summary's verdict, else
+// its metadata's (a plan without a summary failed or was skipped).
+func (p *Plan) HasChanges() bool {
+	if p.Summary != nil {
+		return p.Summary.HasChanges
+	}
+	return p.Metadata.HasChanges
 }

@@ -13,3 +13,18 @@ func TestShortIDAndFirstLine(t *testing.T) {
 		t.Errorf("FirstLine = %q", got)
 	}
 }
+
+func TestShortCommitAndFirstLineCut(t *testing.T) {
+	if got := ShortCommit("0123456789abcdef"); got != "0123456" {
+		t.Errorf("ShortCommit = %q", got)
+	}
+	if got := ShortCommit("abc"); got != "abc" {
+		t.Errorf("ShortCommit of a short id = %q", got)
+	}
+	if got := FirstLineCut("  Error: boom\nmore", 300); got != "Error: boom" {
+		t.Errorf("FirstLineCut of a short line = %q", got)
+	}
+	if got := FirstLineCut("abcdef\nx", 3); got != "abc…" {
+		t.Errorf("FirstLineCut past max = %q", got)
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	ghnotify "github.com/terragrunt-olechka/olechka/internal/notify/github"
 	"github.com/terragrunt-olechka/olechka/internal/notify/slack"
-	"github.com/terragrunt-olechka/olechka/internal/pipeline"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
@@ -35,18 +34,6 @@ are read from the environment and never printed.`,
 	}
 	cmd.AddCommand(newNotifySlackCmd(app), newNotifyDriftCmd(app))
 	return cmd
-}
-
-// notifyDecisions returns review's decisions from a file, or reviews the plans here.
-func notifyDecisions(file string, plans []*artifact.Plan) ([]review.Decision, error) {
-	if file != "" {
-		r, err := pipeline.ReadReview(file)
-		if err != nil {
-			return nil, err
-		}
-		return r.Decisions, nil
-	}
-	return review.Decide(pipeline.ReviewUnits(plans, nil, nil, ""), review.DefaultPolicy()), nil
 }
 
 // postSlack posts a report, or prints it when no webhook is configured or on a dry run.
@@ -99,14 +86,14 @@ a webhook it prints the message's summary and exits 0 (--require makes that an e
 			if err != nil {
 				return err
 			}
-			ds, err := notifyDecisions(reviewFile, ps)
+			ds, err := review.Decisions(reviewFile, ps, nil, "")
 			if err != nil {
 				return err
 			}
 			run := notify.RunFromEnv(app.Getenv)
-			rep := pipeline.PlanReport(run, ps, ds)
+			rep := notify.PlanReport(run, ps, ds)
 			if stage == "apply" {
-				rep = pipeline.ApplyReport(run, ps, ds)
+				rep = notify.ApplyReport(run, ps, ds)
 			}
 			if u := run.RunURL(); u != "" {
 				rep.ArtifactsURL = u + "#artifacts"
@@ -149,23 +136,12 @@ SLACK_WEBHOOK_URL. Exit 0, or 2 with --fail-on-drift when anything drifted.`,
 			if err != nil {
 				return err
 			}
-			var units []string
-			if len(args) > 0 {
-				root, err := pathArg(args)
-				if err != nil {
-					return err
-				}
-				dirs, err := config.Discover(config.OSFileSystem{}, root)
-				if err != nil {
-					return fmt.Errorf("listing the units under %s: %w", root, err)
-				}
-				units = []string{}
-				for _, d := range dirs {
-					units = append(units, config.RelPath(root, d))
-				}
+			units, err := treeUnits(args)
+			if err != nil {
+				return err
 			}
 			run := notify.RunFromEnv(app.Getenv)
-			sync, rep := pipeline.DriftSync(run, ps, units)
+			sync, rep := ghnotify.DriftFromPlans(run, ps, units)
 			sync.Label = label
 			fmt.Fprint(app.Stdout, rep.Text())
 			switch {
@@ -195,6 +171,26 @@ SLACK_WEBHOOK_URL. Exit 0, or 2 with --fail-on-drift when anything drifted.`,
 	cmd.Flags().BoolVar(&noIssues, "no-issues", false, "do not touch GitHub issues")
 	cmd.Flags().BoolVar(&fail, "fail-on-drift", false, "exit 2 when any unit drifted")
 	return cmd
+}
+
+// treeUnits lists the units of the tree at PATH (args[0]); nil without PATH.
+func treeUnits(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	root, err := pathArg(args)
+	if err != nil {
+		return nil, err
+	}
+	dirs, err := config.Discover(config.OSFileSystem{}, root)
+	if err != nil {
+		return nil, fmt.Errorf("listing the units under %s: %w", root, err)
+	}
+	units := []string{}
+	for _, d := range dirs {
+		units = append(units, config.RelPath(root, d))
+	}
+	return units, nil
 }
 
 // syncDriftIssues opens an issue per drifted unit and closes those of clean units.

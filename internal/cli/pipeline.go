@@ -89,77 +89,28 @@ declined.`,
 }
 
 func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string) error {
-	wd, _ := os.Getwd()
-	repo := repoRoot(wd)
-	rootArg := "live"
-	if f.local {
-		rootArg = "examples/sandbox"
-	}
-	if len(args) > 0 {
-		rootArg = args[0]
-	} else if repo != "" {
-		rootArg = filepath.Join(repo, rootArg)
-	}
-	root, err := pathArg([]string{rootArg})
+	root, repo, out, err := f.paths(args)
 	if err != nil {
 		return err
 	}
-	if repo == "" {
-		repo = repoRoot(root)
-	}
-	base := repo
-	if base == "" {
-		base = root
-	}
-	out := f.out
-	if out == "" {
-		out = filepath.Join(base, ".olechka", "pipeline")
-	}
-	if out, err = filepath.Abs(out); err != nil {
-		return err
-	}
-	all := f.all || (f.local && f.base == "" && f.head == "" && !f.uncommitted)
 	logPath := orDefault(f.output.logFile, filepath.Join(out, "pipeline.log"))
 	logFile, err := createLog(logPath)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
-	output := progressFlags{verbose: f.output.verbose, logTo: logFile}
 	fmt.Fprintf(app.Stdout, "log: %s (every step of every unit)\n", logPath)
-
-	env := map[string]string{}
-	if f.local {
-		env["OLECHKA_LOCAL"] = "1"
-		if app.Getenv("OLECHKA_STATE_ENDPOINT") == "" {
-			dir := filepath.Join(base, ".olechka", "state")
-			srv, err := state.Serve(ctx, state.Options{Dir: dir})
-			if err != nil {
-				return fmt.Errorf("starting the embedded state store: %w", err)
-			}
-			defer srv.Close()
-			env["OLECHKA_STATE_ENDPOINT"] = srv.URL()
-			maps.Copy(env, srv.Credentials().Env())
-			fmt.Fprintf(app.Stdout, "embedded state store on %s (data in %s)\n", srv.URL(), dir)
-		}
+	env, stop, err := f.localEnv(ctx, app, orDefault(repo, root))
+	if err != nil {
+		return err
 	}
+	defer stop()
 	sub := &subApp{app: app, env: env}
 	run := notify.RunFromEnv(sub.getenv)
 	if run.Event == "" {
 		run.Event = "local"
 	}
-	stages := &packageStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
-		only: f.only, parallelism: f.parallelism, workDir: f.workDir, eval: f.eval, output: output}
-	opts := pipeline.Options{
-		Root: root, Out: out, RepoRoot: repo, Run: run, Stages: stages,
-		Approver: &terminalApprover{in: bufio.NewReader(app.Stdin), out: app.Stdout, auto: f.autoApprove},
-		Notifier: &printNotifier{app: app, getenv: sub.getenv},
-		Evaluator: config.NewEvaluator(config.Options{RepoRoot: repo, AllowRunCmd: f.eval.allowRunCmd,
-			Getenv: sub.lookupEnv}),
-		Policy: f.policy, Log: io.MultiWriter(app.Stdout, logFile),
-		ApplyDespiteValidation: f.applyAnyway, PlanOnly: f.planOnly,
-	}
-	res, err := pipeline.Run(ctx, opts)
+	res, err := pipeline.Run(ctx, f.options(app, sub, run, root, repo, out, logFile))
 	if err != nil {
 		return &ExitError{Code: 1, Err: err}
 	}
@@ -179,11 +130,81 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 	return nil
 }
 
+// paths are the tree (PATH, default live or, with --local, examples/sandbox at the
+// repository root), the repository root ("" outside one) and the run's folder (--out,
+// default .olechka/pipeline at the repository root, else beside the tree), absolute.
+func (f *pipelineFlags) paths(args []string) (root, repo, out string, err error) {
+	wd, _ := os.Getwd()
+	repo = repoRoot(wd)
+	rootArg := "live"
+	if f.local {
+		rootArg = "examples/sandbox"
+	}
+	if len(args) > 0 {
+		rootArg = args[0]
+	} else if repo != "" {
+		rootArg = filepath.Join(repo, rootArg)
+	}
+	if root, err = pathArg([]string{rootArg}); err != nil {
+		return "", "", "", err
+	}
+	if repo == "" {
+		repo = repoRoot(root)
+	}
+	out = f.out
+	if out == "" {
+		out = filepath.Join(orDefault(repo, root), ".olechka", "pipeline")
+	}
+	out, err = filepath.Abs(out)
+	return root, repo, out, err
+}
+
+// localEnv is the environment --local adds to the run's: OLECHKA_LOCAL, and the
+// embedded state store's endpoint and credentials (started here unless
+// OLECHKA_STATE_ENDPOINT is set; stop closes it).
+func (f *pipelineFlags) localEnv(ctx context.Context, app *App, base string) (env map[string]string, stop func(), err error) {
+	env, stop = map[string]string{}, func() {}
+	if !f.local {
+		return env, stop, nil
+	}
+	env["OLECHKA_LOCAL"] = "1"
+	if app.Getenv("OLECHKA_STATE_ENDPOINT") != "" {
+		return env, stop, nil
+	}
+	dir := filepath.Join(base, ".olechka", "state")
+	srv, err := state.Serve(ctx, state.Options{Dir: dir})
+	if err != nil {
+		return nil, nil, fmt.Errorf("starting the embedded state store: %w", err)
+	}
+	env["OLECHKA_STATE_ENDPOINT"] = srv.URL()
+	maps.Copy(env, srv.Credentials().Env())
+	fmt.Fprintf(app.Stdout, "embedded state store on %s (data in %s)\n", srv.URL(), dir)
+	return env, func() { srv.Close() }, nil
+}
+
+// options are pipeline.Run's options: the stages through the packages, the terminal
+// approver, the printing notifier, the tree's evaluator and the log.
+func (f *pipelineFlags) options(app *App, sub *subApp, run notify.Run, root, repo, out string, logFile io.Writer) pipeline.Options {
+	all := f.all || (f.local && f.base == "" && f.head == "" && !f.uncommitted)
+	stages := &packageStages{sub: sub, all: all, base: f.base, head: f.head, uncommitted: f.uncommitted,
+		only: f.only, parallelism: f.parallelism, workDir: f.workDir, eval: f.eval,
+		output: progressFlags{verbose: f.output.verbose, logTo: logFile}}
+	return pipeline.Options{
+		Root: root, Out: out, RepoRoot: repo, Run: run, Stages: stages,
+		Approver: &terminalApprover{in: bufio.NewReader(app.Stdin), out: app.Stdout, auto: f.autoApprove},
+		Notifier: &printNotifier{app: app, getenv: sub.getenv},
+		Evaluator: config.NewEvaluator(config.Options{RepoRoot: repo, AllowRunCmd: f.eval.allowRunCmd,
+			Getenv: sub.lookupEnv}),
+		Policy: f.policy, Log: io.MultiWriter(app.Stdout, logFile),
+		ApplyDespiteValidation: f.applyAnyway, PlanOnly: f.planOnly,
+	}
+}
+
 func postPipelineComment(ctx context.Context, app *App, run notify.Run, out string, res *pipeline.Outcome) error {
 	if run.PR == 0 {
 		return errors.New("no pull request number (OLECHKA_PR_NUMBER)")
 	}
-	in, err := pipeline.LoadComment(ctx, run, pipeline.CommentSources{Plans: filepath.Join(out, "plans"),
+	in, err := comment.Load(ctx, run, comment.Sources{Plans: filepath.Join(out, "plans"),
 		Detect: filepath.Join(out, "detect.json"), Findings: filepath.Join(out, "validate.json"), Review: filepath.Join(out, "review.json")})
 	if err != nil {
 		return err

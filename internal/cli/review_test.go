@@ -5,18 +5,20 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	pt "github.com/terragrunt-olechka/olechka/internal/artifact/artifacttest"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
 	"github.com/terragrunt-olechka/olechka/internal/notify/github/ghfake"
-	pt "github.com/terragrunt-olechka/olechka/internal/pipeline/pipelinetest"
 )
 
 // plRun runs olechka with an environment.
@@ -181,7 +183,7 @@ func TestNotifyDrift(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", code, out, errOut)
 	}
 	if open := f.OpenIssues(); len(open) != 1 || open["dev/a"] == nil {
-		t.Fatalf("open issues: %v", ghfake.SortedKeys(open))
+		t.Fatalf("open issues: %v", slices.Sorted(maps.Keys(open)))
 	}
 	if !strings.Contains(out, "1 opened") || !strings.Contains(out, "SLACK_WEBHOOK_URL is not set") {
 		t.Errorf("output:\n%s", out)
@@ -190,6 +192,6 @@ func TestNotifyDrift(t *testing.T) {
 	fixed := pt.Write(t, t.TempDir(), "c0ffee", pt.Unit{Path: "dev/a", Env: "dev"}, pt.Unit{Path: "dev/b", Env: "dev"})
 	out, errOut, code = plRun(t, env, "notify", "drift", "--plans", fixed, "--no-slack")
 	if code != 0 || len(f.OpenIssues()) != 0 || !strings.Contains(out, "1 closed") {
-		t.Errorf("exit %d, open %v:\n%s %s", code, ghfake.SortedKeys(f.OpenIssues()), out, errOut)
+		t.Errorf("exit %d, open %v:\n%s %s", code, slices.Sorted(maps.Keys(f.OpenIssues())), out, errOut)
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/detect"
-	"github.com/terragrunt-olechka/olechka/internal/pipeline"
 	"github.com/terragrunt-olechka/olechka/internal/validate"
 )
 
@@ -35,7 +34,7 @@ func (c *packageStages) tofu() tofuFlags {
 }
 
 // Detect lists every unit (--all) or the units detect.Run finds affected.
-func (c *packageStages) Detect(ctx context.Context, root string) (*pipeline.Detected, error) {
+func (c *packageStages) Detect(ctx context.Context, root string) (*detect.Result, error) {
 	app := c.sub.child()
 	if c.all {
 		return everyUnit(ctx, app, &c.eval, root)

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	pt "github.com/terragrunt-olechka/olechka/internal/artifact/artifacttest"
 	"github.com/terragrunt-olechka/olechka/internal/config"
-	pt "github.com/terragrunt-olechka/olechka/internal/pipeline/pipelinetest"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 

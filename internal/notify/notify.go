@@ -1,8 +1,9 @@
 // Package notify holds what every report of a pipeline run shares: where the run
 // happened (links to the run, the pull request and the commit) and the outcome per
-// unit. Its sub-packages render and deliver reports: comment (the pull request's
-// markdown), github (comments and drift issues through the REST API) and slack (Block
-// Kit messages to an incoming webhook).
+// unit, and builds the plan and apply reports from plan artifacts and review's
+// decisions (PlanReport, ApplyReport). Its sub-packages build, render and deliver the
+// other views: comment (the pull request's markdown), github (comments and drift issues
+// through the REST API) and slack (Block Kit messages to an incoming webhook).
 package notify
 
 import (
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 )
 
 // Run says where a report comes from. Every field may be empty (a local run).
@@ -99,12 +101,7 @@ func (r Run) CommitURL() string {
 }
 
 // ShortSHA is the commit's first 7 characters.
-func (r Run) ShortSHA() string {
-	if len(r.SHA) > 7 {
-		return r.SHA[:7]
-	}
-	return r.SHA
-}
+func (r Run) ShortSHA() string { return artifact.ShortCommit(r.SHA) }
 
 // Stage names what a report is about.
 type Stage string
@@ -157,20 +154,21 @@ func (s Status) Severity() int {
 // Bad reports an outcome that needs someone's attention (failed, blocked, skipped).
 func (s Status) Bad() bool { return s.Severity() <= 2 }
 
-// Counts are a plan's resource changes (artifact's, the one definition).
-type Counts = artifact.Counts
-
-// UnitResult is one unit's outcome in a report.
+// UnitResult is one unit's outcome in a report: the unit (detect's affected unit, or
+// what its plan recorded of it) and what became of it.
 type UnitResult struct {
-	Path        string        `json:"path"`
-	Env         string        `json:"env,omitempty"`
-	Region      string        `json:"region,omitempty"`
-	Action      string        `json:"action,omitempty"` // plan | destroy
-	Status      Status        `json:"status"`
-	Counts      Counts        `json:"counts"`
-	Destructive bool          `json:"destructive,omitempty"` // destroys or replaces something stateful
-	Message     string        `json:"message,omitempty"`     // one line: why it failed, was blocked or skipped
-	Duration    time.Duration `json:"duration,omitempty"`
+	detect.Affected
+	Status      Status          `json:"status"`
+	Counts      artifact.Counts `json:"counts"`
+	Destructive bool            `json:"destructive,omitempty"` // destroys or replaces something stateful
+	Message     string          `json:"message,omitempty"`     // one line: why it failed, was blocked or skipped
+	Duration    time.Duration   `json:"duration,omitempty"`
+}
+
+// UnitOf is the unit a plan artifact was made for, as detect names an affected unit
+// (without detect's reasons).
+func UnitOf(m artifact.Metadata) detect.Affected {
+	return detect.Affected{Path: m.Unit, Action: m.Action, Wave: m.Wave, Env: m.Env, Region: m.Region, Tier: m.Tier, AccountID: m.AccountID}
 }
 
 // Report is the outcome of one stage of one run.

@@ -1,6 +1,10 @@
 package notify
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+)
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
@@ -47,7 +51,7 @@ func TestReportWorst(t *testing.T) {
 	if (Report{}).Worst() != NoChanges {
 		t.Error("an empty report is fine")
 	}
-	if got := (Counts{Add: 1, Destroy: 2, Replace: 1}).String(); got != "+1 ~0 -2 ±1" {
+	if got := (artifact.Counts{Add: 1, Destroy: 2, Replace: 1}).String(); got != "+1 ~0 -2 ±1" {
 		t.Errorf("Counts = %q", got)
 	}
 }

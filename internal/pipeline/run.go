@@ -1,3 +1,8 @@
+// Package pipeline is the sequencer of `olechka pipeline`: it runs the stages in order
+// (detect, validate, plan, review, apply, notify) through its Stages, asks its Approver
+// for manual gates, hands the reports to its Notifier and writes the run's files. What
+// each stage does lives in the stage's package; the views it writes (the PR comment,
+// the reports) are built in internal/notify.
 package pipeline
 
 import (
@@ -13,6 +18,7 @@ import (
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
@@ -20,11 +26,12 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/validate/cost"
 )
 
-// Stages runs the stages that move things. The CLI implements it with olechka's own
-// commands; tests may fake it.
+// Stages runs the stages that move things. The CLI implements it with the stage
+// packages, through the functions its commands call (internal/cli/stages.go); tests
+// may fake it.
 type Stages interface {
 	// Detect returns the affected units of the tree at root.
-	Detect(ctx context.Context, root string) (*Detected, error)
+	Detect(ctx context.Context, root string) (*detect.Result, error)
 	// Validate checks the tree and writes validate's JSON report to reportFile. ok is
 	// false when the stage fails (an error finding or a policy denial).
 	Validate(ctx context.Context, root, reportFile string) (ok bool, err error)
@@ -67,10 +74,10 @@ type Options struct {
 // Outcome is what Run did.
 type Outcome struct {
 	Out          string
-	Detected     *Detected
+	Detected     *detect.Result
 	ValidateOK   bool
 	Findings     []finding.Finding
-	Review       *ReviewResult
+	Review       *review.Result
 	Declined     []string // envs whose apply was not approved
 	ApplyErrors  map[string]error
 	Report       notify.Report
@@ -115,8 +122,8 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	if len(det.Units) == 0 {
 		o.logf("\nNothing is affected: no plan, no apply.\n")
-		in := CommentInput(o.Run, det, nil, nil, out.Findings, costRep)
-		out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{})
+		in := comment.Build(o.Run, det, nil, nil, out.Findings, costRep)
+		out.CommentFiles, err = comment.WriteFiles(o.file("comment.md"), in, comment.Options{})
 		out.Report = notify.Report{Stage: notify.StagePlan, Run: o.Run}
 		return out, err
 	}
@@ -126,7 +133,7 @@ func Run(ctx context.Context, o Options) (*Outcome, error) {
 	}
 
 	o.logf("\n== 5/6 apply\n")
-	finalPlans := PlansByUnit(plans)
+	finalPlans := artifact.ByUnit(plans)
 	finalDecisions := map[string]review.Decision{}
 	for _, d := range rev.Decisions {
 		finalDecisions[d.Unit] = d
@@ -160,14 +167,14 @@ func (o Options) clean() error {
 }
 
 // detect is stage 1: the affected units, written to detect.json.
-func (o Options) detect(ctx context.Context, out *Outcome) (*Detected, error) {
+func (o Options) detect(ctx context.Context, out *Outcome) (*detect.Result, error) {
 	o.logf("\n== 1/6 detect: %s\n", o.Root)
 	det, err := o.Stages.Detect(ctx, o.Root)
 	if err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}
 	out.Detected = det
-	if err := WriteJSONFile(o.file("detect.json"), det); err != nil {
+	if err := artifact.WriteJSONFile(o.file("detect.json"), det); err != nil {
 		return nil, err
 	}
 	for _, u := range det.Units {
@@ -186,9 +193,9 @@ func (o Options) validate(ctx context.Context, out *Outcome) (*cost.Report, erro
 	}
 	out.ValidateOK = ok
 	var costRep *cost.Report
-	if fs, err := ReadFindings(o.file("validate.json")); err == nil {
+	if fs, err := finding.ReadFile(o.file("validate.json")); err == nil {
 		out.Findings = fs
-		costRep, _ = ReadCost(o.file("validate.json"))
+		costRep, _ = cost.ReadReport(o.file("validate.json"))
 	}
 	errs, warns := 0, 0
 	for _, f := range out.Findings {
@@ -209,7 +216,7 @@ func (o Options) validate(ctx context.Context, out *Outcome) (*cost.Report, erro
 
 // planAndReview are stages 3 and 4: the affected units planned, the plans reviewed,
 // review.json and the comment written, and the plan notification sent.
-func (o Options) planAndReview(ctx context.Context, out *Outcome, costRep *cost.Report) (*ReviewResult, []*artifact.Plan, error) {
+func (o Options) planAndReview(ctx context.Context, out *Outcome, costRep *cost.Report) (*review.Result, []*artifact.Plan, error) {
 	o.logf("\n== 3/6 plan\n")
 	var units, destroy []string
 	for _, u := range out.Detected.Units {
@@ -224,23 +231,23 @@ func (o Options) planAndReview(ctx context.Context, out *Outcome, costRep *cost.
 	}
 
 	o.logf("\n== 4/6 review\n")
-	rev, plans, err := Review(ctx, ReviewOptions{Plans: o.PlansDir(), Root: o.Root, RepoRoot: o.RepoRoot,
+	rev, plans, err := review.Run(ctx, review.Options{Plans: o.PlansDir(), Root: o.Root, RepoRoot: o.RepoRoot,
 		Evaluator: o.Evaluator, Findings: out.Findings, Policy: o.Policy})
 	if err != nil {
 		return nil, nil, fmt.Errorf("review: %w", err)
 	}
 	out.Review = rev
-	if err := WriteJSONFile(o.file("review.json"), rev); err != nil {
+	if err := artifact.WriteJSONFile(o.file("review.json"), rev); err != nil {
 		return nil, nil, err
 	}
 	for _, line := range strings.Split(strings.TrimRight(rev.Text(), "\n"), "\n") {
 		o.logf("  %s\n", line)
 	}
-	in := CommentInput(o.Run, out.Detected, plans, rev.Decisions, out.Findings, costRep)
-	if out.CommentFiles, err = WriteCommentFiles(o.file("comment.md"), in, comment.Options{}); err != nil {
+	in := comment.Build(o.Run, out.Detected, plans, rev.Decisions, out.Findings, costRep)
+	if out.CommentFiles, err = comment.WriteFiles(o.file("comment.md"), in, comment.Options{}); err != nil {
 		return nil, nil, err
 	}
-	planRep := PlanReport(o.Run, plans, rev.Decisions)
+	planRep := notify.PlanReport(o.Run, plans, rev.Decisions)
 	if err := o.Notifier.Notify(ctx, planRep); err != nil {
 		o.logf("  notification failed: %v\n", err)
 	}
@@ -256,9 +263,9 @@ func (o Options) notifyOutcome(ctx context.Context, out *Outcome, finalPlans map
 		all = append(all, finalPlans[u])
 		decisions = append(decisions, finalDecisions[u])
 	}
-	out.Report = ApplyReport(o.Run, all, decisions)
+	out.Report = notify.ApplyReport(o.Run, all, decisions)
 	if o.PlanOnly {
-		out.Report = PlanReport(o.Run, all, decisions)
+		out.Report = notify.PlanReport(o.Run, all, decisions)
 	}
 	for _, env := range out.Declined {
 		for i, u := range out.Report.Units {
@@ -282,7 +289,7 @@ const MaxRounds = 10
 // planned again, reviewed again and applied in a further round, until a round applies
 // nothing new. finalPlans and finalDecisions end up holding each unit's latest plan and
 // decision.
-func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResult, finalPlans map[string]*artifact.Plan, finalDecisions map[string]review.Decision) error {
+func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *review.Result, finalPlans map[string]*artifact.Plan, finalDecisions map[string]review.Decision) error {
 	dir := o.PlansDir()
 	for round := 1; ; round++ {
 		if round > 1 {
@@ -333,12 +340,12 @@ func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResul
 		if err := o.Stages.Plan(ctx, o.Root, dir, retry, nil); err != nil {
 			return fmt.Errorf("plan (round %d): %w", round+1, err)
 		}
-		rev, _, err = Review(ctx, ReviewOptions{Plans: dir, Root: o.Root, RepoRoot: o.RepoRoot,
+		rev, _, err = review.Run(ctx, review.Options{Plans: dir, Root: o.Root, RepoRoot: o.RepoRoot,
 			Evaluator: o.Evaluator, Findings: out.Findings, Policy: o.Policy})
 		if err != nil {
 			return fmt.Errorf("review (round %d): %w", round+1, err)
 		}
-		if err := WriteJSONFile(filepath.Join(dir, "review.json"), rev); err != nil {
+		if err := artifact.WriteJSONFile(filepath.Join(dir, "review.json"), rev); err != nil {
 			return err
 		}
 	}
@@ -346,7 +353,7 @@ func (o Options) applyRounds(ctx context.Context, out *Outcome, rev *ReviewResul
 
 // applyGroups runs one apply job per group, asking for approval where needed; it
 // returns the envs whose approval was declined.
-func (o Options) applyGroups(ctx context.Context, out *Outcome, rev *ReviewResult, dir string) map[string]bool {
+func (o Options) applyGroups(ctx context.Context, out *Outcome, rev *review.Result, dir string) map[string]bool {
 	declined := map[string]bool{}
 	byUnit := map[string]review.Decision{}
 	for _, d := range rev.Decisions {

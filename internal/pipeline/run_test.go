@@ -11,8 +11,9 @@ import (
 	"testing"
 
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	pt "github.com/terragrunt-olechka/olechka/internal/artifact/artifacttest"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
-	pt "github.com/terragrunt-olechka/olechka/internal/pipeline/pipelinetest"
 	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
@@ -34,8 +35,8 @@ var fakeUnits = map[string]pt.Unit{
 	"staging/eu/app":    {Path: "staging/eu/app", Env: "staging", Tier: "staging", AccountID: "222", Wave: 1},
 }
 
-func (f *fakeStages) Detect(ctx context.Context, root string) (*Detected, error) {
-	return &Detected{Base: "b", Head: "h", Units: []DetectedUnit{
+func (f *fakeStages) Detect(ctx context.Context, root string) (*detect.Result, error) {
+	return &detect.Result{Base: "b", Head: "h", Units: []detect.Affected{
 		{Path: "dev/eu/app", Action: "plan", Reasons: []string{"unit added"}},
 		{Path: "dev/eu/old", Action: "destroy", Reasons: []string{"unit removed"}},
 		{Path: "production/eu/app", Action: "plan", Reasons: []string{"unit added"}},

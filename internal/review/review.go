@@ -207,62 +207,96 @@ func Decide(units []Unit, p Policy) []Decision {
 
 func decide(u Unit, p Policy) Decision {
 	d := Decision{Unit: u.Path, Env: u.Env, Tier: u.Tier, AccountID: u.AccountID, Action: artifact.ActionPlan}
-	var blocked, manual []string
+	var blocked []string
 	if u.Plan == nil {
 		blocked = append(blocked, "not planned")
 	} else {
-		m := u.Plan.Metadata
-		d.Action, d.Wave, d.DependsOn, d.Mocks = m.Action, m.Wave, m.DependsOn, m.Mocks()
-		if d.Env == "" && !u.Trusted {
-			d.Env = m.Env
-		}
-		if d.Tier == "" && !u.Trusted {
-			d.Tier = m.Tier
-		}
-		if d.AccountID == "" {
-			d.AccountID = m.AccountID
-		}
-		switch m.Status {
-		case artifact.StatusFailed:
-			blocked = append(blocked, "the plan failed: "+firstLine(m.Error))
-		case artifact.StatusSkipped:
-			blocked = append(blocked, "not planned: dependency "+m.SkippedBecause+" failed")
-		}
-		if s := u.Plan.Summary; s != nil {
-			d.HasChanges = s.HasChanges
-			d.Counts = s.Counts()
-			for _, r := range s.Resources {
-				if r.Destructive() {
-					d.Destructive = true
-					if r.Stateful {
-						d.Stateful = append(d.Stateful, r.Address)
-					}
+		blocked = d.fromPlan(u)
+	}
+	blocked = append(blocked, p.denials(u.Findings)...)
+	manual, tierManual := d.manualReasons(u, p)
+
+	switch {
+	case len(blocked) > 0:
+		d.Gate, d.Reasons = Blocked, blocked
+	case !d.HasChanges && u.Plan != nil:
+		d.Gate, d.Reasons = Auto, []string{"no changes"}
+	case len(manual) > 0:
+		d.Gate, d.Reasons = Manual, manual
+	default:
+		d.Gate, d.Reasons = Auto, []string{fmt.Sprintf("tier %s applies automatically", orDash(d.Tier, d.Env))}
+	}
+	d.Reasons = append(d.Reasons, u.Notes...)
+	d.setEnvironment(u, p, tierManual)
+	d.PlanRoleARN = RoleARN(p.Partition, d.AccountID, p.PlanRoleName)
+	d.ApplyRoleARN = RoleARN(p.Partition, d.AccountID, p.ApplyRoleName)
+	return d
+}
+
+// fromPlan fills in what the unit's plan says (action, wave, counts, what it destroys,
+// the reviewed digests) and returns the reasons the plan blocks the unit: it failed or
+// was skipped, is stale, its files changed since planning, or it was made at another
+// commit.
+func (d *Decision) fromPlan(u Unit) []string {
+	var blocked []string
+	m := u.Plan.Metadata
+	d.Action, d.Wave, d.DependsOn, d.Mocks = m.Action, m.Wave, m.DependsOn, m.Mocks()
+	if d.Env == "" && !u.Trusted {
+		d.Env = m.Env
+	}
+	if d.Tier == "" && !u.Trusted {
+		d.Tier = m.Tier
+	}
+	if d.AccountID == "" {
+		d.AccountID = m.AccountID
+	}
+	switch m.Status {
+	case artifact.StatusFailed:
+		blocked = append(blocked, "the plan failed: "+artifact.FirstLineCut(m.Error, 300))
+	case artifact.StatusSkipped:
+		blocked = append(blocked, "not planned: dependency "+m.SkippedBecause+" failed")
+	}
+	if s := u.Plan.Summary; s != nil {
+		d.HasChanges = s.HasChanges
+		d.Counts = s.Counts()
+		for _, r := range s.Resources {
+			if r.Destructive() {
+				d.Destructive = true
+				if r.Stateful {
+					d.Stateful = append(d.Stateful, r.Address)
 				}
 			}
-		} else if m.Status == artifact.StatusPlanned {
-			d.HasChanges = m.HasChanges
 		}
-		if u.Fingerprint != "" && m.Action != artifact.ActionDestroy && m.Fingerprint != "" && m.Fingerprint != u.Fingerprint {
-			blocked = append(blocked, "the plan is stale: the unit's configuration changed since it was planned; plan again")
-		}
-		// A plan read from a folder (every plan but a test's) is checked against the
-		// digests it recorded.
-		if m.Status == artifact.StatusPlanned && u.Plan.Dir != "" {
-			problems, now, err := u.Plan.Check()
-			switch {
-			case err != nil:
-				blocked = append(blocked, "the plan's files could not be read: "+err.Error())
-			case len(problems) > 0:
-				blocked = append(blocked, "the plan artifact is not what was planned: "+strings.Join(problems, "; "))
-			default:
-				d.Reviewed = &Reviewed{Digests: now.Files, State: m.State, Commit: m.Commit}
-			}
-		}
-		if u.Head != "" && m.Commit != "" && m.Commit != u.Head {
-			blocked = append(blocked, fmt.Sprintf("the plan was made at commit %s, not at %s; plan again", short(m.Commit), short(u.Head)))
+	} else if m.Status == artifact.StatusPlanned {
+		d.HasChanges = m.HasChanges
+	}
+	if u.Fingerprint != "" && m.Action != artifact.ActionDestroy && m.Fingerprint != "" && m.Fingerprint != u.Fingerprint {
+		blocked = append(blocked, "the plan is stale: the unit's configuration changed since it was planned; plan again")
+	}
+	// A plan read from a folder (every plan but a test's) is checked against the
+	// digests it recorded.
+	if m.Status == artifact.StatusPlanned && u.Plan.Dir != "" {
+		problems, now, err := u.Plan.Check()
+		switch {
+		case err != nil:
+			blocked = append(blocked, "the plan's files could not be read: "+err.Error())
+		case len(problems) > 0:
+			blocked = append(blocked, "the plan artifact is not what was planned: "+strings.Join(problems, "; "))
+		default:
+			d.Reviewed = &Reviewed{Digests: now.Files, State: m.State, Commit: m.Commit}
 		}
 	}
-	for _, f := range u.Findings {
+	if u.Head != "" && m.Commit != "" && m.Commit != u.Head {
+		blocked = append(blocked, fmt.Sprintf("the plan was made at commit %s, not at %s; plan again",
+			artifact.ShortCommit(m.Commit), artifact.ShortCommit(u.Head)))
+	}
+	return blocked
+}
+
+// denials are the reasons the unit's findings block it: errors of a blocking check.
+func (p Policy) denials(fs []finding.Finding) []string {
+	var blocked []string
+	for _, f := range fs {
 		if f.Level == finding.Error && p.blocking(f.Check) {
 			where := ""
 			if f.File != "" {
@@ -275,10 +309,14 @@ func decide(u Unit, p Policy) Decision {
 			blocked = append(blocked, fmt.Sprintf("%s denies: %s%s", f.Check, f.Message, where))
 		}
 	}
+	return blocked
+}
 
-	approval := strings.ToLower(strings.TrimSpace(u.Approval))
-	tierManual := false
-	switch approval {
+// manualReasons are the reasons the unit needs an approval: its tier's approval
+// setting, a removed unit, a destructive plan. tierManual is true when the tier itself
+// asks for approval.
+func (d *Decision) manualReasons(u Unit, p Policy) (manual []string, tierManual bool) {
+	switch strings.ToLower(strings.TrimSpace(u.Approval)) {
 	case ApprovalManual:
 		tierManual = true
 		manual = append(manual, fmt.Sprintf("tier %s requires approval (env.hcl approval = \"manual\")", orDash(d.Tier, d.Env)))
@@ -301,19 +339,12 @@ func decide(u Unit, p Policy) Decision {
 		}
 		manual = append(manual, what)
 	}
+	return manual, tierManual
+}
 
-	switch {
-	case len(blocked) > 0:
-		d.Gate, d.Reasons = Blocked, blocked
-	case !d.HasChanges && u.Plan != nil:
-		d.Gate, d.Reasons = Auto, []string{"no changes"}
-	case len(manual) > 0:
-		d.Gate, d.Reasons = Manual, manual
-	default:
-		d.Gate, d.Reasons = Auto, []string{fmt.Sprintf("tier %s applies automatically", orDash(d.Tier, d.Env))}
-	}
-
-	d.Reasons = append(d.Reasons, u.Notes...)
+// setEnvironment names the GitHub environment the apply job runs in: the unit's (or
+// its env's), or its approval environment for a manual gate its tier does not ask for.
+func (d *Decision) setEnvironment(u Unit, p Policy, tierManual bool) {
 	envName := u.Environment
 	if envName == "" {
 		envName = d.Env
@@ -329,9 +360,6 @@ func decide(u Unit, p Policy) Decision {
 			d.Environment = envName + p.ApprovalSuffix
 		}
 	}
-	d.PlanRoleARN = RoleARN(p.Partition, d.AccountID, p.PlanRoleName)
-	d.ApplyRoleARN = RoleARN(p.Partition, d.AccountID, p.ApplyRoleName)
-	return d
 }
 
 // propagate blocks the units whose dependencies are blocked, transitively.
@@ -491,24 +519,6 @@ func find(v cty.Value, key string, depth int) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
-}
-
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
 }
 
 func orDash(a, b string) string {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 // MaxGraphNodes bounds the Mermaid graph; larger sets get a note instead.
@@ -29,11 +32,11 @@ func graphBlock(units []Unit, edges map[string][]string, maxBlock int) block {
 		id := ids[u.Path]
 		fmt.Fprintf(&b, "  %s[\"%s\"]\n", id, mermaidLabel(u.Path))
 		switch {
-		case u.Gate != nil && u.Gate.Decision == "blocked", u.Plan != nil && (u.Plan.Error != "" || u.Plan.Skipped != ""):
+		case u.Decision != nil && u.Decision.Gate == review.Blocked, u.Plan != nil && (u.Plan.Error != "" || u.Plan.Skipped != ""):
 			classes["bad"] = append(classes["bad"], id)
-		case u.Action == "destroy" || u.Plan.Destructive():
+		case u.Action == artifact.ActionDestroy || u.Plan.Destructive():
 			classes["destructive"] = append(classes["destructive"], id)
-		case u.Gate != nil && u.Gate.Decision == "manual":
+		case u.Decision != nil && u.Decision.Gate == review.Manual:
 			classes["manual"] = append(classes["manual"], id)
 		}
 	}

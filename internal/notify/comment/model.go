@@ -5,14 +5,16 @@
 // comments (each with its own hidden marker and part number) or, past a bounded number
 // of parts, ends with a link to the full comment kept in the run's artifacts.
 //
-// The package takes plain data (Input); the pipeline fills it from detect's result,
-// validate's findings, plan artifacts and review's gates.
+// Build assembles the comment (Input) from detect's result, plan artifacts, review's
+// decisions, validate's findings and the cost report; Load reads them from their files.
 package comment
 
 import (
 	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 // Input is everything one comment shows.
@@ -34,25 +36,21 @@ type Input struct {
 	Simulated []string
 }
 
-// Unit is one affected unit.
+// Unit is one affected unit: detect's affected unit (or what its plan recorded of it),
+// its plan and review's decision.
 type Unit struct {
-	Path    string   `json:"path"`
-	Action  string   `json:"action"` // plan | destroy
-	Wave    int      `json:"wave"`
-	Env     string   `json:"env,omitempty"`
-	Region  string   `json:"region,omitempty"`
-	Tier    string   `json:"tier,omitempty"`
-	Reasons []string `json:"reasons,omitempty"`
-	Plan    *Plan    `json:"plan,omitempty"` // nil: not planned (yet)
-	Gate    *Gate    `json:"gate,omitempty"` // nil: not reviewed
+	detect.Affected
+	Plan *Plan `json:"plan,omitempty"` // nil: not planned (yet)
+	// Decision is review's gate for the unit; nil: not reviewed.
+	Decision *review.Decision `json:"gate,omitempty"`
 }
 
 // Plan is a unit's plan, as its artifacts summarise it.
 type Plan struct {
-	Counts  notify.Counts `json:"counts"`
-	Changes []Change      `json:"changes,omitempty"`
-	Text    string        `json:"text,omitempty"`  // readable plan (sensitive values already masked)
-	Error   string        `json:"error,omitempty"` // the plan failed
+	Counts  artifact.Counts           `json:"counts"`
+	Changes []artifact.ResourceChange `json:"changes,omitempty"`
+	Text    string                    `json:"text,omitempty"`  // readable plan (sensitive values already masked)
+	Error   string                    `json:"error,omitempty"` // the plan failed
 	// Skipped says why the unit was not planned (a dependency failed).
 	Skipped string   `json:"skipped,omitempty"`
 	Mocks   []string `json:"mocks,omitempty"` // dependencies whose mock outputs the plan used
@@ -74,25 +72,6 @@ func (p *Plan) Stateful() bool {
 		}
 	}
 	return false
-}
-
-// Change is one resource change of a plan.
-type Change struct {
-	Address  string `json:"address"`
-	Action   string `json:"action"` // create | update | delete | replace | read
-	Stateful bool   `json:"stateful,omitempty"`
-}
-
-// Destructive reports a delete or replace.
-func (c Change) Destructive() bool {
-	return c.Action == artifact.ChangeDelete || c.Action == artifact.ChangeReplace
-}
-
-// Gate is review's decision for a unit.
-type Gate struct {
-	Decision    string   `json:"decision"` // auto | manual | blocked
-	Environment string   `json:"environment,omitempty"`
-	Reasons     []string `json:"reasons,omitempty"`
 }
 
 // Cost is the monthly cost estimate before and after the change.

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 // Marker is the hidden line that identifies olechka's sticky comment (part 1).
@@ -194,13 +196,6 @@ func blocks(in Input, lim limits) []block {
 	return out
 }
 
-func short(sha string) string {
-	if len(sha) > 7 {
-		return sha[:7]
-	}
-	return sha
-}
-
 // tally counts what the header summarises.
 type tally struct {
 	plan, destroy, destructive, manual, blocked, failed, skipped, pending int
@@ -210,12 +205,12 @@ type tally struct {
 func tallyOf(in Input, units []Unit) tally {
 	var t tally
 	for _, u := range units {
-		if u.Action == "destroy" {
+		if u.Action == artifact.ActionDestroy {
 			t.destroy++
 		} else {
 			t.plan++
 		}
-		if u.Plan.Destructive() || u.Action == "destroy" {
+		if u.Plan.Destructive() || u.Action == artifact.ActionDestroy {
 			t.destructive++
 		}
 		if u.Plan != nil && u.Plan.Error != "" {
@@ -227,11 +222,11 @@ func tallyOf(in Input, units []Unit) tally {
 		if u.Plan == nil {
 			t.pending++
 		}
-		if u.Gate != nil {
-			switch u.Gate.Decision {
-			case "manual":
+		if u.Decision != nil {
+			switch u.Decision.Gate {
+			case review.Manual:
 				t.manual++
-			case "blocked":
+			case review.Blocked:
 				t.blocked++
 			}
 		}
@@ -263,7 +258,7 @@ func headerBlock(in Input, units []Unit) block {
 
 	var facts []string
 	if in.Base != "" || in.Head != "" {
-		facts = append(facts, fmt.Sprintf("`%s` → `%s`", short(in.Base), short(in.Head)))
+		facts = append(facts, fmt.Sprintf("`%s` → `%s`", artifact.ShortCommit(in.Base), artifact.ShortCommit(in.Head)))
 	}
 	if u := in.Run.RunURL(); u != "" {
 		facts = append(facts, fmt.Sprintf("[run %s](%s)", in.Run.RunID, u))

@@ -8,8 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/finding"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -32,25 +35,14 @@ func sample() Input {
 		Run:  notify.Run{ServerURL: "https://github.com", Repository: "acme/infra", RunID: "77", SHA: "feedfacecafebeef", PR: 12},
 		Base: "1111111aaaaaaa", Head: "2222222bbbbbbb",
 		Units: []Unit{
-			{Path: "dev/eu-central-1/vpc", Action: "plan", Wave: 0, Env: "dev",
-				Reasons: []string{`inputs.tags.team: (absent) -> "platform"`},
-				Plan:    &Plan{Counts: notify.Counts{Change: 1}, Changes: []Change{{Address: "aws_vpc.main", Action: "update"}}, Text: vpcPlan},
-				Gate:    &Gate{Decision: "auto", Environment: "dev"}},
-			{Path: "production/eu-central-1/aurora", Action: "plan", Wave: 1, Env: "production",
-				Reasons: []string{"module source modules/aurora changed", "upstream dev/eu-central-1/vpc | changed"},
-				Plan: &Plan{Counts: notify.Counts{Add: 1, Destroy: 1, Replace: 1}, Text: auroraPlan, Changes: []Change{
-					{Address: "aws_db_parameter_group.x", Action: "create"},
-					{Address: "aws_rds_cluster.main", Action: "replace", Stateful: true},
-				}, Mocks: []string{"production/eu-central-1/vpc"}},
-				Gate: &Gate{Decision: "manual", Environment: "production", Reasons: []string{"tier production requires approval", "replaces aws_rds_cluster.main"}}},
-			{Path: "dev/eu-central-1/old-cache", Action: "destroy", Wave: 0,
-				Reasons: []string{"unit removed"},
-				Plan:    &Plan{Counts: notify.Counts{Destroy: 1}, Changes: []Change{{Address: "aws_elasticache_cluster.c", Action: "delete", Stateful: true}}},
-				Gate:    &Gate{Decision: "manual", Environment: "dev", Reasons: []string{"destroys aws_elasticache_cluster.c"}}},
-			{Path: "dev/eu-central-1/ecs", Action: "plan", Wave: 1, Reasons: []string{"upstream dev/eu-central-1/vpc changed"},
-				Plan: &Plan{Error: "Error: Invalid value\n\n  on main.tf line 3"}, Gate: &Gate{Decision: "blocked", Reasons: []string{"plan failed"}}},
-			{Path: "dev/eu-central-1/app", Action: "plan", Wave: 2, Reasons: []string{"upstream dev/eu-central-1/ecs changed"},
-				Plan: &Plan{Skipped: "dependency dev/eu-central-1/ecs did not plan"}, Gate: &Gate{Decision: "blocked", Reasons: []string{"dependency dev/eu-central-1/ecs is blocked"}}},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/vpc", Action: "plan", Wave: 0, Env: "dev", Reasons: []string{`inputs.tags.team: (absent) -> "platform"`}}, Plan: &Plan{Counts: artifact.Counts{Change: 1}, Changes: []artifact.ResourceChange{{Address: "aws_vpc.main", Action: "update"}}, Text: vpcPlan}, Decision: &review.Decision{Gate: "auto", Environment: "dev"}},
+			{Affected: detect.Affected{Path: "production/eu-central-1/aurora", Action: "plan", Wave: 1, Env: "production", Reasons: []string{"module source modules/aurora changed", "upstream dev/eu-central-1/vpc | changed"}}, Plan: &Plan{Counts: artifact.Counts{Add: 1, Destroy: 1, Replace: 1}, Text: auroraPlan, Changes: []artifact.ResourceChange{
+				{Address: "aws_db_parameter_group.x", Action: "create"},
+				{Address: "aws_rds_cluster.main", Action: "replace", Stateful: true},
+			}, Mocks: []string{"production/eu-central-1/vpc"}}, Decision: &review.Decision{Gate: "manual", Environment: "production", Reasons: []string{"tier production requires approval", "replaces aws_rds_cluster.main"}}},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/old-cache", Action: "destroy", Wave: 0, Reasons: []string{"unit removed"}}, Plan: &Plan{Counts: artifact.Counts{Destroy: 1}, Changes: []artifact.ResourceChange{{Address: "aws_elasticache_cluster.c", Action: "delete", Stateful: true}}}, Decision: &review.Decision{Gate: "manual", Environment: "dev", Reasons: []string{"destroys aws_elasticache_cluster.c"}}},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/ecs", Action: "plan", Wave: 1, Reasons: []string{"upstream dev/eu-central-1/vpc changed"}}, Plan: &Plan{Error: "Error: Invalid value\n\n  on main.tf line 3"}, Decision: &review.Decision{Gate: "blocked", Reasons: []string{"plan failed"}}},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/app", Action: "plan", Wave: 2, Reasons: []string{"upstream dev/eu-central-1/ecs changed"}}, Plan: &Plan{Skipped: "dependency dev/eu-central-1/ecs did not plan"}, Decision: &review.Decision{Gate: "blocked", Reasons: []string{"dependency dev/eu-central-1/ecs is blocked"}}},
 		},
 		Findings: []finding.Finding{
 			{Check: "security", Rule: "AWS-0104", Level: finding.Warning, Severity: "CRITICAL", Message: "Security group rule allows egress to multiple public internet addresses.", File: "modules/ecs/main.tf", Line: 40, Unit: "dev/eu-central-1/ecs"},
@@ -151,9 +143,7 @@ func bigInput(n, planLines int) Input {
 	}
 	for i := range n {
 		p := fmt.Sprintf("production/eu-central-1/component-%04d", i)
-		in.Units = append(in.Units, Unit{Path: p, Action: "plan", Wave: i % 7,
-			Reasons: []string{"inputs.size changed", "root.hcl changed"},
-			Plan:    &Plan{Counts: notify.Counts{Add: planLines}, Text: text.String()}})
+		in.Units = append(in.Units, Unit{Affected: detect.Affected{Path: p, Action: "plan", Wave: i % 7, Reasons: []string{"inputs.size changed", "root.hcl changed"}}, Plan: &Plan{Counts: artifact.Counts{Add: planLines}, Text: text.String()}})
 		if i > 0 {
 			in.Edges[p] = []string{fmt.Sprintf("production/eu-central-1/component-%04d", i-1)}
 		}

@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/review"
 )
 
 var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
@@ -40,22 +43,22 @@ func cut(s string, n int) string {
 	return s[:c] + "…"
 }
 
-func gateCell(g *Gate) string {
+func gateCell(g *review.Decision) string {
 	if g == nil {
 		return "–"
 	}
-	switch g.Decision {
-	case "auto":
+	switch g.Gate {
+	case review.Auto:
 		return "✅ auto"
-	case "manual":
+	case review.Manual:
 		if g.Environment != "" {
 			return "⏸️ approval (`" + cell(g.Environment, 80) + "`)"
 		}
 		return "⏸️ approval"
-	case "blocked":
+	case review.Blocked:
 		return "⛔ blocked"
 	}
-	return cell(g.Decision, 40)
+	return cell(string(g.Gate), 40)
 }
 
 func planCell(u Unit) string {
@@ -124,11 +127,11 @@ func unitTable(units []Unit, lim limits) []block {
 			why = append(why, fmt.Sprintf("… %d more", more))
 		}
 		action := cell(u.Action, 20)
-		if u.Action == "destroy" {
+		if u.Action == artifact.ActionDestroy {
 			action = "🗑️ destroy"
 		}
 		rows = append(rows, fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n",
-			u.Wave, code(u.Path), action, planCell(u), gateCell(u.Gate), strings.Join(why, "<br>")))
+			u.Wave, code(u.Path), action, planCell(u), gateCell(u.Decision), strings.Join(why, "<br>")))
 	}
 	return chunked("### Affected units\n\n",
 		"| Wave | Unit | Action | Plan | Gate | Why |\n|---:|---|---|---|---|---|\n", rows, "", lim.block)
@@ -136,15 +139,15 @@ func unitTable(units []Unit, lim limits) []block {
 
 func actionIcon(a string) string {
 	switch a {
-	case "create":
+	case artifact.ChangeCreate:
 		return "➕"
-	case "update":
+	case artifact.ChangeUpdate:
 		return "🔄"
-	case "delete":
+	case artifact.ChangeDelete:
 		return "🗑️"
-	case "replace":
+	case artifact.ChangeReplace:
 		return "♻️"
-	case "read":
+	case artifact.ChangeRead:
 		return "📖"
 	}
 	return "•"
@@ -211,7 +214,7 @@ func planBlocks(units []Unit, lim limits) []block {
 		switch {
 		case u.Plan.Stateful():
 			return 0
-		case u.Plan.Destructive() || u.Action == "destroy":
+		case u.Plan.Destructive() || u.Action == artifact.ActionDestroy:
 			return 1
 		case u.Plan != nil && u.Plan.Error != "":
 			return 2
@@ -247,8 +250,8 @@ func unitPlan(u Unit, lim limits) block {
 
 	var b strings.Builder
 	fmt.Fprintf(&b, "<details><summary>%s</summary>\n\n", summary)
-	if u.Gate != nil && len(u.Gate.Reasons) > 0 {
-		b.WriteString("**Gate:** " + gateCell(u.Gate) + ": " + cell(strings.Join(u.Gate.Reasons, "; "), 600) + "\n\n")
+	if u.Decision != nil && len(u.Decision.Reasons) > 0 {
+		b.WriteString("**Gate:** " + gateCell(u.Decision) + ": " + cell(strings.Join(u.Decision.Reasons, "; "), 600) + "\n\n")
 	}
 	if p.Error != "" {
 		e, _ := cutLines(p.Error, lim.errText)
@@ -283,7 +286,7 @@ func planSummary(u Unit) string {
 		sum.WriteString("⏭️ ")
 	case p.Stateful():
 		sum.WriteString("🔥 ")
-	case p.Destructive() || u.Action == "destroy":
+	case p.Destructive() || u.Action == artifact.ActionDestroy:
 		sum.WriteString("⚠️ ")
 	case p.Counts.Zero():
 		sum.WriteString("✔️ ")
@@ -301,21 +304,21 @@ func planSummary(u Unit) string {
 	default:
 		fmt.Fprintf(&sum, " · <b>%s</b>", htmlEscape(p.Counts.String()))
 	}
-	if u.Action == "destroy" {
+	if u.Action == artifact.ActionDestroy {
 		sum.WriteString(" · unit removed: destroy")
 	}
 	if p.Stateful() {
 		sum.WriteString(" · destroys stateful resources")
 	}
-	if u.Gate != nil && u.Gate.Decision != "auto" {
-		sum.WriteString(" · " + htmlEscape(u.Gate.Decision))
+	if u.Decision != nil && u.Decision.Gate != review.Auto {
+		sum.WriteString(" · " + htmlEscape(string(u.Decision.Gate)))
 	}
 	return sum.String()
 }
 
 // writeChanges lists the destroyed or replaced resources (stateful first), then the others.
-func writeChanges(b *strings.Builder, changes []Change, lim limits) {
-	var destructive, other []Change
+func writeChanges(b *strings.Builder, changes []artifact.ResourceChange, lim limits) {
+	var destructive, other []artifact.ResourceChange
 	for _, c := range changes {
 		if c.Destructive() {
 			destructive = append(destructive, c)
@@ -324,7 +327,7 @@ func writeChanges(b *strings.Builder, changes []Change, lim limits) {
 		}
 	}
 	sort.SliceStable(destructive, func(i, j int) bool { return destructive[i].Stateful && !destructive[j].Stateful })
-	list := func(cs []Change, limit int) {
+	list := func(cs []artifact.ResourceChange, limit int) {
 		for i, c := range cs {
 			if i == limit {
 				fmt.Fprintf(b, "- … %d more\n", len(cs)-limit)

@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	gh "github.com/google/go-github/v84/github"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
-	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
 )
 
 // DriftLabel is the label every drift issue carries.
@@ -34,11 +37,9 @@ func DriftUnitOf(body string) string {
 
 // DriftedUnit is a unit whose plan on the default branch is not empty.
 type DriftedUnit struct {
-	Unit    string
-	Env     string
-	Region  string
-	Counts  notify.Counts
-	Changes []comment.Change
+	detect.Affected
+	Counts  artifact.Counts
+	Changes []artifact.ResourceChange
 	// Drift counts resources changed outside OpenTofu (OpenTofu's resource_drift).
 	Drift    int
 	PlanText string
@@ -84,6 +85,28 @@ func (c *Client) SyncDrift(ctx context.Context, s DriftSync) (DriftResult, error
 	if err := c.ensureLabel(ctx, label); err != nil {
 		return res, err
 	}
+	open, dupes, err := c.openDriftIssues(ctx, label)
+	if err != nil {
+		return res, err
+	}
+	if err := c.openOrUpdate(ctx, s, label, open, &res); err != nil {
+		return res, err
+	}
+	if err := c.closeGone(ctx, s, open, &res); err != nil {
+		return res, err
+	}
+	for _, is := range dupes {
+		u := DriftUnitOf(is.GetBody())
+		if err := c.closeIssue(ctx, is, u, fmt.Sprintf("Duplicate of #%d. Closing.", open[u].GetNumber()), &res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// openDriftIssues lists the open issues labelled label: the oldest per unit, and the
+// younger duplicates.
+func (c *Client) openDriftIssues(ctx context.Context, label string) (map[string]*gh.Issue, []*gh.Issue, error) {
 	open := map[string]*gh.Issue{}
 	var dupes []*gh.Issue
 	opt := &gh.IssueListByRepoOptions{State: "open", Labels: []string{label}, Sort: "created", Direction: "asc",
@@ -91,7 +114,7 @@ func (c *Client) SyncDrift(ctx context.Context, s DriftSync) (DriftResult, error
 	for {
 		is, resp, err := c.gh.Issues.ListByRepo(ctx, c.owner, c.repo, opt)
 		if err != nil {
-			return res, fmt.Errorf("listing open %q issues: %w", label, err)
+			return nil, nil, fmt.Errorf("listing open %q issues: %w", label, err)
 		}
 		for _, is := range is {
 			if is.IsPullRequest() {
@@ -107,35 +130,43 @@ func (c *Client) SyncDrift(ctx context.Context, s DriftSync) (DriftResult, error
 			}
 		}
 		if resp.NextPage == 0 {
-			break
+			return open, dupes, nil
 		}
 		opt.ListOptions.Page = resp.NextPage
 	}
+}
 
+// openOrUpdate opens an issue for each drifted unit without one and updates the
+// existing issues whose title or body changed.
+func (c *Client) openOrUpdate(ctx context.Context, s DriftSync, label string, open map[string]*gh.Issue, res *DriftResult) error {
 	drifted := append([]DriftedUnit(nil), s.Drifted...)
-	sort.Slice(drifted, func(i, j int) bool { return drifted[i].Unit < drifted[j].Unit })
+	sort.Slice(drifted, func(i, j int) bool { return drifted[i].Path < drifted[j].Path })
 	for _, d := range drifted {
-		title := "Drift: " + d.Unit
+		title := "Drift: " + d.Path
 		body := DriftBody(d, s.Run)
-		if is := open[d.Unit]; is != nil {
-			ref := IssueRef{Unit: d.Unit, Number: is.GetNumber(), URL: is.GetHTMLURL()}
+		if is := open[d.Path]; is != nil {
+			ref := IssueRef{Unit: d.Path, Number: is.GetNumber(), URL: is.GetHTMLURL()}
 			if is.GetBody() == body && is.GetTitle() == title {
 				res.Unchanged = append(res.Unchanged, ref)
 				continue
 			}
 			if _, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, is.GetNumber(), &gh.IssueRequest{Title: gh.Ptr(title), Body: gh.Ptr(body)}); err != nil {
-				return res, fmt.Errorf("updating drift issue #%d (%s): %w", is.GetNumber(), d.Unit, err)
+				return fmt.Errorf("updating drift issue #%d (%s): %w", is.GetNumber(), d.Path, err)
 			}
 			res.Updated = append(res.Updated, ref)
 			continue
 		}
 		is, _, err := c.gh.Issues.Create(ctx, c.owner, c.repo, &gh.IssueRequest{Title: gh.Ptr(title), Body: gh.Ptr(body), Labels: &[]string{label}})
 		if err != nil {
-			return res, fmt.Errorf("opening a drift issue for %s: %w", d.Unit, err)
+			return fmt.Errorf("opening a drift issue for %s: %w", d.Path, err)
 		}
-		res.Opened = append(res.Opened, IssueRef{Unit: d.Unit, Number: is.GetNumber(), URL: is.GetHTMLURL()})
+		res.Opened = append(res.Opened, IssueRef{Unit: d.Path, Number: is.GetNumber(), URL: is.GetHTMLURL()})
 	}
+	return nil
+}
 
+// closeGone closes the open issues of units that planned clean or left the tree.
+func (c *Client) closeGone(ctx context.Context, s DriftSync, open map[string]*gh.Issue, res *DriftResult) error {
 	clean := map[string]bool{}
 	for _, u := range s.Clean {
 		clean[u] = true
@@ -151,23 +182,7 @@ func (c *Client) SyncDrift(ctx context.Context, s DriftSync) (DriftResult, error
 	if u := s.Run.RunURL(); u != "" {
 		run = fmt.Sprintf("[drift check run %s](%s)", s.Run.RunID, u)
 	}
-	var units []string
-	for u := range open {
-		units = append(units, u)
-	}
-	sort.Strings(units)
-	closeIssue := func(is *gh.Issue, unit, why string) error {
-		if _, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, is.GetNumber(), &gh.IssueComment{Body: gh.Ptr(why)}); err != nil {
-			return fmt.Errorf("commenting on drift issue #%d (%s): %w", is.GetNumber(), unit, err)
-		}
-		if _, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, is.GetNumber(), &gh.IssueRequest{State: gh.Ptr("closed"), StateReason: gh.Ptr("completed")}); err != nil {
-			return fmt.Errorf("closing drift issue #%d (%s): %w", is.GetNumber(), unit, err)
-		}
-		res.Closed = append(res.Closed, IssueRef{Unit: unit, Number: is.GetNumber(), URL: is.GetHTMLURL()})
-		return nil
-	}
-	for _, u := range units {
-		is := open[u]
+	for _, u := range slices.Sorted(maps.Keys(open)) {
 		var why string
 		switch {
 		case clean[u]:
@@ -177,17 +192,23 @@ func (c *Client) SyncDrift(ctx context.Context, s DriftSync) (DriftResult, error
 		default:
 			continue
 		}
-		if err := closeIssue(is, u, why); err != nil {
-			return res, err
+		if err := c.closeIssue(ctx, open[u], u, why, res); err != nil {
+			return err
 		}
 	}
-	for _, is := range dupes {
-		u := DriftUnitOf(is.GetBody())
-		if err := closeIssue(is, u, fmt.Sprintf("Duplicate of #%d. Closing.", open[u].GetNumber())); err != nil {
-			return res, err
-		}
+	return nil
+}
+
+// closeIssue comments why on an issue and closes it as completed.
+func (c *Client) closeIssue(ctx context.Context, is *gh.Issue, unit, why string, res *DriftResult) error {
+	if _, _, err := c.gh.Issues.CreateComment(ctx, c.owner, c.repo, is.GetNumber(), &gh.IssueComment{Body: gh.Ptr(why)}); err != nil {
+		return fmt.Errorf("commenting on drift issue #%d (%s): %w", is.GetNumber(), unit, err)
 	}
-	return res, nil
+	if _, _, err := c.gh.Issues.Edit(ctx, c.owner, c.repo, is.GetNumber(), &gh.IssueRequest{State: gh.Ptr("closed"), StateReason: gh.Ptr("completed")}); err != nil {
+		return fmt.Errorf("closing drift issue #%d (%s): %w", is.GetNumber(), unit, err)
+	}
+	res.Closed = append(res.Closed, IssueRef{Unit: unit, Number: is.GetNumber(), URL: is.GetHTMLURL()})
+	return nil
 }
 
 func (c *Client) ensureLabel(ctx context.Context, name string) error {
@@ -213,8 +234,8 @@ const maxIssueBody = 60000
 // DriftBody renders a drift issue's body: the hidden marker, what differs and the plan.
 func DriftBody(d DriftedUnit, run notify.Run) string {
 	var b strings.Builder
-	b.WriteString(DriftMarker(d.Unit) + "\n")
-	fmt.Fprintf(&b, "## Drift in `%s`\n\n", d.Unit)
+	b.WriteString(DriftMarker(d.Path) + "\n")
+	fmt.Fprintf(&b, "## Drift in `%s`\n\n", d.Path)
 	var where []string
 	if d.Env != "" {
 		where = append(where, "env `"+d.Env+"`")
@@ -239,7 +260,7 @@ func DriftBody(d DriftedUnit, run notify.Run) string {
 		b.WriteString(".\n\n")
 	}
 	if len(d.Changes) > 0 {
-		changes := append([]comment.Change(nil), d.Changes...)
+		changes := append([]artifact.ResourceChange(nil), d.Changes...)
 		sort.SliceStable(changes, func(i, j int) bool { return changes[i].Destructive() && !changes[j].Destructive() })
 		b.WriteString("| Resource | Action |\n|---|---|\n")
 		for i, c := range changes {

@@ -3,10 +3,14 @@ package github
 import (
 	"context"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 	"github.com/terragrunt-olechka/olechka/internal/notify/comment"
 	"github.com/terragrunt-olechka/olechka/internal/notify/github/ghfake"
@@ -100,8 +104,7 @@ func TestUpsertCommentRealRender(t *testing.T) {
 	f, c := newFake(t)
 	in := comment.Input{Run: notify.Run{RunID: "1"}}
 	for i := range 400 {
-		in.Units = append(in.Units, comment.Unit{Path: fmt.Sprintf("dev/eu-central-1/u%03d", i), Action: "plan",
-			Plan: &comment.Plan{Counts: notify.Counts{Add: 1}, Text: strings.Repeat("  + resource \"terraform_data\" \"x\" {}\n", 200)}})
+		in.Units = append(in.Units, comment.Unit{Affected: detect.Affected{Path: fmt.Sprintf("dev/eu-central-1/u%03d", i), Action: "plan"}, Plan: &comment.Plan{Counts: artifact.Counts{Add: 1}, Text: strings.Repeat("  + resource \"terraform_data\" \"x\" {}\n", 200)}})
 	}
 	ps := comment.Render(in, comment.Options{})
 	if len(ps) < 2 {
@@ -145,12 +148,12 @@ func TestSyncDrift(t *testing.T) {
 	ctx := context.Background()
 	run := notify.Run{ServerURL: "https://github.com", Repository: "acme/infra", RunID: "100", SHA: "abcdef1234567"}
 	all := []string{"dev/eu-central-1/vpc", "dev/eu-central-1/rds", "dev/eu-central-1/ecs", "dev/eu-central-1/s3"}
-	vpc := DriftedUnit{Unit: "dev/eu-central-1/vpc", Env: "dev", Counts: notify.Counts{Change: 1}, Drift: 1,
-		Changes: []comment.Change{{Address: "aws_vpc.main", Action: "update"}}, PlanText: "  ~ resource \"aws_vpc\" \"main\" {}"}
-	rds := DriftedUnit{Unit: "dev/eu-central-1/rds", Counts: notify.Counts{Add: 1, Destroy: 1, Replace: 1},
-		Changes: []comment.Change{{Address: "aws_rds_cluster.x", Action: "replace", Stateful: true}}}
-	ecs := DriftedUnit{Unit: "dev/eu-central-1/ecs", Counts: notify.Counts{Add: 2}}
-	s3 := DriftedUnit{Unit: "dev/eu-central-1/s3", Counts: notify.Counts{Add: 2}}
+	vpc := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/vpc", Env: "dev"}, Counts: artifact.Counts{Change: 1}, Drift: 1,
+		Changes: []artifact.ResourceChange{{Address: "aws_vpc.main", Action: "update"}}, PlanText: "  ~ resource \"aws_vpc\" \"main\" {}"}
+	rds := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/rds"}, Counts: artifact.Counts{Add: 1, Destroy: 1, Replace: 1},
+		Changes: []artifact.ResourceChange{{Address: "aws_rds_cluster.x", Action: "replace", Stateful: true}}}
+	ecs := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/ecs"}, Counts: artifact.Counts{Add: 2}}
+	s3 := DriftedUnit{Affected: detect.Affected{Path: "dev/eu-central-1/s3"}, Counts: artifact.Counts{Add: 2}}
 
 	// Run 1: four drifted units, the label is created, four issues opened.
 	res, err := c.SyncDrift(ctx, DriftSync{Run: run, Drifted: []DriftedUnit{vpc, rds, ecs, s3}, Units: all})
@@ -164,7 +167,7 @@ func TestSyncDrift(t *testing.T) {
 		t.Error("the drift label was not created")
 	}
 	open := f.OpenIssues()
-	if got := ghfake.SortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/rds", "dev/eu-central-1/s3", "dev/eu-central-1/vpc"}) {
+	if got := slices.Sorted(maps.Keys(open)); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/rds", "dev/eu-central-1/s3", "dev/eu-central-1/vpc"}) {
 		t.Fatalf("open issues for %q", got)
 	}
 	is := open["dev/eu-central-1/vpc"]
@@ -204,7 +207,7 @@ func TestSyncDrift(t *testing.T) {
 		t.Fatalf("run 3: %s", res)
 	}
 	open = f.OpenIssues()
-	if got := ghfake.SortedKeys(open); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/vpc"}) {
+	if got := slices.Sorted(maps.Keys(open)); !reflect.DeepEqual(got, []string{"dev/eu-central-1/ecs", "dev/eu-central-1/vpc"}) {
 		t.Errorf("open issues for %q", got)
 	}
 	if !strings.Contains(open["dev/eu-central-1/vpc"].Body, "runs/101") {

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 )
 
@@ -154,7 +155,7 @@ func unitLine(u notify.UnitResult) string {
 	b.WriteString(Escape(u.Path))
 	b.WriteString("* ")
 	b.WriteString(string(u.Status))
-	if u.Action == "destroy" {
+	if u.Action == artifact.ActionDestroy {
 		b.WriteString(" (destroy)")
 	}
 	if !u.Counts.Zero() {
@@ -198,7 +199,24 @@ func Build(r notify.Report) Message {
 	msg := Message{Text: truncate(headerIcon(r)+" "+title+simulatedSuffix(r), maxFallback)}
 	msg.Blocks = append(msg.Blocks, Block{Type: "header", Text: plain(truncate(headerIcon(r)+" "+title, maxHeaderText))})
 	msg.Blocks = append(msg.Blocks, simulatedBlocks(r)...)
+	msg.Blocks = append(msg.Blocks, linkBlocks(r)...)
+	msg.Blocks = append(msg.Blocks, Block{Type: "divider"})
+	msg.Blocks = unitBlocks(r, msg.Blocks)
+	footer := "olechka " + string(r.Stage)
+	if r.Run.Workflow != "" {
+		footer += " · " + Escape(r.Run.Workflow)
+	}
+	if r.Run.Event != "" {
+		footer += " · " + Escape(r.Run.Event)
+	}
+	msg.Blocks = append(msg.Blocks, Block{Type: "context", Elements: []Element{{Type: "mrkdwn", Text: footer}}})
+	return msg
+}
 
+// linkBlocks are the run's facts (repository, commit, pull request, actor) and its
+// buttons (run, pull request, commit, artifacts), each block only when it has content.
+func linkBlocks(r notify.Report) []Block {
+	var out []Block
 	var facts []string
 	if r.Run.Repository != "" {
 		facts = append(facts, "*Repository* "+link(r.Run.ServerURL+"/"+r.Run.Repository, r.Run.Repository))
@@ -213,9 +231,8 @@ func Build(r notify.Report) Message {
 		facts = append(facts, "*By* "+Escape(r.Run.Actor))
 	}
 	if len(facts) > 0 {
-		msg.Blocks = append(msg.Blocks, Block{Type: "section", Text: mrkdwn(strings.Join(facts, "  ·  "))})
+		out = append(out, Block{Type: "section", Text: mrkdwn(strings.Join(facts, "  ·  "))})
 	}
-
 	var buttons []Element
 	addButton := func(id, text, url, style string) {
 		if url != "" {
@@ -227,10 +244,15 @@ func Build(r notify.Report) Message {
 	addButton("commit", "Commit", r.Run.CommitURL(), "")
 	addButton("artifacts", "Plans and logs", r.ArtifactsURL, "")
 	if len(buttons) > 0 {
-		msg.Blocks = append(msg.Blocks, Block{Type: "actions", Elements: buttons})
+		out = append(out, Block{Type: "actions", Elements: buttons})
 	}
-	msg.Blocks = append(msg.Blocks, Block{Type: "divider"})
+	return out
+}
 
+// unitBlocks appends the unit lines (worst outcome first) to blocks, packed into
+// sections, and a "more" line for those past Slack's block limit; two blocks stay free
+// for "more" and the footer.
+func unitBlocks(r notify.Report, blocks []Block) []Block {
 	units := append([]notify.UnitResult(nil), r.Units...)
 	sort.SliceStable(units, func(i, j int) bool {
 		si, sj := units[i].Status.Severity(), units[j].Status.Severity()
@@ -240,15 +262,14 @@ func Build(r notify.Report) Message {
 		return units[i].Path < units[j].Path
 	})
 	if len(units) == 0 {
-		msg.Blocks = append(msg.Blocks, Block{Type: "section", Text: mrkdwn("No units were affected.")})
+		blocks = append(blocks, Block{Type: "section", Text: mrkdwn("No units were affected.")})
 	}
-	// Unit lines packed into sections; two blocks stay free for "more" and the footer.
-	budget := maxBlocks - len(msg.Blocks) - 2
+	budget := maxBlocks - len(blocks) - 2
 	var cur strings.Builder
 	shown := 0
 	flush := func() {
 		if cur.Len() > 0 {
-			msg.Blocks = append(msg.Blocks, Block{Type: "section", Text: mrkdwn(cur.String())})
+			blocks = append(blocks, Block{Type: "section", Text: mrkdwn(cur.String())})
 			budget--
 			cur.Reset()
 		}
@@ -273,15 +294,7 @@ func Build(r notify.Report) Message {
 		if u := r.Run.RunURL(); u != "" {
 			more += ": " + link(u, "see the run")
 		}
-		msg.Blocks = append(msg.Blocks, Block{Type: "section", Text: mrkdwn(more)})
+		blocks = append(blocks, Block{Type: "section", Text: mrkdwn(more)})
 	}
-	footer := "olechka " + string(r.Stage)
-	if r.Run.Workflow != "" {
-		footer += " · " + Escape(r.Run.Workflow)
-	}
-	if r.Run.Event != "" {
-		footer += " · " + Escape(r.Run.Event)
-	}
-	msg.Blocks = append(msg.Blocks, Block{Type: "context", Elements: []Element{{Type: "mrkdwn", Text: footer}}})
-	return msg
+	return blocks
 }

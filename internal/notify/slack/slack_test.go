@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
+	"github.com/terragrunt-olechka/olechka/internal/detect"
 	"github.com/terragrunt-olechka/olechka/internal/notify"
 )
 
@@ -29,10 +31,10 @@ func applyReport() notify.Report {
 		Stage: notify.StageApply,
 		Run:   sampleRun(),
 		Units: []notify.UnitResult{
-			{Path: "dev/eu-central-1/vpc", Status: notify.Applied, Counts: notify.Counts{Add: 3}, Duration: 42 * time.Second},
-			{Path: "dev/eu-central-1/rds", Status: notify.Failed, Message: "Error: creating DB <cluster> & co\nsecond line"},
-			{Path: "dev/eu-central-1/ecs", Status: notify.Skipped, Message: "dependency dev/eu-central-1/rds failed"},
-			{Path: "dev/eu-central-1/kms", Status: notify.NoChanges},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/vpc"}, Status: notify.Applied, Counts: artifact.Counts{Add: 3}, Duration: 42 * time.Second},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/rds"}, Status: notify.Failed, Message: "Error: creating DB <cluster> & co\nsecond line"},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/ecs"}, Status: notify.Skipped, Message: "dependency dev/eu-central-1/rds failed"},
+			{Affected: detect.Affected{Path: "dev/eu-central-1/kms"}, Status: notify.NoChanges},
 		},
 		ArtifactsURL: "https://github.com/acme/infra/actions/runs/4242#artifacts",
 	}
@@ -145,7 +147,7 @@ func TestBuildPlanMessageForPR(t *testing.T) {
 	r.Run.PR = 17
 	r.Run.Ref = "refs/pull/17/merge"
 	r.Units = []notify.UnitResult{
-		{Path: "production/eu-central-1/aurora", Status: notify.Pending, Counts: notify.Counts{Replace: 1}, Destructive: true},
+		{Affected: detect.Affected{Path: "production/eu-central-1/aurora"}, Status: notify.Pending, Counts: artifact.Counts{Replace: 1}, Destructive: true},
 	}
 	m := Build(r)
 	raw, _ := m.JSON()
@@ -163,10 +165,7 @@ func TestBuildPlanMessageForPR(t *testing.T) {
 func TestBuildStaysWithinSlackLimits(t *testing.T) {
 	r := notify.Report{Stage: notify.StageDrift, Run: sampleRun()}
 	for i := range 2000 {
-		r.Units = append(r.Units, notify.UnitResult{
-			Path: fmt.Sprintf("production/eu-central-1/unit-%04d", i), Status: notify.Drifted,
-			Message: strings.Repeat("x", 500), Counts: notify.Counts{Change: i},
-		})
+		r.Units = append(r.Units, notify.UnitResult{Affected: detect.Affected{Path: fmt.Sprintf("production/eu-central-1/unit-%04d", i)}, Status: notify.Drifted, Message: strings.Repeat("x", 500), Counts: artifact.Counts{Change: i}})
 	}
 	m := Build(r)
 	if len(m.Blocks) > maxBlocks {

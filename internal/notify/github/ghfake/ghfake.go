@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,6 +116,26 @@ func page[T any](w http.ResponseWriter, r *http.Request, all []T) {
 	_ = json.NewEncoder(w).Encode(all[lo:hi])
 }
 
+// route is one API endpoint the fake serves; m holds the path's submatches.
+type route struct {
+	method string
+	re     *regexp.Regexp
+	serve  func(f *Server, w http.ResponseWriter, r *http.Request, m []string)
+}
+
+// routes are the endpoints the fake serves; any other request fails the test.
+var routes = []route{
+	{http.MethodGet, reIssueComments, (*Server).listComments},
+	{http.MethodPost, reIssueComments, (*Server).createComment},
+	{http.MethodPatch, reComment, (*Server).editComment},
+	{http.MethodDelete, reComment, (*Server).editComment},
+	{http.MethodGet, reLabel, (*Server).getLabel},
+	{http.MethodPost, reLabels, (*Server).createLabel},
+	{http.MethodGet, reIssues, (*Server).listIssues},
+	{http.MethodPost, reIssues, (*Server).createIssue},
+	{http.MethodPatch, reIssue, (*Server).editIssue},
+}
+
 func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -126,146 +146,149 @@ func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	p := r.URL.Path
-	switch {
-	case reIssueComments.MatchString(p) && r.Method == http.MethodGet:
-		n, _ := strconv.Atoi(reIssueComments.FindStringSubmatch(p)[1])
-		page(w, r, f.Comments[n])
-	case reIssueComments.MatchString(p) && r.Method == http.MethodPost:
-		n, _ := strconv.Atoi(reIssueComments.FindStringSubmatch(p)[1])
-		var in struct {
-			Body string `json:"body"`
-		}
-		if !f.body(r, &in) {
-			w.WriteHeader(http.StatusUnprocessableEntity)
+	for _, rt := range routes {
+		if m := rt.re.FindStringSubmatch(r.URL.Path); m != nil && r.Method == rt.method {
+			rt.serve(f, w, r, m)
 			return
 		}
-		if len(in.Body) > 65536 {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			_, _ = io.WriteString(w, `{"message":"Body is too long (maximum is 65536 characters)"}`)
-			return
-		}
-		f.nextID++
-		c := &Comment{ID: f.nextID, Body: in.Body, URL: fmt.Sprintf("https://github.com/acme/infra/pull/%d#issuecomment-%d", n, f.nextID)}
-		f.Comments[n] = append(f.Comments[n], c)
-		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(c)
-	case reComment.MatchString(p) && (r.Method == http.MethodPatch || r.Method == http.MethodDelete):
-		id, _ := strconv.ParseInt(reComment.FindStringSubmatch(p)[1], 10, 64)
-		for n, cs := range f.Comments {
-			for i, c := range cs {
-				if c.ID != id {
-					continue
-				}
-				if r.Method == http.MethodDelete {
-					f.Comments[n] = append(cs[:i:i], cs[i+1:]...)
-					w.WriteHeader(http.StatusNoContent)
-					return
-				}
-				var in struct {
-					Body string `json:"body"`
-				}
-				if !f.body(r, &in) {
-					w.WriteHeader(http.StatusUnprocessableEntity)
-					return
-				}
-				c.Body = in.Body
-				_ = json.NewEncoder(w).Encode(c)
-				return
-			}
-		}
-		w.WriteHeader(http.StatusNotFound)
-		_, _ = io.WriteString(w, `{"message":"Not Found"}`)
-	case reLabel.MatchString(p) && r.Method == http.MethodGet:
-		name := reLabel.FindStringSubmatch(p)[1]
-		if !f.Labels[name] {
-			w.WriteHeader(http.StatusNotFound)
-			_, _ = io.WriteString(w, `{"message":"Not Found"}`)
-			return
-		}
-		_ = json.NewEncoder(w).Encode(map[string]string{"name": name})
-	case reLabels.MatchString(p) && r.Method == http.MethodPost:
-		var in struct{ Name, Color, Description string }
-		if !f.body(r, &in) || in.Name == "" {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			return
-		}
-		f.Labels[in.Name] = true
-		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(map[string]string{"name": in.Name})
-	case reIssues.MatchString(p) && r.Method == http.MethodGet:
-		q := r.URL.Query()
-		if q.Get("state") != "open" || q.Get("labels") == "" {
-			f.t.Errorf("issue list without state=open and labels: %s", r.URL.RawQuery)
-		}
-		var out []map[string]any
-		for _, is := range f.Issues {
-			if is.State != "open" || !contains(is.Labels, q.Get("labels")) {
-				continue
-			}
-			out = append(out, map[string]any{"number": is.Number, "title": is.Title, "body": is.Body, "state": is.State, "html_url": is.URL})
-		}
-		// A pull request carrying the label is listed too, as GitHub does.
-		out = append(out, map[string]any{"number": 999, "title": "a PR", "body": driftMarker("x/pr"), "state": "open", "pull_request": map[string]any{"url": "u"}})
-		page(w, r, out)
-	case reIssues.MatchString(p) && r.Method == http.MethodPost:
-		var in struct {
-			Title  string   `json:"title"`
-			Body   string   `json:"body"`
-			Labels []string `json:"labels"`
-		}
-		if !f.body(r, &in) {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			return
-		}
-		is := &Issue{Number: len(f.Issues) + 1, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
-		is.URL = fmt.Sprintf("https://github.com/acme/infra/issues/%d", is.Number)
-		f.Issues = append(f.Issues, is)
-		w.WriteHeader(http.StatusCreated)
-		_ = json.NewEncoder(w).Encode(is)
-	case reIssue.MatchString(p) && r.Method == http.MethodPatch:
-		n, _ := strconv.Atoi(reIssue.FindStringSubmatch(p)[1])
-		if n < 1 || n > len(f.Issues) {
-			w.WriteHeader(http.StatusNotFound)
-			return
-		}
-		is := f.Issues[n-1]
-		var in struct {
-			Title       *string `json:"title"`
-			Body        *string `json:"body"`
-			State       *string `json:"state"`
-			StateReason *string `json:"state_reason"`
-		}
-		if !f.body(r, &in) {
-			w.WriteHeader(http.StatusUnprocessableEntity)
-			return
-		}
-		if in.Title != nil {
-			is.Title = *in.Title
-		}
-		if in.Body != nil {
-			is.Body = *in.Body
-		}
-		if in.State != nil {
-			is.State = *in.State
-		}
-		if in.StateReason != nil {
-			is.StateReason = *in.StateReason
-		}
-		_ = json.NewEncoder(w).Encode(is)
-	default:
-		f.t.Errorf("unexpected request %s %s", r.Method, r.URL.String())
-		w.WriteHeader(http.StatusNotFound)
 	}
+	f.t.Errorf("unexpected request %s %s", r.Method, r.URL.String())
+	w.WriteHeader(http.StatusNotFound)
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
+func (f *Server) listComments(w http.ResponseWriter, r *http.Request, m []string) {
+	n, _ := strconv.Atoi(m[1])
+	page(w, r, f.Comments[n])
+}
+
+func (f *Server) createComment(w http.ResponseWriter, r *http.Request, m []string) {
+	n, _ := strconv.Atoi(m[1])
+	var in struct {
+		Body string `json:"body"`
+	}
+	if !f.body(r, &in) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return
+	}
+	if len(in.Body) > 65536 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = io.WriteString(w, `{"message":"Body is too long (maximum is 65536 characters)"}`)
+		return
+	}
+	f.nextID++
+	c := &Comment{ID: f.nextID, Body: in.Body, URL: fmt.Sprintf("https://github.com/acme/infra/pull/%d#issuecomment-%d", n, f.nextID)}
+	f.Comments[n] = append(f.Comments[n], c)
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(c)
+}
+
+// editComment updates (PATCH) or deletes (DELETE) a comment.
+func (f *Server) editComment(w http.ResponseWriter, r *http.Request, m []string) {
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	for n, cs := range f.Comments {
+		for i, c := range cs {
+			if c.ID != id {
+				continue
+			}
+			if r.Method == http.MethodDelete {
+				f.Comments[n] = append(cs[:i:i], cs[i+1:]...)
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			var in struct {
+				Body string `json:"body"`
+			}
+			if !f.body(r, &in) {
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				return
+			}
+			c.Body = in.Body
+			_ = json.NewEncoder(w).Encode(c)
+			return
 		}
 	}
-	return false
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = io.WriteString(w, `{"message":"Not Found"}`)
+}
+
+func (f *Server) getLabel(w http.ResponseWriter, r *http.Request, m []string) {
+	name := m[1]
+	if !f.Labels[name] {
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, `{"message":"Not Found"}`)
+		return
+	}
+	_ = json.NewEncoder(w).Encode(map[string]string{"name": name})
+}
+
+func (f *Server) createLabel(w http.ResponseWriter, r *http.Request, _ []string) {
+	var in struct{ Name, Color, Description string }
+	if !f.body(r, &in) || in.Name == "" {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return
+	}
+	f.Labels[in.Name] = true
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(map[string]string{"name": in.Name})
+}
+
+func (f *Server) listIssues(w http.ResponseWriter, r *http.Request, _ []string) {
+	q := r.URL.Query()
+	if q.Get("state") != "open" || q.Get("labels") == "" {
+		f.t.Errorf("issue list without state=open and labels: %s", r.URL.RawQuery)
+	}
+	var out []map[string]any
+	for _, is := range f.Issues {
+		if is.State != "open" || !slices.Contains(is.Labels, q.Get("labels")) {
+			continue
+		}
+		out = append(out, map[string]any{"number": is.Number, "title": is.Title, "body": is.Body, "state": is.State, "html_url": is.URL})
+	}
+	// A pull request carrying the label is listed too, as GitHub does.
+	out = append(out, map[string]any{"number": 999, "title": "a PR", "body": driftMarker("x/pr"), "state": "open", "pull_request": map[string]any{"url": "u"}})
+	page(w, r, out)
+}
+
+func (f *Server) createIssue(w http.ResponseWriter, r *http.Request, _ []string) {
+	var in struct {
+		Title  string   `json:"title"`
+		Body   string   `json:"body"`
+		Labels []string `json:"labels"`
+	}
+	if !f.body(r, &in) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return
+	}
+	is := &Issue{Number: len(f.Issues) + 1, Title: in.Title, Body: in.Body, State: "open", Labels: in.Labels}
+	is.URL = fmt.Sprintf("https://github.com/acme/infra/issues/%d", is.Number)
+	f.Issues = append(f.Issues, is)
+	w.WriteHeader(http.StatusCreated)
+	_ = json.NewEncoder(w).Encode(is)
+}
+
+func (f *Server) editIssue(w http.ResponseWriter, r *http.Request, m []string) {
+	n, _ := strconv.Atoi(m[1])
+	if n < 1 || n > len(f.Issues) {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	is := f.Issues[n-1]
+	var in struct {
+		Title       *string `json:"title"`
+		Body        *string `json:"body"`
+		State       *string `json:"state"`
+		StateReason *string `json:"state_reason"`
+	}
+	if !f.body(r, &in) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return
+	}
+	for _, set := range []struct{ dst, src *string }{{&is.Title, in.Title}, {&is.Body, in.Body}, {&is.State, in.State}, {&is.StateReason, in.StateReason}} {
+		if set.src != nil {
+			*set.dst = *set.src
+		}
+	}
+	_ = json.NewEncoder(w).Encode(is)
 }
 
 // Bodies returns the bodies of an issue's comments, oldest first.
@@ -289,16 +312,6 @@ func (f *Server) OpenIssues() map[string]*Issue {
 			out[driftUnitOf(is.Body)] = is
 		}
 	}
-	return out
-}
-
-// SortedKeys returns a map's keys, sorted.
-func SortedKeys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -1,6 +1,6 @@
-// Package pipelinetest writes plan folders for tests of the stages that read them
+// Package artifacttest writes plan folders for tests of the stages that read them
 // (review, comment, notify), in the layout internal/artifact defines.
-package pipelinetest
+package artifacttest
 
 import (
 	"path/filepath"
