@@ -59,7 +59,6 @@ func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 // session is everything a plan/apply/unlock run sets up.
 type session struct {
 	env     *plan.Env
-	tool    *executor.Executor // env.Exec's executor, for what plan and apply do not ask (unlock)
 	cleanup func()
 }
 
@@ -152,7 +151,6 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		s.cleanup()
 		return nil, err
 	}
-	s.tool = ex
 	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
 	s.env = &plan.Env{
 		UserDir:     userDir,
