@@ -70,24 +70,9 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	w := &Workdir{Unit: u.Path, Root: root, e: e, cfg: cfg, stateOnly: skipInputs}
 	w.r = &runner{e: e, log: log, attempts: e.opts.RetryAttempts, wait: e.opts.RetryWait}
 	w.redactLog(log)
-	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
-		w.r.attempts = int(*cfg.RetryMaxAttempts)
+	if err := w.r.configureRetries(u.Path, cfg); err != nil {
+		return nil, err
 	}
-	if cfg.RetrySleepIntervalSec != nil && *cfg.RetrySleepIntervalSec >= 0 {
-		w.r.wait = time.Duration(*cfg.RetrySleepIntervalSec) * time.Second
-	}
-	patterns := defaultRetryable
-	if cfg.RetryableErrors != nil {
-		patterns = cfg.RetryableErrors
-	}
-	for _, p := range patterns {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("%s: retryable_errors: %q: %w", u.Path, p, err)
-		}
-		w.r.retryable = append(w.r.retryable, re)
-	}
-
 	// Start from a clean tree, keeping .terraform (installed providers and modules) so a
 	// second run inits quickly. Stale files of an older module version must not survive.
 	src := filepath.Join(root, "src")
@@ -97,49 +82,12 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		return nil, err
 	}
-	w.Dir = src
-
-	source := ""
-	if cfg.Terraform != nil {
-		source = cfg.Terraform.Source
-	}
-	switch {
-	case source == "":
-		// The unit folder holds the module itself.
-	case isLocal(source):
-		modDir, ok := cfg.Terraform.LocalSourceDir()
-		if !ok {
-			return nil, fmt.Errorf("%s: terraform.source %q: not a local path", u.Path, source)
-		}
-		copyRoot, sub := splitSubdir(modDir, source)
-		if st, err := os.Stat(modDir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("%s: terraform.source %q: %s is not a folder", u.Path, source, modDir)
-		}
-		if err := copyModule(u, modDir, copyRoot, src); err != nil {
-			return nil, fmt.Errorf("%s: copying module source %s: %w", u.Path, copyRoot, err)
-		}
-		w.Dir = filepath.Join(src, filepath.FromSlash(sub))
-	default:
-		dir, err := w.fetchRemote(ctx, source, src)
-		if err != nil {
-			return nil, err
-		}
-		w.Dir = dir
-	}
-	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+	var err error
+	if w.Dir, err = w.placeSource(ctx, u, src); err != nil {
 		return nil, err
 	}
-	// The unit's own files (extra .tf files, var files, the lock file) go next to the module.
-	if err := copyUnitFiles(u.Dir, w.Dir); err != nil {
-		return nil, fmt.Errorf("%s: copying the unit's files: %w", u.Path, err)
-	}
-	for _, g := range cfg.Generate {
-		if err := writeGenerated(root, w.Dir, g); err != nil {
-			return nil, fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, atRange(g.PathRange, err))
-		}
-	}
-	if err := w.writeBackend(); err != nil {
-		return nil, fmt.Errorf("%s: remote_state: %w", u.Path, err)
+	if err := w.writeFiles(u); err != nil {
+		return nil, err
 	}
 	w.env = e.baseEnv()
 	if !skipInputs {
@@ -150,6 +98,80 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 		w.env = append(w.env, env...)
 	}
 	return w, nil
+}
+
+// configureRetries applies the unit's retry settings (retry_max_attempts,
+// retry_sleep_interval_sec, retryable_errors; default patterns otherwise).
+func (r *runner) configureRetries(unit string, cfg *config.Config) error {
+	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
+		r.attempts = int(*cfg.RetryMaxAttempts)
+	}
+	if cfg.RetrySleepIntervalSec != nil && *cfg.RetrySleepIntervalSec >= 0 {
+		r.wait = time.Duration(*cfg.RetrySleepIntervalSec) * time.Second
+	}
+	patterns := defaultRetryable
+	if cfg.RetryableErrors != nil {
+		patterns = cfg.RetryableErrors
+	}
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return fmt.Errorf("%s: retryable_errors: %q: %w", unit, p, err)
+		}
+		r.retryable = append(r.retryable, re)
+	}
+	return nil
+}
+
+// placeSource puts the unit's module into src (a copy of a local source, a download of
+// a remote one; nothing when the unit folder is the module) and returns the folder the
+// tool runs in: src, or its "//" subfolder.
+func (w *Workdir) placeSource(ctx context.Context, u *config.Unit, src string) (string, error) {
+	cfg := u.Config
+	source := ""
+	if cfg.Terraform != nil {
+		source = cfg.Terraform.Source
+	}
+	switch {
+	case source == "":
+		// The unit folder holds the module itself.
+		return src, nil
+	case isLocal(source):
+		modDir, ok := cfg.Terraform.LocalSourceDir()
+		if !ok {
+			return "", fmt.Errorf("%s: terraform.source %q: not a local path", u.Path, source)
+		}
+		copyRoot, sub := splitSubdir(modDir, source)
+		if st, err := os.Stat(modDir); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("%s: terraform.source %q: %s is not a folder", u.Path, source, modDir)
+		}
+		if err := copyModule(u, modDir, copyRoot, src); err != nil {
+			return "", fmt.Errorf("%s: copying module source %s: %w", u.Path, copyRoot, err)
+		}
+		return filepath.Join(src, filepath.FromSlash(sub)), nil
+	default:
+		return w.fetchRemote(ctx, source, src)
+	}
+}
+
+// writeFiles writes next to the module (in w.Dir) the unit's own files (extra .tf
+// files, var files, the lock file), its generate blocks and the backend configuration.
+func (w *Workdir) writeFiles(u *config.Unit) error {
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return err
+	}
+	if err := copyUnitFiles(u.Dir, w.Dir); err != nil {
+		return fmt.Errorf("%s: copying the unit's files: %w", u.Path, err)
+	}
+	for _, g := range u.Config.Generate {
+		if err := writeGenerated(w.Root, w.Dir, g); err != nil {
+			return fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, atRange(g.PathRange, err))
+		}
+	}
+	if err := w.writeBackend(); err != nil {
+		return fmt.Errorf("%s: remote_state: %w", u.Path, err)
+	}
+	return nil
 }
 
 // Log returns where the workdir's command output goes.
@@ -420,7 +442,7 @@ func writeGenerated(root, dir string, g config.Generate) error {
 				return os.Remove(path)
 			}
 		case "remove_terragrunt":
-			if exists && strings.Contains(firstLine(existing), Signature) {
+			if exists && strings.Contains(headerLine(existing), Signature) {
 				return os.Remove(path)
 			}
 		}
@@ -433,7 +455,7 @@ func writeGenerated(root, dir string, g config.Generate) error {
 		case "error":
 			return fmt.Errorf("%s already exists (if_exists = \"error\")", g.Path)
 		case "overwrite_terragrunt":
-			if !strings.Contains(firstLine(existing), Signature) {
+			if !strings.Contains(headerLine(existing), Signature) {
 				return fmt.Errorf("%s already exists and was not generated by Terragrunt (if_exists = \"overwrite_terragrunt\")", g.Path)
 			}
 		case "overwrite", "":
@@ -455,7 +477,10 @@ func writeGenerated(root, dir string, g config.Generate) error {
 	return os.WriteFile(path, []byte(body), 0o644)
 }
 
-func firstLine(b []byte) string {
+// headerLine is a file's first line exactly as written. It is not artifact.FirstLine,
+// which trims the text first: the generated-file signature counts only on the very
+// first line, so a file whose signature follows a blank line stays the user's file.
+func headerLine(b []byte) string {
 	s, _, _ := strings.Cut(string(b), "\n")
 	return s
 }
