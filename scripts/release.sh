@@ -6,6 +6,7 @@
 # (-trimpath, no cgo, no VCS stamp, empty build id; version and commit set by -X).
 #   VERSION   release tag (default: git describe --tags --exact-match, else v0.0.0-<short commit>)
 #   DIST      output folder (default: dist)
+#   TARGETS   os/arch pairs to build (default: linux/amd64 linux/arm64 darwin/amd64 darwin/arm64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +24,8 @@ git archive --format=tar HEAD | tar -x -C "$src"
 pkg=github.com/terragrunt-olechka/olechka/internal/cli
 ldflags="-s -w -buildid= -X $pkg.Version=$version -X $pkg.Commit=$commit"
 rm -f "$dist"/olechka_* "$dist/SHA256SUMS"
-for target in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64; do
+for target in ${TARGETS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64}; do
+  case "$target" in */*) ;; *) echo "release: TARGETS: $target is not os/arch" >&2; exit 2 ;; esac
   os="${target%/*}" arch="${target#*/}"
   out="$dist/olechka_${version#v}_${os}_${arch}"
   echo "build $out ($commit)"
