@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -113,7 +115,7 @@ func mergeErrors(parent, child *Errors, deep bool) *Errors {
 	}
 	out := &Errors{Retry: append([]RetryRule(nil), parent.Retry...), Ignore: append([]IgnoreRule(nil), parent.Ignore...)}
 	for _, c := range child.Retry {
-		i := indexOf(out.Retry, func(r RetryRule) bool { return r.Name == c.Name })
+		i := slices.IndexFunc(out.Retry, func(r RetryRule) bool { return r.Name == c.Name })
 		if i < 0 {
 			out.Retry = append(out.Retry, c)
 			continue
@@ -129,7 +131,7 @@ func mergeErrors(parent, child *Errors, deep bool) *Errors {
 		out.Retry[i] = r
 	}
 	for _, c := range child.Ignore {
-		i := indexOf(out.Ignore, func(r IgnoreRule) bool { return r.Name == c.Name })
+		i := slices.IndexFunc(out.Ignore, func(r IgnoreRule) bool { return r.Name == c.Name })
 		if i < 0 {
 			out.Ignore = append(out.Ignore, c)
 			continue
@@ -141,12 +143,8 @@ func mergeErrors(parent, child *Errors, deep bool) *Errors {
 		}
 		if c.Signals != nil {
 			sig := map[string]string{}
-			for k, v := range r.Signals {
-				sig[k] = v
-			}
-			for k, v := range c.Signals {
-				sig[k] = v
-			}
+			maps.Copy(sig, r.Signals)
+			maps.Copy(sig, c.Signals)
 			r.Signals = sig
 		}
 		out.Ignore[i] = r
@@ -172,15 +170,6 @@ func mergeExclude(parent, child *Exclude, deep bool) *Exclude {
 	out.ExcludeDependencies = child.ExcludeDependencies
 	out.NoRun = child.NoRun
 	return &out
-}
-
-func indexOf[T any](list []T, match func(T) bool) int {
-	for i, x := range list {
-		if match(x) {
-			return i
-		}
-	}
-	return -1
 }
 
 // render renders the errors block as `terragrunt render --json` does: retry and

@@ -132,6 +132,21 @@ func baseContext(now func() time.Time) *hcl.EvalContext {
 // FS returns the file system the evaluator reads.
 func (e *Evaluator) FS() FileSystem { return e.opts.FS }
 
+// cacheEntry returns the entry of key in the evaluator's cache m (guarded by mu),
+// adding an empty one: each entry holds a sync.Once, so that what it caches (a parsed
+// file, a read_terragrunt_config result, a source hash, a command's output) is
+// computed once.
+func cacheEntry[V any](mu *sync.Mutex, m map[string]*V, key string) *V {
+	mu.Lock()
+	defer mu.Unlock()
+	v, ok := m[key]
+	if !ok {
+		v = new(V)
+		m[key] = v
+	}
+	return v
+}
+
 type parsedFile struct {
 	once  sync.Once
 	body  *hclsyntax.Body
@@ -141,13 +156,7 @@ type parsedFile struct {
 
 // parse returns the parsed body of a file, parsing each file once.
 func (e *Evaluator) parse(path string) (*hclsyntax.Body, hcl.Diagnostics, error) {
-	e.mu.Lock()
-	p, ok := e.parsed[path]
-	if !ok {
-		p = &parsedFile{}
-		e.parsed[path] = p
-	}
-	e.mu.Unlock()
+	p := cacheEntry(&e.mu, e.parsed, path)
 	p.once.Do(func() {
 		src, err := e.opts.FS.ReadFile(path)
 		if err != nil {
@@ -381,6 +390,13 @@ type unitEval struct {
 	reads        map[string]cty.Value // read_terragrunt_config results by path
 	// warnings are the errors Options.Render tolerated.
 	warnings hcl.Diagnostics
+}
+
+// fork returns an evaluation for the same unit that records its own files read and
+// read_terragrunt_config results.
+func (u *unitEval) fork() *unitEval {
+	return &unitEval{e: u.e, ctx: u.ctx, dir: u.dir, path: u.path, noWorkingDir: u.noWorkingDir,
+		files: map[string]bool{}, reads: map[string]cty.Value{}}
 }
 
 func (u *unitEval) read(path string) {

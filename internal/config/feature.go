@@ -35,12 +35,7 @@ func (s *scope) decodeFeatures(body *hclsyntax.Body) ([]FeatureFlag, hcl.Diagnos
 			continue
 		}
 		if seen[name] {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Duplicate feature block",
-				Detail:   fmt.Sprintf("A feature named %q is already defined in this file.", name),
-				Subject:  b.DefRange().Ptr(),
-			})
+			diags = append(diags, duplicateBlock("feature", name, b))
 			continue
 		}
 		seen[name] = true

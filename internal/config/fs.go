@@ -91,6 +91,14 @@ func fixPath(err error, name string) error {
 	return err
 }
 
+// absIn is p as a clean absolute path, taken relative to dir when it is relative.
+func absIn(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(dir, p)
+}
+
 func fileExists(fsys FileSystem, name string) bool {
 	fi, err := fsys.Stat(name)
 	return err == nil && !fi.IsDir()

@@ -78,17 +78,11 @@ func optNameFunc(impl func(name string, named bool) (string, error)) function.Fu
 }
 
 func listFunc(items ...string) function.Function {
-	vals := make([]cty.Value, len(items))
-	for i, s := range items {
-		vals[i] = cty.StringVal(s)
-	}
+	list := ctyStrings(items)
 	return function.New(&function.Spec{
 		Type: function.StaticReturnType(cty.List(cty.String)),
 		Impl: func([]cty.Value, cty.Type) (cty.Value, error) {
-			if len(vals) == 0 {
-				return cty.ListValEmpty(cty.String), nil // cty.ListVal panics on no elements
-			}
-			return cty.ListVal(vals), nil
+			return list, nil
 		},
 	})
 }
@@ -152,30 +146,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 		VarParam: &function.Parameter{Name: "args", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if len(args) > 2 {
-				return cty.NilVal, fmt.Errorf("takes at most two arguments: a file name and a fallback")
-			}
-			name := UnitFile
-			if len(args) >= 1 {
-				name = args[0].AsString()
-			}
-			dir := s.terragruntDir
-			for i := 0; i < 100; i++ {
-				parent := filepath.Dir(dir)
-				if parent == dir {
-					break
-				}
-				dir = parent
-				p := filepath.Join(dir, name)
-				// A folder of that name counts too, as in Terragrunt.
-				if e.fileExists(p) || dirExists(e.opts.FS, p) {
-					return cty.StringVal(p), nil
-				}
-			}
-			if len(args) == 2 {
-				return args[1], nil
-			}
-			return cty.NilVal, fmt.Errorf("could not find a %s in any of the parent folders of %s", name, s.terragruntDir)
+			return s.findInParentFolders(args)
 		},
 	})
 	fns["get_repo_root"] = strFunc(s.repoRoot)
@@ -192,21 +163,7 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 		VarParam: &function.Parameter{Name: "default", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
 		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			if len(args) > 2 {
-				return cty.NilVal, fmt.Errorf("takes a name and an optional default")
-			}
-			name := args[0].AsString()
-			if name == "" {
-				return cty.NilVal, fmt.Errorf("the variable name is empty")
-			}
-			if v, ok := e.opts.Getenv(name); ok {
-				return cty.StringVal(v), nil
-			}
-			if len(args) == 2 {
-				return args[1], nil
-			}
-			// As in Terragrunt: without a default the variable is required.
-			return cty.NilVal, fmt.Errorf("environment variable %s is not set and get_env has no default: set it, or pass a default as the second argument", name)
+			return s.getEnv(args)
 		},
 	})
 	fns["get_terraform_command"] = strFunc(func() (string, error) { return e.command(), nil })
@@ -216,21 +173,10 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 	}
 	fns["get_working_dir"] = strFunc(s.workingDir)
 	fns["mark_glob_as_read"] = s.markGlobAsReadFunc()
-	offline := func(fn, value, env string) function.Function {
-		return strFunc(func() (string, error) {
-			if value != "" {
-				return value, nil
-			}
-			if v, ok := e.opts.Getenv(env); ok && v != "" {
-				return v, nil
-			}
-			return "", fmt.Errorf("%s needs AWS credentials, and olechka evaluates configuration offline: set %s to supply the value", fn, env)
-		})
-	}
-	fns["get_aws_account_id"] = offline("get_aws_account_id", e.opts.AWSAccountID, "OLECHKA_AWS_ACCOUNT_ID")
-	fns["get_aws_caller_identity_arn"] = offline("get_aws_caller_identity_arn", e.opts.AWSCallerARN, "OLECHKA_AWS_CALLER_ARN")
-	fns["get_aws_caller_identity_user_id"] = offline("get_aws_caller_identity_user_id", "", "OLECHKA_AWS_CALLER_USER_ID")
-	fns["get_aws_account_alias"] = offline("get_aws_account_alias", "", "OLECHKA_AWS_ACCOUNT_ALIAS")
+	fns["get_aws_account_id"] = offlineFunc(e, "get_aws_account_id", e.opts.AWSAccountID, "OLECHKA_AWS_ACCOUNT_ID")
+	fns["get_aws_caller_identity_arn"] = offlineFunc(e, "get_aws_caller_identity_arn", e.opts.AWSCallerARN, "OLECHKA_AWS_CALLER_ARN")
+	fns["get_aws_caller_identity_user_id"] = offlineFunc(e, "get_aws_caller_identity_user_id", "", "OLECHKA_AWS_CALLER_USER_ID")
+	fns["get_aws_account_alias"] = offlineFunc(e, "get_aws_account_alias", "", "OLECHKA_AWS_ACCOUNT_ALIAS")
 	fns["run_cmd"] = function.New(&function.Spec{
 		VarParam: &function.Parameter{Name: "args", Type: cty.String},
 		Type:     function.StaticReturnType(cty.String),
@@ -256,6 +202,69 @@ func (s *scope) addTerragruntFunctions(fns map[string]function.Function) {
 	fns["read_terragrunt_config"] = s.readTerragruntConfigFunc(s.stack)
 }
 
+// findInParentFolders is Terragrunt's find_in_parent_folders(name, fallback): the
+// path of the nearest file (or folder) of that name above the scope's folder.
+func (s *scope) findInParentFolders(args []cty.Value) (cty.Value, error) {
+	e := s.u.e
+	if len(args) > 2 {
+		return cty.NilVal, fmt.Errorf("takes at most two arguments: a file name and a fallback")
+	}
+	name := UnitFile
+	if len(args) >= 1 {
+		name = args[0].AsString()
+	}
+	dir := s.terragruntDir
+	for i := 0; i < 100; i++ {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+		p := filepath.Join(dir, name)
+		// A folder of that name counts too, as in Terragrunt.
+		if e.fileExists(p) || dirExists(e.opts.FS, p) {
+			return cty.StringVal(p), nil
+		}
+	}
+	if len(args) == 2 {
+		return args[1], nil
+	}
+	return cty.NilVal, fmt.Errorf("could not find a %s in any of the parent folders of %s", name, s.terragruntDir)
+}
+
+// getEnv is Terragrunt's get_env(name, default).
+func (s *scope) getEnv(args []cty.Value) (cty.Value, error) {
+	if len(args) > 2 {
+		return cty.NilVal, fmt.Errorf("takes a name and an optional default")
+	}
+	name := args[0].AsString()
+	if name == "" {
+		return cty.NilVal, fmt.Errorf("the variable name is empty")
+	}
+	if v, ok := s.u.e.opts.Getenv(name); ok {
+		return cty.StringVal(v), nil
+	}
+	if len(args) == 2 {
+		return args[1], nil
+	}
+	// As in Terragrunt: without a default the variable is required.
+	return cty.NilVal, fmt.Errorf("environment variable %s is not set and get_env has no default: set it, or pass a default as the second argument", name)
+}
+
+// offlineFunc is one of Terragrunt's AWS functions, which need credentials: olechka
+// answers with value when set, else with the environment variable env.
+func offlineFunc(e *Evaluator, fn, value, env string) function.Function {
+	return strFunc(func() (string, error) {
+		if value != "" {
+			return value, nil
+		}
+		if v, ok := e.opts.Getenv(env); ok && v != "" {
+			return v, nil
+		}
+		return "", fmt.Errorf("%s needs AWS credentials, and olechka evaluates configuration offline: set %s to supply the value", fn, env)
+	})
+}
+
 // staticTerragruntFunctions are Terragrunt's functions that depend on nothing: they
 // live in the evaluator's base context, built once.
 func staticTerragruntFunctions(fns map[string]function.Function) {
@@ -276,10 +285,7 @@ func staticTerragruntFunctions(fns map[string]function.Function) {
 }
 
 func (s *scope) abs(p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(s.terragruntDir, p)
+	return absIn(s.terragruntDir, p)
 }
 
 func (s *scope) repoRoot() (string, error) {
@@ -325,13 +331,7 @@ func (s *scope) runCmd(args []cty.Value) (cty.Value, error) {
 		return cty.NilVal, fmt.Errorf("run_cmd needs a command")
 	}
 	key := s.terragruntDir + "\x00" + strings.Join(argv, "\x00")
-	e.mu.Lock()
-	r, ok := e.cmds[key]
-	if !ok {
-		r = &cmdResult{}
-		e.cmds[key] = r
-	}
-	e.mu.Unlock()
+	r := cacheEntry(&e.mu, e.cmds, key)
 	r.once.Do(func() {
 		cmd := exec.CommandContext(s.u.ctx, argv[0], argv[1:]...)
 		cmd.Dir = s.terragruntDir
@@ -430,24 +430,13 @@ func (s *scope) readTerragruntConfigFunc(stack []string) function.Function {
 // units when it does not depend on the reader.
 func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics) {
 	e := s.u.e
-	for _, q := range stack {
-		if q == p {
-			return cty.NilVal, hcl.Diagnostics{{
-				Severity: hcl.DiagError,
-				Summary:  "Configuration read cycle",
-				Detail:   fmt.Sprintf("%s reads itself through %s.", p, strings.Join(append(stack[:len(stack):len(stack)], p), " -> ")),
-			}}
-		}
+	if d := readCycle(p, stack); d != nil {
+		// Before the cache: a cycle is one of this reader's stack, not of the file.
+		return cty.NilVal, d
 	}
-	e.mu.Lock()
-	r, ok := e.reads[p]
-	if !ok {
-		r = &readResult{}
-		e.reads[p] = r
-	}
-	e.mu.Unlock()
+	r := cacheEntry(&e.mu, e.reads, p)
 	r.once.Do(func() {
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: map[string]bool{}, reads: map[string]cty.Value{}}
+		sub := s.u.fork()
 		cfg, fs, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		r.reads = sub.reads
 		r.diags = diags
@@ -463,7 +452,8 @@ func (s *scope) readConfig(p string, stack []string) (cty.Value, hcl.Diagnostics
 	})
 	if r.dependent {
 		// Evaluated for another unit: evaluate again for this one, uncached.
-		sub := &unitEval{e: e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, noWorkingDir: s.u.noWorkingDir, files: s.u.files, reads: s.u.reads}
+		sub := s.u.fork()
+		sub.files, sub.reads = s.u.files, s.u.reads
 		cfg, _, diags := sub.evalConfigFile(p, filepath.Dir(p), stack)
 		if diags.HasErrors() {
 			return cty.NilVal, diags

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/zclconf/go-cty/cty"
@@ -20,17 +21,7 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 		out.Terraform = mergeTerraform(parent.Terraform, child.Terraform, deep)
 	}
 	if child.RemoteState != nil {
-		if deep && parent.RemoteState != nil {
-			rs := *child
-			merged := *rs.RemoteState
-			merged.Config = deepMerge(parent.RemoteState.Config, child.RemoteState.Config, true)
-			if merged.Generate == nil {
-				merged.Generate = parent.RemoteState.Generate
-			}
-			out.RemoteState = &merged
-		} else {
-			out.RemoteState = child.RemoteState
-		}
+		out.RemoteState = mergeRemoteState(parent.RemoteState, child.RemoteState, deep)
 	}
 	out.Generate = mergeGenerate(parent.Generate, child.Generate)
 	// dependencies.paths are a union whatever the strategy, as in Terragrunt (its
@@ -91,6 +82,21 @@ func mergeConfig(parent, child *Config, deep bool) *Config {
 	return &out
 }
 
+// mergeRemoteState merges a child's remote_state block over its parent's: a shallow
+// merge takes the child's; a deep merge the child's with the configs deep-merged and
+// the parent's generate where the child has none.
+func mergeRemoteState(parent, child *RemoteState, deep bool) *RemoteState {
+	if !deep || parent == nil {
+		return child
+	}
+	merged := *child
+	merged.Config = deepMerge(parent.Config, child.Config, true)
+	if merged.Generate == nil {
+		merged.Generate = parent.Generate
+	}
+	return &merged
+}
+
 // mergeTerraform merges a child's terraform block over its parent's as Terragrunt
 // does: source and copy_terraform_lock_file from the child when it sets
 // them, named blocks by name; include_in_copy and exclude_from_copy the parent's
@@ -130,15 +136,9 @@ func mergeNamed[T any](parent, child []T, name func(T) string) []T {
 	}
 	out := append([]T(nil), parent...)
 	for _, c := range child {
-		replaced := false
-		for i := range out {
-			if name(out[i]) == name(c) {
-				out[i] = c
-				replaced = true
-				break
-			}
-		}
-		if !replaced {
+		if i := slices.IndexFunc(out, func(p T) bool { return name(p) == name(c) }); i >= 0 {
+			out[i] = c
+		} else {
 			out = append(out, c)
 		}
 	}

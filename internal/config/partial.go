@@ -19,10 +19,7 @@ func (e *Evaluator) partialDependencyDirs(ctx context.Context, dir string) []str
 	var out []string
 	seen := map[string]bool{}
 	add := func(p string) {
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		p = filepath.Clean(p)
+		p = absIn(dir, p)
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)

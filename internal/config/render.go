@@ -73,8 +73,8 @@ func rawJSON(v cty.Value) any {
 	return json.RawMessage(b)
 }
 
-// renderConfig renders c; value converts its cty values (jsonValue for plain Go
-// values, rawJSON for hashing).
+// renderConfig renders c in the shape of `terragrunt render --json`; jsonValue
+// converts its cty values (jsonValue for plain Go values, rawJSON for hashing).
 func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 	m := map[string]any{
 		"inputs":                        jsonValue(c.Inputs),
@@ -95,78 +95,107 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 		"terraform":                     nil,
 		"remote_state":                  nil,
 		"dependencies":                  nil,
-		"dependency":                    map[string]any{},
-		"generate":                      map[string]any{},
+		"dependency":                    renderDependencyBlocks(c.Dependency, jsonValue),
+		"generate":                      renderGenerateBlocks(c.Generate),
 		"exclude":                       nil,
 		"errors":                        nil,
-		"feature":                       map[string]any{},
+		"feature":                       renderFeatures(c.Features, jsonValue),
 	}
-	for _, f := range c.Features {
-		m["feature"].(map[string]any)[f.Name] = map[string]any{"name": f.Name, "default": jsonValue(f.Default)}
+	if c.Terraform != nil {
+		m["terraform"] = renderTerraform(c.Terraform)
 	}
-	if t := c.Terraform; t != nil {
-		ea := map[string]any{}
-		for _, e := range t.ExtraArguments {
-			ea[e.Name] = map[string]any{
-				"name": e.Name, "commands": e.Commands, "arguments": e.Arguments,
-				"required_var_files": e.RequiredVarFiles, "optional_var_files": e.OptionalVarFiles,
-				"env_vars": e.EnvVars,
-			}
-		}
-		hooks := func(hs []Hook) map[string]any {
-			out := map[string]any{}
-			for _, h := range hs {
-				out[h.Name] = map[string]any{
-					"name": h.Name, "commands": h.Commands, "execute": h.Execute,
-					"working_dir": h.WorkingDir, "run_on_error": ptr(h.RunOnError),
-					"suppress_stdout": ptr(h.SuppressStdout), "if": ptr(h.If),
-				}
-			}
-			return out
-		}
-		eh := map[string]any{}
-		for _, h := range t.ErrorHooks {
-			eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
-		}
-		tf := map[string]any{
-			"source":                   optSource(t),
-			"include_in_copy":          t.IncludeInCopy,
-			"exclude_from_copy":        t.ExcludeFromCopy,
-			"copy_terraform_lock_file": ptr(t.CopyTerraformLockFile),
-			"extra_arguments":          ea,
-			"before_hook":              hooks(t.BeforeHooks),
-			"after_hook":               hooks(t.AfterHooks),
-			"error_hook":               eh,
-		}
-		// As Terragrunt: rendered only when set.
-		if t.UpdateSourceWithCAS != nil {
-			tf["update_source_with_cas"] = *t.UpdateSourceWithCAS
-		}
-		if t.Mutable != nil {
-			tf["mutable"] = *t.Mutable
-		}
-		m["terraform"] = tf
-	}
-	if rs := c.RemoteState; rs != nil {
-		var gen any
-		if rs.Generate != nil {
-			gen = map[string]any{"path": rs.Generate.Path, "if_exists": rs.Generate.IfExists}
-		}
-		m["remote_state"] = map[string]any{
-			"backend":                         rs.Backend,
-			"config":                          jsonValue(rs.Config),
-			"generate":                        gen,
-			"disable_init":                    rs.DisableInit,
-			"disable_dependency_optimization": rs.DisableDependencyOptimization,
-			"encryption":                      jsonValue(rs.Encryption),
-		}
+	if c.RemoteState != nil {
+		m["remote_state"] = renderRemoteState(c.RemoteState, jsonValue)
 	}
 	if len(c.Dependencies) > 0 {
 		m["dependencies"] = map[string]any{"paths": c.Dependencies}
 	}
-	deps := m["dependency"].(map[string]any)
-	for _, d := range c.Dependency {
-		deps[d.Name] = map[string]any{
+	if c.Errors != nil {
+		m["errors"] = c.Errors.render()
+	}
+	if ex := c.Exclude; ex != nil {
+		m["exclude"] = map[string]any{"if": ex.If, "actions": ex.Actions, "exclude_dependencies": ex.ExcludeDependencies, "no_run": ptr(ex.NoRun)}
+	}
+	return m
+}
+
+// renderFeatures renders the feature blocks by name.
+func renderFeatures(flags []FeatureFlag, jsonValue func(cty.Value) any) map[string]any {
+	out := map[string]any{}
+	for _, f := range flags {
+		out[f.Name] = map[string]any{"name": f.Name, "default": jsonValue(f.Default)}
+	}
+	return out
+}
+
+// renderTerraform renders the terraform block, its named blocks by name.
+func renderTerraform(t *Terraform) map[string]any {
+	ea := map[string]any{}
+	for _, e := range t.ExtraArguments {
+		ea[e.Name] = map[string]any{
+			"name": e.Name, "commands": e.Commands, "arguments": e.Arguments,
+			"required_var_files": e.RequiredVarFiles, "optional_var_files": e.OptionalVarFiles,
+			"env_vars": e.EnvVars,
+		}
+	}
+	eh := map[string]any{}
+	for _, h := range t.ErrorHooks {
+		eh[h.Name] = map[string]any{"name": h.Name, "commands": h.Commands, "execute": h.Execute, "on_errors": h.OnErrors}
+	}
+	tf := map[string]any{
+		"source":                   optSource(t),
+		"include_in_copy":          t.IncludeInCopy,
+		"exclude_from_copy":        t.ExcludeFromCopy,
+		"copy_terraform_lock_file": ptr(t.CopyTerraformLockFile),
+		"extra_arguments":          ea,
+		"before_hook":              renderHooks(t.BeforeHooks),
+		"after_hook":               renderHooks(t.AfterHooks),
+		"error_hook":               eh,
+	}
+	// As Terragrunt: rendered only when set.
+	if t.UpdateSourceWithCAS != nil {
+		tf["update_source_with_cas"] = *t.UpdateSourceWithCAS
+	}
+	if t.Mutable != nil {
+		tf["mutable"] = *t.Mutable
+	}
+	return tf
+}
+
+// renderHooks renders before_hook or after_hook blocks by name.
+func renderHooks(hs []Hook) map[string]any {
+	out := map[string]any{}
+	for _, h := range hs {
+		out[h.Name] = map[string]any{
+			"name": h.Name, "commands": h.Commands, "execute": h.Execute,
+			"working_dir": h.WorkingDir, "run_on_error": ptr(h.RunOnError),
+			"suppress_stdout": ptr(h.SuppressStdout), "if": ptr(h.If),
+		}
+	}
+	return out
+}
+
+// renderRemoteState renders the remote_state block.
+func renderRemoteState(rs *RemoteState, jsonValue func(cty.Value) any) map[string]any {
+	var gen any
+	if rs.Generate != nil {
+		gen = map[string]any{"path": rs.Generate.Path, "if_exists": rs.Generate.IfExists}
+	}
+	return map[string]any{
+		"backend":                         rs.Backend,
+		"config":                          jsonValue(rs.Config),
+		"generate":                        gen,
+		"disable_init":                    rs.DisableInit,
+		"disable_dependency_optimization": rs.DisableDependencyOptimization,
+		"encryption":                      jsonValue(rs.Encryption),
+	}
+}
+
+// renderDependencyBlocks renders the dependency blocks by name, with their outputs.
+func renderDependencyBlocks(deps []Dependency, jsonValue func(cty.Value) any) map[string]any {
+	out := map[string]any{}
+	for _, d := range deps {
+		out[d.Name] = map[string]any{
 			"name":         d.Name,
 			"config_path":  d.ConfigPath,
 			"enabled":      d.Enabled,
@@ -177,22 +206,21 @@ func renderConfig(c *Config, jsonValue func(cty.Value) any) map[string]any {
 			"outputs":                                 jsonValue(d.Outputs),
 		}
 	}
-	gens := m["generate"].(map[string]any)
-	for _, g := range c.Generate {
-		gens[g.Name] = map[string]any{
+	return out
+}
+
+// renderGenerateBlocks renders the generate blocks by name.
+func renderGenerateBlocks(gens []Generate) map[string]any {
+	out := map[string]any{}
+	for _, g := range gens {
+		out[g.Name] = map[string]any{
 			"path": g.Path, "if_exists": g.IfExists, "if_disabled": g.IfDisabled,
 			"comment_prefix": g.CommentPrefix, "contents": g.Contents,
 			"disable_signature": g.DisableSignature, "disable": g.Disable,
 			"hcl_fmt": ptr(g.HCLFmt), "mutable": nil,
 		}
 	}
-	if c.Errors != nil {
-		m["errors"] = c.Errors.render()
-	}
-	if ex := c.Exclude; ex != nil {
-		m["exclude"] = map[string]any{"if": ex.If, "actions": ex.Actions, "exclude_dependencies": ex.ExcludeDependencies, "no_run": ptr(ex.NoRun)}
-	}
-	return m
+	return out
 }
 
 // optSource renders terraform.source: null when the block does not set it, the
@@ -216,101 +244,84 @@ func ptr[T any](p *T) any {
 // other attributes under their render keys).
 func configValue(c *Config) cty.Value {
 	str := cty.StringVal
-	optBool := func(p *bool) cty.Value {
-		if p == nil {
-			return cty.NullVal(cty.Bool)
-		}
-		return cty.BoolVal(*p)
-	}
-	strs := func(ss []string) cty.Value {
-		if len(ss) == 0 {
-			return cty.ListValEmpty(cty.String)
-		}
-		vs := make([]cty.Value, len(ss))
-		for i, x := range ss {
-			vs[i] = cty.StringVal(x)
-		}
-		return cty.ListVal(vs)
-	}
-	orEmpty := func(v cty.Value) cty.Value {
-		if v == cty.NilVal {
-			return cty.EmptyObjectVal
-		}
-		return v
-	}
+	null := cty.NullVal(cty.DynamicPseudoType)
 	m := map[string]cty.Value{
-		"locals":                        orEmpty(c.Locals),
-		"inputs":                        orEmpty(c.Inputs),
+		"locals":                        orEmptyObject(c.Locals),
+		"inputs":                        orEmptyObject(c.Inputs),
 		"iam_role":                      str(c.IAMRole),
-		"prevent_destroy":               optBool(c.PreventDestroy),
-		"skip":                          optBool(c.Skip),
+		"prevent_destroy":               ctyOptBool(c.PreventDestroy),
+		"skip":                          ctyOptBool(c.Skip),
 		"terraform_binary":              str(c.TerraformBinary),
 		"terraform_version_constraint":  str(c.TerraformVersionConstraint),
 		"terragrunt_version_constraint": str(c.TerragruntVersionConstraint),
 		"download_dir":                  str(c.DownloadDir),
-		"terraform":                     cty.NullVal(cty.DynamicPseudoType),
-		"remote_state":                  cty.NullVal(cty.DynamicPseudoType),
-		"dependencies":                  cty.NullVal(cty.DynamicPseudoType),
+		"terraform":                     null,
+		"remote_state":                  null,
+		"dependencies":                  null,
+		"dependency":                    dependencyBlocksValue(c.Dependency),
+		"generate":                      generateBlocksValue(c.Generate),
 	}
 	if t := c.Terraform; t != nil {
 		m["terraform"] = cty.ObjectVal(map[string]cty.Value{"source": str(t.Source)})
 	}
 	if rs := c.RemoteState; rs != nil {
-		gen := cty.NullVal(cty.DynamicPseudoType)
-		if rs.Generate != nil {
-			gen = cty.ObjectVal(map[string]cty.Value{"path": str(rs.Generate.Path), "if_exists": str(rs.Generate.IfExists)})
-		}
-		enc := rs.Encryption
-		if enc == cty.NilVal {
-			enc = cty.NullVal(cty.DynamicPseudoType)
-		}
-		m["remote_state"] = cty.ObjectVal(map[string]cty.Value{
-			"backend":                         str(rs.Backend),
-			"config":                          orEmpty(rs.Config),
-			"disable_init":                    cty.BoolVal(rs.DisableInit),
-			"disable_dependency_optimization": cty.BoolVal(rs.DisableDependencyOptimization),
-			"generate":                        gen,
-			"encryption":                      enc,
-		})
+		m["remote_state"] = remoteStateValue(rs)
 	}
 	if len(c.Dependencies) > 0 {
-		m["dependencies"] = cty.ObjectVal(map[string]cty.Value{"paths": strs(c.Dependencies)})
+		m["dependencies"] = cty.ObjectVal(map[string]cty.Value{"paths": ctyStrings(c.Dependencies)})
 	}
-	orNull := func(v cty.Value) cty.Value {
-		if v == cty.NilVal {
-			return cty.NullVal(cty.DynamicPseudoType)
-		}
-		return v
+	return cty.ObjectVal(m)
+}
+
+// remoteStateValue is the remote_state block as configValue offers it.
+func remoteStateValue(rs *RemoteState) cty.Value {
+	gen := cty.NullVal(cty.DynamicPseudoType)
+	if rs.Generate != nil {
+		gen = cty.ObjectVal(map[string]cty.Value{"path": cty.StringVal(rs.Generate.Path), "if_exists": cty.StringVal(rs.Generate.IfExists)})
 	}
-	deps := map[string]cty.Value{}
-	for _, d := range c.Dependency {
-		// The attributes Terragrunt exposes of a dependency block
-		// (include.NAME.dependency.DEP.mock_outputs, ...).
+	return cty.ObjectVal(map[string]cty.Value{
+		"backend":                         cty.StringVal(rs.Backend),
+		"config":                          orEmptyObject(rs.Config),
+		"disable_init":                    cty.BoolVal(rs.DisableInit),
+		"disable_dependency_optimization": cty.BoolVal(rs.DisableDependencyOptimization),
+		"generate":                        gen,
+		"encryption":                      orNull(rs.Encryption),
+	})
+}
+
+// dependencyBlocksValue holds the attributes Terragrunt exposes of each dependency
+// block (include.NAME.dependency.DEP.mock_outputs, ...).
+func dependencyBlocksValue(deps []Dependency) cty.Value {
+	out := map[string]cty.Value{}
+	for _, d := range deps {
 		cmds := cty.NullVal(cty.List(cty.String))
 		if d.MockOutputsAllowedTerraformCommands != nil {
-			cmds = strs(d.MockOutputsAllowedTerraformCommands)
+			cmds = ctyStrings(d.MockOutputsAllowedTerraformCommands)
 		}
-		deps[d.Name] = cty.ObjectVal(map[string]cty.Value{
-			"name":         str(d.Name),
-			"config_path":  str(d.ConfigPath),
+		out[d.Name] = cty.ObjectVal(map[string]cty.Value{
+			"name":         cty.StringVal(d.Name),
+			"config_path":  cty.StringVal(d.ConfigPath),
 			"enabled":      cty.BoolVal(d.Enabled),
 			"skip":         cty.BoolVal(d.SkipOutputs),
 			"mock_outputs": orNull(d.MockOutputs),
 			"mock_outputs_allowed_terraform_commands": cmds,
-			"mock_outputs_merge_strategy_with_state":  str(d.MockOutputsMergeStrategyWithState),
+			"mock_outputs_merge_strategy_with_state":  cty.StringVal(d.MockOutputsMergeStrategyWithState),
 			"outputs":                                 orNull(d.Outputs),
 			"inputs":                                  cty.NullVal(cty.DynamicPseudoType),
 		})
 	}
-	m["dependency"] = cty.ObjectVal(deps)
-	gens := map[string]cty.Value{}
-	for _, g := range c.Generate {
-		gens[g.Name] = cty.ObjectVal(map[string]cty.Value{
-			"path": str(g.Path), "if_exists": str(g.IfExists), "contents": str(g.Contents),
+	return cty.ObjectVal(out)
+}
+
+// generateBlocksValue is the generate blocks by name as configValue offers them.
+func generateBlocksValue(gens []Generate) cty.Value {
+	out := map[string]cty.Value{}
+	for _, g := range gens {
+		out[g.Name] = cty.ObjectVal(map[string]cty.Value{
+			"path": cty.StringVal(g.Path), "if_exists": cty.StringVal(g.IfExists), "contents": cty.StringVal(g.Contents),
 		})
 	}
-	m["generate"] = cty.ObjectVal(gens)
-	return cty.ObjectVal(m)
+	return cty.ObjectVal(out)
 }
 
 // DeployedView is the part of a rendered unit that decides what it deploys: the render

@@ -27,13 +27,7 @@ type sourceHash struct {
 
 // sourceHash hashes a local module folder once per Evaluator.
 func (e *Evaluator) sourceHash(dir string) (*sourceHash, error) {
-	e.mu.Lock()
-	sh, ok := e.sources[dir]
-	if !ok {
-		sh = &sourceHash{}
-		e.sources[dir] = sh
-	}
-	e.mu.Unlock()
+	sh := cacheEntry(&e.mu, e.sources, dir)
 	sh.once.Do(func() {
 		files, visited := map[string]bool{}, map[string]bool{}
 		if err := e.collectModule(dir, files, visited); err != nil {

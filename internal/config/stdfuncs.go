@@ -11,19 +11,14 @@ import (
 	"math/big"
 	"net"
 	"net/url"
-	"path"
 	"path/filepath"
 	"regexp"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/apparentlymart/go-cidr/cidr"
-	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/ext/tryfunc"
-	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	ctyyaml "github.com/zclconf/go-cty-yaml"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
@@ -445,165 +440,6 @@ var cidrSubnetsFunc = function.New(&function.Spec{
 		return cty.ListVal(out), nil
 	},
 })
-
-// addFileFunctions adds the functions that read files, relative to the scope's folder,
-// recording every file read.
-func (s *scope) addFileFunctions(fns map[string]function.Function) {
-	fsys := s.u.e.opts.FS
-	readFile := func(p string) ([]byte, string, error) {
-		p = s.abs(p)
-		b, err := fsys.ReadFile(p)
-		if err != nil {
-			return nil, p, err
-		}
-		s.u.read(p)
-		return b, p, nil
-	}
-	fns["file"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, _, err := readFile(args[0].AsString())
-			if err != nil {
-				return cty.NilVal, err
-			}
-			if !utf8.Valid(b) {
-				return cty.NilVal, fmt.Errorf("contents of %s are not valid UTF-8; use filebase64 instead", args[0].AsString())
-			}
-			return cty.StringVal(string(b)), nil
-		},
-	})
-	fns["filebase64"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, _, err := readFile(args[0].AsString())
-			if err != nil {
-				return cty.NilVal, err
-			}
-			return cty.StringVal(base64.StdEncoding.EncodeToString(b)), nil
-		},
-	})
-	fns["fileexists"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.Bool),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			p := s.abs(args[0].AsString())
-			ok := fileExists(fsys, p)
-			if ok {
-				s.u.read(p)
-			}
-			return cty.BoolVal(ok), nil
-		},
-	})
-	fns["abspath"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			return cty.StringVal(s.abs(args[0].AsString())), nil
-		},
-	})
-	fns["fileset"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "pattern", Type: cty.String}},
-		Type:   function.StaticReturnType(cty.Set(cty.String)),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			base := s.abs(args[0].AsString())
-			pattern := args[1].AsString()
-			var matches []string
-			var walk func(dir string) error
-			walk = func(dir string) error {
-				entries, err := fsys.ReadDir(dir)
-				if err != nil {
-					return err
-				}
-				for _, en := range entries {
-					p := filepath.Join(dir, en.Name())
-					if en.IsDir() {
-						if err := walk(p); err != nil {
-							return err
-						}
-						continue
-					}
-					r := rel(base, p)
-					if globMatch(pattern, r) {
-						matches = append(matches, r)
-						s.u.read(p)
-					}
-				}
-				return nil
-			}
-			if err := walk(base); err != nil {
-				return cty.NilVal, fmt.Errorf("fileset: %w", err)
-			}
-			if len(matches) == 0 {
-				return cty.SetValEmpty(cty.String), nil
-			}
-			sort.Strings(matches)
-			vals := make([]cty.Value, len(matches))
-			for i, m := range matches {
-				vals[i] = cty.StringVal(m)
-			}
-			return cty.SetVal(vals), nil
-		},
-	})
-	fns["templatefile"] = function.New(&function.Spec{
-		Params: []function.Parameter{{Name: "path", Type: cty.String}, {Name: "vars", Type: cty.DynamicPseudoType}},
-		Type:   function.StaticReturnType(cty.String),
-		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-			b, p, err := readFile(args[0].AsString())
-			if err != nil {
-				return cty.NilVal, err
-			}
-			diags := hclnest.CheckTemplate(b, p, hcl.InitialPos)
-			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("templatefile: %s", diagsString(diags))
-			}
-			tmpl, diags := hclsyntax.ParseTemplate(b, p, hcl.InitialPos)
-			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("templatefile: %s", diagsString(diags))
-			}
-			vars := map[string]cty.Value{}
-			if v := args[1]; !v.IsNull() && (v.Type().IsObjectType() || v.Type().IsMapType()) {
-				vars = v.AsValueMap()
-			}
-			inner := map[string]function.Function{}
-			for k, f := range s.u.e.base.Functions {
-				inner[k] = f
-			}
-			for k, f := range fns {
-				if k != "templatefile" {
-					inner[k] = f
-				}
-			}
-			v, diags := tmpl.Value(&hcl.EvalContext{Variables: vars, Functions: inner})
-			if diags.HasErrors() {
-				return cty.NilVal, fmt.Errorf("templatefile: %s", diagsString(diags))
-			}
-			return convert.Convert(v, cty.String)
-		},
-	})
-}
-
-// globMatch matches a slash path against a pattern with *, ? and ** (any folders).
-func globMatch(pattern, name string) bool {
-	if !strings.Contains(pattern, "**") {
-		ok, _ := path.Match(pattern, name)
-		return ok
-	}
-	parts := strings.SplitN(pattern, "**", 2)
-	prefix, suffix := parts[0], strings.TrimPrefix(parts[1], "/")
-	if !strings.HasPrefix(name, prefix) {
-		return false
-	}
-	rest := strings.TrimPrefix(name, prefix)
-	segs := strings.Split(rest, "/")
-	for i := range segs {
-		if globMatch(suffix, strings.Join(segs[i:], "/")) {
-			return true
-		}
-	}
-	return false
-}
 
 // Functions returns the part of OpenTofu's function library that needs no file system,
 // for evaluating module expressions (variable validations, cost mappings) outside a unit.

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -229,10 +228,7 @@ func (t *Terraform) LocalSourceDir() (string, bool) {
 	}
 	src := strings.TrimPrefix(t.Source, "file://")
 	src = strings.Replace(src, "//", "/", 1)
-	if !filepath.IsAbs(src) {
-		src = filepath.Join(t.dir, src)
-	}
-	return filepath.Clean(src), true
+	return absIn(t.dir, src), true
 }
 
 // isLocalSource tells a local path from go-getter and registry addresses.

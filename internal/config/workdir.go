@@ -49,8 +49,8 @@ func (s *scope) workingDir() (string, error) {
 // unitSource evaluates the unit's terraform.source (with its includes) the way
 // Terragrunt does for get_working_dir: with get_working_dir itself "".
 func (s *scope) unitSource() (string, error) {
-	sub := &unitEval{e: s.u.e, ctx: s.u.ctx, dir: s.u.dir, path: s.u.path, files: map[string]bool{},
-		reads: map[string]cty.Value{}, noWorkingDir: true}
+	sub := s.u.fork()
+	sub.noWorkingDir = true
 	cfg, _, diags := sub.evalConfigFile(filepath.Join(s.u.dir, UnitFile), s.u.dir, nil)
 	if diags.HasErrors() {
 		return "", fmt.Errorf("get_working_dir: evaluating the unit's terraform.source: %s", diagsString(diags))
@@ -117,10 +117,7 @@ func canonicalSource(dir, root string) string {
 	case isLocalSource(root) || (!strings.Contains(root, "://") && !strings.Contains(root, "::") &&
 		!strings.HasPrefix(root, "github.com/") && !strings.HasPrefix(root, "gitlab.com/")):
 		p := strings.SplitN(strings.TrimPrefix(root, "file://"), "?", 2)[0]
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(dir, p)
-		}
-		return "file://" + filepath.ToSlash(filepath.Clean(p))
+		return "file://" + filepath.ToSlash(absIn(dir, p))
 	case strings.HasPrefix(root, "github.com/") || strings.HasPrefix(root, "gitlab.com/"):
 		// go-getter's GitHub (GitLab) detector: github.com/OWNER/REPO ->
 		// git::https://github.com/OWNER/REPO.git
@@ -167,14 +164,7 @@ func (s *scope) markGlobAsReadFunc() function.Function {
 			if err != nil {
 				return cty.NilVal, err
 			}
-			if len(files) == 0 {
-				return cty.ListValEmpty(cty.String), nil
-			}
-			vals := make([]cty.Value, len(files))
-			for i, f := range files {
-				vals[i] = cty.StringVal(f)
-			}
-			return cty.ListVal(vals), nil
+			return ctyStrings(files), nil
 		},
 	})
 }
