@@ -3,9 +3,9 @@ package apply
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -39,12 +39,12 @@ func Equivalent(reviewed, replanned *tfjson.Plan, mocks []any) Verdict {
 	var v Verdict
 	was := changesByAddress(reviewed)
 	now := changesByAddress(replanned)
-	for _, addr := range sortedKeys(was) {
+	for _, addr := range slices.Sorted(maps.Keys(was)) {
 		if _, ok := now[addr]; !ok {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("- %s: in the reviewed plan (%s), not in the re-plan", addr, actionString(was[addr].Actions)))
 		}
 	}
-	for _, addr := range sortedKeys(now) {
+	for _, addr := range slices.Sorted(maps.Keys(now)) {
 		a, ok := was[addr]
 		b := now[addr]
 		if !ok {
@@ -62,12 +62,12 @@ func Equivalent(reviewed, replanned *tfjson.Plan, mocks []any) Verdict {
 		tr.compare(&v, addr, a.After, a.AfterUnknown, a.AfterSensitive, b.After, b.AfterUnknown, b.AfterSensitive)
 	}
 	wasOut, nowOut := outputChanges(reviewed), outputChanges(replanned)
-	for _, name := range sortedKeys(wasOut) {
+	for _, name := range slices.Sorted(maps.Keys(wasOut)) {
 		if _, ok := nowOut[name]; !ok {
 			v.Reasons = append(v.Reasons, fmt.Sprintf("- output.%s: in the reviewed plan, not in the re-plan", name))
 		}
 	}
-	for _, name := range sortedKeys(nowOut) {
+	for _, name := range slices.Sorted(maps.Keys(nowOut)) {
 		a, ok := wasOut[name]
 		b := nowOut[name]
 		if !ok {
@@ -120,15 +120,6 @@ func actionString(a tfjson.Actions) string {
 		s[i] = string(x)
 	}
 	return strings.Join(s, "+")
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // tracer recognises values derived from mocks.
@@ -228,7 +219,7 @@ func (t *tracer) compare(v *Verdict, path string, a, aUnknown, aSens, b, bUnknow
 			for k := range y {
 				keys[k] = true
 			}
-			for _, k := range sortedKeys(keys) {
+			for _, k := range slices.Sorted(maps.Keys(keys)) {
 				t.compare(v, path+"."+k, x[k], field(aUnknown, k), field(aSens, k), y[k], field(bUnknown, k), field(bSens, k))
 			}
 			return

@@ -11,22 +11,7 @@ import (
 	"github.com/terragrunt-olechka/olechka/internal/detect"
 )
 
-func newDetectCmd(app *App) *cobra.Command {
-	var (
-		opts       detect.Options
-		format     string
-		batchSize  int
-		splitWaves bool
-		jsonOut    string
-		flags      evalFlags
-		pack       detect.PackOptions
-		onlyEnv    string
-		all        bool
-	)
-	cmd := &cobra.Command{
-		Use:   "detect [--base REF] [--head REF] [--uncommitted] [--format text|json|github] [PATH]",
-		Short: "List the units a change affects, with reasons, and emit the job matrix",
-		Long: `detect evaluates the units under PATH at two commits, straight from git objects
+const detectLong = `detect evaluates the units under PATH at two commits, straight from git objects
 (no checkout, no worktree), and reports every unit whose deployment changed:
 
   - its rendered configuration changed (inputs, source, remote_state, generate,
@@ -59,7 +44,24 @@ from the base commit, so with the full history). olechka plan --jobs FILE --job 
 plans one of them (docs/pipeline.md#packed-plan-jobs).
 
 A base unit that does not evaluate is reported and treated as affected. A head
-unit that does not evaluate is listed and makes detect exit 1.`,
+unit that does not evaluate is listed and makes detect exit 1.`
+
+func newDetectCmd(app *App) *cobra.Command {
+	var (
+		opts       detect.Options
+		format     string
+		batchSize  int
+		splitWaves bool
+		jsonOut    string
+		flags      evalFlags
+		pack       detect.PackOptions
+		onlyEnv    string
+		all        bool
+	)
+	cmd := &cobra.Command{
+		Use:   "detect [--base REF] [--head REF] [--uncommitted] [--format text|json|github] [PATH]",
+		Short: "List the units a change affects, with reasons, and emit the job matrix",
+		Long:  detectLong,
 		Example: `  olechka detect live
   olechka detect --base origin/main --format json live
   olechka detect --uncommitted live/production

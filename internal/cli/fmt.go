@@ -43,28 +43,15 @@ A file that does not parse is reported as file:line:col with the parser's messag
 			}
 			var broken, unformatted int
 			for _, p := range files {
-				f, err := hclfmt.FormatFile(p)
+				parsed, changed, err := formatOne(app, p, check, diff)
 				if err != nil {
-					return &ExitError{Code: 2, Err: err}
+					return err
 				}
-				if f.Diags.HasErrors() {
+				if !parsed {
 					broken++
-					printDiags(app, f.Diags)
-					continue
 				}
-				printDiags(app, f.Diags) // warnings: a file left unformatted because formatting would change its meaning
-				if !f.Changed() {
-					continue
-				}
-				unformatted++
-				fmt.Fprintln(app.Stdout, filepath.ToSlash(p))
-				if diff {
-					fmt.Fprint(app.Stdout, hclfmt.Diff(filepath.ToSlash(p), f.Src, f.Formatted))
-				}
-				if !check {
-					if err := writeKeepingMode(p, f.Formatted); err != nil {
-						return &ExitError{Code: 2, Err: fmt.Errorf("fmt: %w", err)}
-					}
+				if changed {
+					unformatted++
 				}
 			}
 			switch {
@@ -79,6 +66,34 @@ A file that does not parse is reported as file:line:col with the parser's messag
 	cmd.Flags().BoolVar(&check, "check", false, "change nothing; list unformatted files and exit 1 if there are any")
 	cmd.Flags().BoolVar(&diff, "diff", false, "print a unified diff of each change")
 	return cmd
+}
+
+// formatOne formats one file: its diagnostics on stderr; when it needs formatting, its
+// name (and with diff its diff) on stdout and, unless check, the file rewritten.
+// parsed is false for a file that does not parse; changed tells whether it needs
+// formatting. err is an ExitError (status 2) for a file that cannot be read or written.
+func formatOne(app *App, p string, check, diff bool) (parsed, changed bool, err error) {
+	f, err := hclfmt.FormatFile(p)
+	if err != nil {
+		return false, false, &ExitError{Code: 2, Err: err}
+	}
+	printDiags(app, f.Diags) // warnings too: a file left unformatted because formatting would change its meaning
+	if f.Diags.HasErrors() {
+		return false, false, nil
+	}
+	if !f.Changed() {
+		return true, false, nil
+	}
+	fmt.Fprintln(app.Stdout, filepath.ToSlash(p))
+	if diff {
+		fmt.Fprint(app.Stdout, hclfmt.Diff(filepath.ToSlash(p), f.Src, f.Formatted))
+	}
+	if !check {
+		if err := writeKeepingMode(p, f.Formatted); err != nil {
+			return true, true, &ExitError{Code: 2, Err: fmt.Errorf("fmt: %w", err)}
+		}
+	}
+	return true, true, nil
 }
 
 func printDiags(app *App, diags hcl.Diagnostics) {

@@ -59,7 +59,6 @@ func (f *tofuFlags) register(cmd *cobra.Command, orchestrates bool) {
 // session is everything a plan/apply/unlock run sets up.
 type session struct {
 	env     *plan.Env
-	tool    *executor.Executor // env.Exec's executor, for what plan and apply do not ask (unlock)
 	cleanup func()
 }
 
@@ -84,35 +83,58 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		return nil, fmt.Errorf("%s is not a folder", root)
 	}
 	repo := repoRoot(absRoot)
-	base := repo
-	if base == "" {
-		base = absRoot
-	}
+	base := orDefault(repo, absRoot)
+	local := app.Getenv("OLECHKA_LOCAL") == "1"
 	s := &session{cleanup: func() {}}
 	overrides := map[string]string{}
-	local := app.Getenv("OLECHKA_LOCAL") == "1"
-	cache := cacheDir(app, repo)
-	if local {
-		endpoint := app.Getenv("OLECHKA_STATE_ENDPOINT")
-		if endpoint == "" {
-			endpoint = DefaultStateEndpoint
-		}
-		overrides["OLECHKA_STATE_ENDPOINT"] = endpoint
-		stop, stateEnv, err := ensureStateStore(ctx, app.Getenv, endpoint, orDefault(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
-		if err != nil {
-			return nil, err
-		}
-		s.cleanup = stop
-		maps.Copy(overrides, stateEnv)
-	}
 	keys := map[string]string{}
 	if local {
+		if s.cleanup, err = localState(ctx, app, f, base, prog, overrides); err != nil {
+			return nil, err
+		}
 		if keys, err = localPlanKeys(app.Getenv, base); err != nil {
 			s.cleanup()
 			return nil, err
 		}
 	}
-	getenv := func(k string) (string, bool) {
+	ex, err := executor.New(ctx, toolOptions(app, f, cacheDir(app, repo), local, base, overrides))
+	if err != nil {
+		s.cleanup()
+		return nil, err
+	}
+	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
+	s.env = &plan.Env{
+		UserDir:     userDir,
+		Root:        absRoot,
+		RepoRoot:    repo,
+		Exec:        plan.Tofu(ex),
+		Getenv:      sessionGetenv(app, keys, overrides),
+		AllowRunCmd: f.eval.allowRunCmd,
+		Progress:    prog,
+		Olechka:     Version,
+		Commit:      commitOf(ctx, app, absRoot),
+	}
+	return s, nil
+}
+
+// localState makes the embedded state store answer at OLECHKA_STATE_ENDPOINT (default
+// DefaultStateEndpoint), starting it when nothing answers there, and adds the endpoint
+// and the store's credentials to overrides. The returned func stops what it started.
+func localState(ctx context.Context, app *App, f *tofuFlags, base string, prog *progress.Reporter, overrides map[string]string) (func(), error) {
+	endpoint := orDefault(app.Getenv("OLECHKA_STATE_ENDPOINT"), DefaultStateEndpoint)
+	overrides["OLECHKA_STATE_ENDPOINT"] = endpoint
+	stop, stateEnv, err := ensureStateStore(ctx, app.Getenv, endpoint, orDefault(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(overrides, stateEnv)
+	return stop, nil
+}
+
+// sessionGetenv answers get_env for plan and apply: the local plan keys, then the
+// session's overrides, then the process environment.
+func sessionGetenv(app *App, keys, overrides map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
 		if v, ok := keys[k]; ok {
 			return v, true
 		}
@@ -121,6 +143,12 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		}
 		return lookupEnv(app)(k)
 	}
+}
+
+// toolOptions are the executor's options: the binary (tofu from the cache when there is
+// one), its CLI config (the cache's tofurc locally or with simulated AWS), the plugin
+// cache and the units' working directories.
+func toolOptions(app *App, f *tofuFlags, cache string, local bool, base string, overrides map[string]string) executor.Options {
 	bin := f.binary
 	if bin == "tofu" && cache != "" {
 		if p := filepath.Join(cache, "bin", "tofu"); isFile(p) {
@@ -138,34 +166,15 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 	if pluginCache == "" && app.Getenv("TF_PLUGIN_CACHE_DIR") == "" && cache != "" && tofurc == "" {
 		pluginCache = filepath.Join(cache, "plugin-cache")
 	}
-	envList := toolEnv(app, overrides)
-	ex, err := executor.New(ctx, executor.Options{
+	return executor.Options{
 		Binary:         bin,
-		Env:            envList,
+		Env:            toolEnv(app, overrides),
 		CLIConfigFile:  tofurc,
 		PluginCacheDir: pluginCache,
 		WorkRoot:       orDefault(f.workDir, filepath.Join(base, ".olechka", "work")),
 		LockTimeout:    f.lockTimeout,
 		AllowHook:      f.allowHook,
-	})
-	if err != nil {
-		s.cleanup()
-		return nil, err
 	}
-	s.tool = ex
-	userDir, _ := os.Getwd() // suggested commands are written from the user's folder
-	s.env = &plan.Env{
-		UserDir:     userDir,
-		Root:        absRoot,
-		RepoRoot:    repo,
-		Exec:        plan.Tofu(ex),
-		Getenv:      getenv,
-		AllowRunCmd: f.eval.allowRunCmd,
-		Progress:    prog,
-		Olechka:     Version,
-		Commit:      commitOf(ctx, app, absRoot),
-	}
-	return s, nil
 }
 
 // toolEnv is the environment OpenTofu runs with: the process's variables as App.Getenv

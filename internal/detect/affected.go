@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/config"
 	"github.com/terragrunt-olechka/olechka/internal/graph"
 )
@@ -79,7 +80,7 @@ func (d *detection) classify(byPath map[string]*entry) []*entry {
 		switch {
 		case e.headErr != nil:
 			e.action = ActionPlan
-			e.reasons = append(e.reasons, "config does not evaluate at head: "+firstLine(e.headErr))
+			e.reasons = append(e.reasons, "config does not evaluate at head: "+errHead(e.headErr))
 			d.res.HeadErrors = append(d.res.HeadErrors, e.headErr)
 		case e.inHead && !e.inBase:
 			e.action = ActionPlan
@@ -88,13 +89,13 @@ func (d *detection) classify(byPath map[string]*entry) []*entry {
 			e.action = ActionDestroy
 			e.reasons = append(e.reasons, "removed")
 			if e.baseErr != nil {
-				e.reasons = append(e.reasons, "base config does not evaluate: "+firstLine(e.baseErr))
-				d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s: %s", e.path, short(d.res.Base), firstLine(e.baseErr)))
+				e.reasons = append(e.reasons, "base config does not evaluate: "+errHead(e.baseErr))
+				d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s: %s", e.path, artifact.ShortID(d.res.Base), errHead(e.baseErr)))
 			}
 		case e.baseErr != nil:
 			e.action = ActionPlan
-			e.reasons = append(e.reasons, "base config does not evaluate: "+firstLine(e.baseErr))
-			d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s (treated as affected): %s", e.path, short(d.res.Base), firstLine(e.baseErr)))
+			e.reasons = append(e.reasons, "base config does not evaluate: "+errHead(e.baseErr))
+			d.res.Warnings = append(d.res.Warnings, fmt.Sprintf("%s does not evaluate at base %s (treated as affected): %s", e.path, artifact.ShortID(d.res.Base), errHead(e.baseErr)))
 		case e.base != nil && e.head != nil:
 			if e.base.Fingerprint != e.head.Fingerprint {
 				compared = append(compared, e)

@@ -28,6 +28,7 @@ import (
 )
 
 // WorkingTree is Result.Head when the head is the working tree (Options.Uncommitted).
+// It is 12 characters long, so artifact.ShortID leaves it whole in messages.
 const WorkingTree = "working-tree"
 
 // Actions: the plan artifacts' own (defined once, in artifact).
@@ -164,7 +165,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 
 	if !isFolder(head.fs, evalRoot) && !isFolder(base.fs, evalRoot) {
-		return nil, fmt.Errorf("%s is not a folder at base %s nor at head %s", evalRoot, short(res.Base), short(res.Head))
+		return nil, fmt.Errorf("%s is not a folder at base %s nor at head %s", evalRoot, artifact.ShortID(res.Base), artifact.ShortID(res.Head))
 	}
 	if head.tree != nil && len(gitsrc.Diff(base.tree, head.tree)) == 0 {
 		return res, nil // the same tree: nothing can differ
@@ -425,14 +426,6 @@ func (d *detection) rel(p string) string {
 	return p
 }
 
-// short names a commit in messages; the working tree keeps its name.
-func short(c string) string {
-	if c == WorkingTree {
-		return c
-	}
-	return artifact.ShortID(c)
-}
-
 // unitReasons compares one unit's two evaluations.
 func (d *detection) unitReasons(base, head *config.Unit) ([]string, error) {
 	if base.Fingerprint == head.Fingerprint {
@@ -497,7 +490,9 @@ func intersect(list []string, set map[string]bool) []string {
 	return out
 }
 
-func firstLine(err error) string {
+// errHead is an error's first line, with " …" when the error goes on: not
+// artifact.FirstLine, because detect's reasons and warnings show that more was cut.
+func errHead(err error) string {
 	s := err.Error()
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i] + " …"

@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 )
 
 // MaxJobs is GitHub Actions' limit on the jobs one matrix may generate.
@@ -135,9 +137,9 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "### olechka detect: %s\n\n", countText(plans, destroys))
 	if r.Base == "" {
-		fmt.Fprintf(&b, "Every unit at head `%s`", short(r.Head))
+		fmt.Fprintf(&b, "Every unit at head `%s`", artifact.ShortID(r.Head))
 	} else {
-		fmt.Fprintf(&b, "Base `%s` → head `%s`", short(r.Base), short(r.Head))
+		fmt.Fprintf(&b, "Base `%s` → head `%s`", artifact.ShortID(r.Base), artifact.ShortID(r.Head))
 	}
 	jobOf := map[string]int{}
 	most := 0
@@ -187,7 +189,7 @@ func (r *Result) WriteSummary(w io.Writer) error {
 	if len(r.Warnings) > 0 || len(r.HeadErrors) > 0 {
 		b.WriteString("\n**Problems**\n\n")
 		for _, e := range r.HeadErrors {
-			fmt.Fprintf(&b, "- does not evaluate at head: %s\n", cell(firstLine(e)))
+			fmt.Fprintf(&b, "- does not evaluate at head: %s\n", cell(errHead(e)))
 		}
 		for _, w := range r.Warnings {
 			fmt.Fprintf(&b, "- %s\n", cell(w))
@@ -212,7 +214,7 @@ func waveRange(waves []int) string {
 // WriteText writes the result for a terminal.
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "base %s\nhead %s\n", short(r.Base), short(r.Head))
+	fmt.Fprintf(&b, "base %s\nhead %s\n", artifact.ShortID(r.Base), artifact.ShortID(r.Head))
 	if len(r.Units) == 0 {
 		b.WriteString("No units affected.\n")
 	} else {

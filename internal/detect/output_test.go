@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/detect"
 )
 
@@ -152,5 +153,12 @@ func TestSummary(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "destroy  old") {
 		t.Errorf("text:\n%s", b.String())
+	}
+}
+
+// Messages name the head with artifact.ShortID: the working tree's name must survive it.
+func TestShortIDKeepsWorkingTree(t *testing.T) {
+	if got := artifact.ShortID(detect.WorkingTree); got != detect.WorkingTree {
+		t.Errorf("artifact.ShortID(%q) = %q: messages would cut the working tree's name", detect.WorkingTree, got)
 	}
 }

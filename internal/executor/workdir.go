@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -70,24 +69,9 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	w := &Workdir{Unit: u.Path, Root: root, e: e, cfg: cfg, stateOnly: skipInputs}
 	w.r = &runner{e: e, log: log, attempts: e.opts.RetryAttempts, wait: e.opts.RetryWait}
 	w.redactLog(log)
-	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
-		w.r.attempts = int(*cfg.RetryMaxAttempts)
+	if err := w.r.configureRetries(u.Path, cfg); err != nil {
+		return nil, err
 	}
-	if cfg.RetrySleepIntervalSec != nil && *cfg.RetrySleepIntervalSec >= 0 {
-		w.r.wait = time.Duration(*cfg.RetrySleepIntervalSec) * time.Second
-	}
-	patterns := defaultRetryable
-	if cfg.RetryableErrors != nil {
-		patterns = cfg.RetryableErrors
-	}
-	for _, p := range patterns {
-		re, err := regexp.Compile(p)
-		if err != nil {
-			return nil, fmt.Errorf("%s: retryable_errors: %q: %w", u.Path, p, err)
-		}
-		w.r.retryable = append(w.r.retryable, re)
-	}
-
 	// Start from a clean tree, keeping .terraform (installed providers and modules) so a
 	// second run inits quickly. Stale files of an older module version must not survive.
 	src := filepath.Join(root, "src")
@@ -97,49 +81,12 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		return nil, err
 	}
-	w.Dir = src
-
-	source := ""
-	if cfg.Terraform != nil {
-		source = cfg.Terraform.Source
-	}
-	switch {
-	case source == "":
-		// The unit folder holds the module itself.
-	case isLocal(source):
-		modDir, ok := cfg.Terraform.LocalSourceDir()
-		if !ok {
-			return nil, fmt.Errorf("%s: terraform.source %q: not a local path", u.Path, source)
-		}
-		copyRoot, sub := splitSubdir(modDir, source)
-		if st, err := os.Stat(modDir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("%s: terraform.source %q: %s is not a folder", u.Path, source, modDir)
-		}
-		if err := copyModule(u, modDir, copyRoot, src); err != nil {
-			return nil, fmt.Errorf("%s: copying module source %s: %w", u.Path, copyRoot, err)
-		}
-		w.Dir = filepath.Join(src, filepath.FromSlash(sub))
-	default:
-		dir, err := w.fetchRemote(ctx, source, src)
-		if err != nil {
-			return nil, err
-		}
-		w.Dir = dir
-	}
-	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+	var err error
+	if w.Dir, err = w.placeSource(ctx, u, src); err != nil {
 		return nil, err
 	}
-	// The unit's own files (extra .tf files, var files, the lock file) go next to the module.
-	if err := copyUnitFiles(u.Dir, w.Dir); err != nil {
-		return nil, fmt.Errorf("%s: copying the unit's files: %w", u.Path, err)
-	}
-	for _, g := range cfg.Generate {
-		if err := writeGenerated(root, w.Dir, g); err != nil {
-			return nil, fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, atRange(g.PathRange, err))
-		}
-	}
-	if err := w.writeBackend(); err != nil {
-		return nil, fmt.Errorf("%s: remote_state: %w", u.Path, err)
+	if err := w.writeFiles(u); err != nil {
+		return nil, err
 	}
 	w.env = e.baseEnv()
 	if !skipInputs {
@@ -150,6 +97,80 @@ func (e *Executor) prepare(ctx context.Context, u *config.Unit, log io.Writer, s
 		w.env = append(w.env, env...)
 	}
 	return w, nil
+}
+
+// configureRetries applies the unit's retry settings (retry_max_attempts,
+// retry_sleep_interval_sec, retryable_errors; default patterns otherwise).
+func (r *runner) configureRetries(unit string, cfg *config.Config) error {
+	if cfg.RetryMaxAttempts != nil && *cfg.RetryMaxAttempts > 0 {
+		r.attempts = int(*cfg.RetryMaxAttempts)
+	}
+	if cfg.RetrySleepIntervalSec != nil && *cfg.RetrySleepIntervalSec >= 0 {
+		r.wait = time.Duration(*cfg.RetrySleepIntervalSec) * time.Second
+	}
+	patterns := defaultRetryable
+	if cfg.RetryableErrors != nil {
+		patterns = cfg.RetryableErrors
+	}
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return fmt.Errorf("%s: retryable_errors: %q: %w", unit, p, err)
+		}
+		r.retryable = append(r.retryable, re)
+	}
+	return nil
+}
+
+// placeSource puts the unit's module into src (a copy of a local source, a download of
+// a remote one; nothing when the unit folder is the module) and returns the folder the
+// tool runs in: src, or its "//" subfolder.
+func (w *Workdir) placeSource(ctx context.Context, u *config.Unit, src string) (string, error) {
+	cfg := u.Config
+	source := ""
+	if cfg.Terraform != nil {
+		source = cfg.Terraform.Source
+	}
+	switch {
+	case source == "":
+		// The unit folder holds the module itself.
+		return src, nil
+	case isLocal(source):
+		modDir, ok := cfg.Terraform.LocalSourceDir()
+		if !ok {
+			return "", fmt.Errorf("%s: terraform.source %q: not a local path", u.Path, source)
+		}
+		copyRoot, sub := splitSubdir(modDir, source)
+		if st, err := os.Stat(modDir); err != nil || !st.IsDir() {
+			return "", fmt.Errorf("%s: terraform.source %q: %s is not a folder", u.Path, source, modDir)
+		}
+		if err := copyModule(u, modDir, copyRoot, src); err != nil {
+			return "", fmt.Errorf("%s: copying module source %s: %w", u.Path, copyRoot, err)
+		}
+		return filepath.Join(src, filepath.FromSlash(sub)), nil
+	default:
+		return w.fetchRemote(ctx, source, src)
+	}
+}
+
+// writeFiles writes next to the module (in w.Dir) the unit's own files (extra .tf
+// files, var files, the lock file), its generate blocks and the backend configuration.
+func (w *Workdir) writeFiles(u *config.Unit) error {
+	if err := os.MkdirAll(w.Dir, 0o755); err != nil {
+		return err
+	}
+	if err := copyUnitFiles(u.Dir, w.Dir); err != nil {
+		return fmt.Errorf("%s: copying the unit's files: %w", u.Path, err)
+	}
+	for _, g := range u.Config.Generate {
+		if err := writeGenerated(w.Root, w.Dir, g); err != nil {
+			return fmt.Errorf("%s: generate %q: %w", u.Path, g.Name, atRange(g.PathRange, err))
+		}
+	}
+	if err := w.writeBackend(); err != nil {
+		return fmt.Errorf("%s: remote_state: %w", u.Path, err)
+	}
+	return nil
 }
 
 // Log returns where the workdir's command output goes.
@@ -399,145 +420,6 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
-}
-
-// writeGenerated writes one generate block the way Terragrunt does.
-// The file must stay inside root, the unit's working area (confinedPath).
-func writeGenerated(root, dir string, g config.Generate) error {
-	path, err := confinedPath(root, dir, g.Path)
-	if err != nil {
-		return err
-	}
-	existing, err := os.ReadFile(path)
-	exists := err == nil
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	if g.Disable {
-		switch g.IfDisabled {
-		case "remove":
-			if exists {
-				return os.Remove(path)
-			}
-		case "remove_terragrunt":
-			if exists && strings.Contains(firstLine(existing), Signature) {
-				return os.Remove(path)
-			}
-		}
-		return nil
-	}
-	if exists {
-		switch g.IfExists {
-		case "skip":
-			return nil
-		case "error":
-			return fmt.Errorf("%s already exists (if_exists = \"error\")", g.Path)
-		case "overwrite_terragrunt":
-			if !strings.Contains(firstLine(existing), Signature) {
-				return fmt.Errorf("%s already exists and was not generated by Terragrunt (if_exists = \"overwrite_terragrunt\")", g.Path)
-			}
-		case "overwrite", "":
-		default:
-			return fmt.Errorf("if_exists = %q: use overwrite, overwrite_terragrunt, skip or error", g.IfExists)
-		}
-	}
-	body := g.Contents
-	if !g.DisableSignature {
-		prefix := g.CommentPrefix
-		if prefix == "" {
-			prefix = "# "
-		}
-		body = prefix + Signature + "\n" + body
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(path, []byte(body), 0o644)
-}
-
-func firstLine(b []byte) string {
-	s, _, _ := strings.Cut(string(b), "\n")
-	return s
-}
-
-// terragruntOnlyS3Keys are remote_state settings Terragrunt uses to create and configure
-// the bucket and table; OpenTofu's s3 backend does not accept them.
-var terragruntOnlyS3Keys = map[string]bool{
-	"s3_bucket_tags": true, "dynamodb_table_tags": true, "accesslogging_bucket_tags": true,
-	"skip_bucket_versioning": true, "skip_bucket_ssencryption": true, "skip_bucket_accesslogging": true,
-	"skip_bucket_root_access": true, "skip_bucket_enforced_tls": true, "skip_bucket_public_access_blocking": true,
-	"disable_bucket_update": true, "enable_lock_table_ssencryption": true, "disable_aws_client_checksums": true,
-	"accesslogging_bucket_name": true, "accesslogging_target_object_partition_date_source": true,
-	"accesslogging_target_prefix": true, "skip_accesslogging_bucket_acl": true,
-	"skip_accesslogging_bucket_enforced_tls": true, "skip_accesslogging_bucket_public_access_blocking": true,
-	"skip_accesslogging_bucket_ssencryption": true, "bucket_sse_algorithm": true, "bucket_sse_kms_key_id": true,
-	"skip_lock_table_creation": true, "skip_bucket_creation": true,
-}
-
-// backendAttrs returns the backend settings OpenTofu accepts, sorted by name.
-func backendAttrs(rs *config.RemoteState) ([]string, map[string]cty.Value, error) {
-	attrs := map[string]cty.Value{}
-	v := rs.Config
-	if v == cty.NilVal || v.IsNull() {
-		return nil, attrs, nil
-	}
-	if !v.IsWhollyKnown() {
-		return nil, nil, errors.New("config holds values unknown until apply")
-	}
-	if !(v.Type().IsObjectType() || v.Type().IsMapType()) {
-		return nil, nil, fmt.Errorf("config must be an object, not %s", v.Type().FriendlyName())
-	}
-	var names []string
-	for it := v.ElementIterator(); it.Next(); {
-		k, val := it.Element()
-		name := k.AsString()
-		if rs.Backend == "s3" && terragruntOnlyS3Keys[name] {
-			continue
-		}
-		if val.IsNull() {
-			continue
-		}
-		names = append(names, name)
-		attrs[name] = val
-	}
-	sort.Strings(names)
-	return names, attrs, nil
-}
-
-// writeBackend writes the remote_state backend: a generated backend block when
-// remote_state.generate is set, a -backend-config file otherwise.
-func (w *Workdir) writeBackend() error {
-	rs := w.cfg.RemoteState
-	if rs == nil || rs.Backend == "" {
-		return nil
-	}
-	names, attrs, err := backendAttrs(rs)
-	if err != nil {
-		return err
-	}
-	f := hclwrite.NewEmptyFile()
-	if rs.Generate != nil {
-		tf := f.Body().AppendNewBlock("terraform", nil)
-		be := tf.Body().AppendNewBlock("backend", []string{rs.Backend})
-		for _, n := range names {
-			be.Body().SetAttributeValue(n, attrs[n])
-		}
-		g := config.Generate{
-			Name:     "remote_state",
-			Path:     rs.Generate.Path,
-			IfExists: rs.Generate.IfExists,
-			Contents: string(hclwrite.Format(f.Bytes())),
-		}
-		return atRange(w.cfg.RemoteState.Generate.Range, writeGenerated(w.Root, w.Dir, g))
-	}
-	for _, n := range names {
-		f.Body().SetAttributeValue(n, attrs[n])
-	}
-	if err := os.WriteFile(filepath.Join(w.Dir, BackendConfigFile), hclwrite.Format(f.Bytes()), 0o600); err != nil {
-		return err
-	}
-	w.backendArgs = []string{"-backend-config=" + BackendConfigFile}
-	return nil
 }
 
 // inputsEnv passes inputs as Terragrunt does: TF_VAR_name, strings as they are, every

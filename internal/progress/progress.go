@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 )
 
 // Options configure a Reporter.
@@ -151,7 +153,7 @@ func (r *Reporter) Done(unit, status, detail string) {
 	line := fmt.Sprintf("%s  %-40s %s%s", r.elapsed(now), unit, status, took)
 	if d := strings.TrimSpace(detail); d != "" {
 		r.log(now, line+": "+d)
-		line += ": " + firstLine(d)
+		line += ": " + artifact.FirstLine(d)
 	} else {
 		r.log(now, line)
 	}
@@ -310,9 +312,4 @@ func cut(s string, n int) string {
 		return string(rs[:n])
 	}
 	return string(rs[:n-3]) + "..."
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return l
 }

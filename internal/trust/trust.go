@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/terragrunt-olechka/olechka/internal/artifact"
 	"github.com/terragrunt-olechka/olechka/internal/gitsrc"
 )
 
@@ -168,12 +169,12 @@ func Load(ctx context.Context, dir, ref string) (*Config, error) {
 	repo := t.Repo().Root()
 	src, err := t.ReadFile(File)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &Config{Source: "no " + File + " at " + short(t.Commit()) + " (defaults)", repo: repo}, nil
+		return &Config{Source: "no " + File + " at " + artifact.ShortID(t.Commit()) + " (defaults)", repo: repo}, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s at %s: %w", File, short(t.Commit()), err)
+		return nil, fmt.Errorf("%s at %s: %w", File, artifact.ShortID(t.Commit()), err)
 	}
-	return Parse(src, short(t.Commit())+":"+File, repo)
+	return Parse(src, artifact.ShortID(t.Commit())+":"+File, repo)
 }
 
 // BaseTree opens the repository holding dir and lists commit ref's tree. The returned
@@ -194,13 +195,6 @@ func BaseTree(ctx context.Context, dir, ref string) (*gitsrc.Tree, func(), error
 		return nil, nil, err
 	}
 	return t, func() { r.Close() }, nil
-}
-
-func short(commit string) string {
-	if len(commit) > 12 {
-		return commit[:12]
-	}
-	return commit
 }
 
 // Change is a file under a folder that differs between the base commit and the

@@ -32,7 +32,8 @@ type Unit struct {
 	Outputs map[string]string
 	// FailAt names a step that fails: "prepare", "init", "state", "plan", "show", "apply".
 	FailAt string
-	// LockHeld makes apply fail as OpenTofu does when another run holds the state lock.
+	// LockHeld makes apply fail as OpenTofu does when another run holds the state lock
+	// (the lock "fake-lock"); LockHolder reports it and ForceUnlock of its ID releases it.
 	LockHeld bool
 	// Extra adds resources to the unit's plans (a plan that differs from an earlier one).
 	Extra []string
@@ -270,7 +271,7 @@ func (w *workdir) Apply(ctx context.Context, planFile string, destroy bool) erro
 	defer w.t.mu.Unlock()
 	u := w.t.unit(w.unit)
 	if u.LockHeld {
-		return &executor.LockError{Holder: executor.LockInfo{ID: "fake-lock", Who: "someone@elsewhere", Operation: "OperationTypeApply"}}
+		return &executor.LockError{Holder: fakeLock}
 	}
 	serial := uint64(0)
 	if u.state != nil {
@@ -281,6 +282,38 @@ func (w *workdir) Apply(ctx context.Context, planFile string, destroy bool) erro
 	if !doc.Destroy {
 		u.state.Outputs = outputs(u.Outputs)
 	}
+	return nil
+}
+
+// fakeLock is the lock a unit with LockHeld is held by.
+var fakeLock = executor.LockInfo{ID: "fake-lock", Who: "someone@elsewhere", Operation: "OperationTypeApply"}
+
+// LockHolder reports fakeLock when the unit's LockHeld is set, nil otherwise.
+func (w *workdir) LockHolder(ctx context.Context) (*executor.LockInfo, error) {
+	if err := w.t.step(w.unit, "lock-holder"); err != nil {
+		return nil, err
+	}
+	w.t.mu.Lock()
+	defer w.t.mu.Unlock()
+	if !w.t.unit(w.unit).LockHeld {
+		return nil, nil
+	}
+	h := fakeLock
+	return &h, nil
+}
+
+// ForceUnlock releases the unit's lock when id is fakeLock's.
+func (w *workdir) ForceUnlock(ctx context.Context, id string) error {
+	if err := w.t.step(w.unit, "force-unlock"); err != nil {
+		return err
+	}
+	w.t.mu.Lock()
+	defer w.t.mu.Unlock()
+	u := w.t.unit(w.unit)
+	if !u.LockHeld || id != fakeLock.ID {
+		return fmt.Errorf("%s: force-unlock: exit status 1: no lock %s", w.unit, id)
+	}
+	u.LockHeld = false
 	return nil
 }
 
