@@ -52,6 +52,44 @@ func TestGetWorkingDir(t *testing.T) {
 	wantJSON(t, u, "inputs", `{"w": "/w/.olechka/work/remote/src/vpc"}`)
 }
 
+// A plan made in one work folder is applied from another (another runner, another
+// --work-dir) and reviewed by an evaluator with no work folder: what get_working_dir
+// answers differs, what the unit deploys does not, so the fingerprint is the same.
+// Anything else that changes still changes it.
+func TestFingerprintAbstractsWorkingDir(t *testing.T) {
+	const root = "/tmp/fp-wd"
+	files := func(extra string) config.FileSystem {
+		return config.FromFS(fstest.MapFS{
+			"app/terragrunt.hcl": &fstest.MapFile{Data: []byte(`terraform {
+  source = "git::https://example.com/org/modules.git//vpc?ref=v1"
+}
+inputs = { w = get_working_dir(), plan = "${get_working_dir()}/tfplan"` + extra + ` }
+`)},
+		}, root)
+	}
+	fingerprint := func(fsys config.FileSystem, workRoot string) (string, string) {
+		t.Helper()
+		ev := config.NewEvaluator(config.Options{FS: fsys, RepoRoot: root, WorkRoot: workRoot, Command: "plan"})
+		u, err := ev.Unit(context.Background(), root, filepath.Join(root, "app"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Fingerprint, u.Config.Inputs.GetAttr("w").AsString()
+	}
+	base, wdA := fingerprint(files(""), "/runner-a/.olechka/work")
+	if wdA != "/runner-a/.olechka/work/app/src/vpc" {
+		t.Fatalf("get_working_dir = %q", wdA)
+	}
+	for _, workRoot := range []string{"/runner-b/work", ""} {
+		if fp, wd := fingerprint(files(""), workRoot); fp != base {
+			t.Errorf("work root %q (get_working_dir %s): fingerprint %s, want %s as with %s", workRoot, wd, fp, base, wdA)
+		}
+	}
+	if fp, _ := fingerprint(files(`, x = "1"`), "/runner-a/.olechka/work"); fp == base {
+		t.Error("a changed input left the fingerprint unchanged")
+	}
+}
+
 // mark_glob_as_read marks the files a glob matches as read and returns them; a
 // pattern reaching outside the repository is an error unless the boundary is moved.
 func TestMarkGlobAsRead(t *testing.T) {

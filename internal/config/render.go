@@ -355,14 +355,22 @@ func DeployedView(rendered map[string]any) map[string]any {
 	return out
 }
 
-// fingerprint hashes what the unit deploys, with the repository root abstracted away,
-// and the module source hash.
+// fingerprint hashes what the unit deploys, with its working directory and the
+// repository root abstracted away, and the module source hash. The working directory
+// (what get_working_dir returns) differs between a plan and its apply on another
+// machine or with another --work-dir, and between olechka's work folder and
+// Terragrunt's cache path, without changing what is deployed.
 func (e *Evaluator) fingerprint(u *Unit) (string, error) {
 	b, err := json.Marshal(DeployedView(renderConfig(u.Config, rawJSON)))
 	if err != nil {
 		return "", fmt.Errorf("fingerprint: %w", err)
 	}
 	s := string(b)
+	source := "."
+	if t := u.Config.Terraform; t != nil && t.SourceSet {
+		source = t.Source
+	}
+	s = strings.ReplaceAll(s, e.workingDir(u.Dir, u.Path, source), "${working_dir}")
 	if root := e.opts.RepoRoot; root != "" {
 		s = strings.ReplaceAll(s, root, "${repo_root}")
 	}

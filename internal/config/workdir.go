@@ -32,18 +32,24 @@ func (s *scope) workingDir() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if root := s.u.e.opts.WorkRoot; root != "" {
-		unit := filepath.ToSlash(s.u.path)
+	return s.u.e.workingDir(s.u.dir, s.u.path, source), nil
+}
+
+// workingDir is the folder OpenTofu runs in for the unit in folder dir (path relative
+// to the tree root) whose terraform.source is source ("." when it has none).
+func (e *Evaluator) workingDir(dir, path, source string) string {
+	if root := e.opts.WorkRoot; root != "" {
+		unit := filepath.ToSlash(path)
 		if unit == "" || unit == "." {
 			unit = "_root"
 		}
-		dir := filepath.Join(root, filepath.FromSlash(unit), "src")
+		wd := filepath.Join(root, filepath.FromSlash(unit), "src")
 		if _, sub := splitSubdir(source); sub != "" {
-			dir = filepath.Join(dir, filepath.FromSlash(sub))
+			wd = filepath.Join(wd, filepath.FromSlash(sub))
 		}
-		return dir, nil
+		return wd
 	}
-	return terragruntWorkingDir(s.u.dir, source), nil
+	return terragruntWorkingDir(dir, source)
 }
 
 // unitSource evaluates the unit's terraform.source (with its includes) the way

@@ -200,6 +200,7 @@ func (e *Env) BaseTree(ctx context.Context) (*config.Tree, error) {
 		AllowRunCmd: e.AllowRunCmd,
 		Outputs:     unknownOutputs,
 		Command:     "destroy",
+		WorkRoot:    e.workRoot(),
 	})
 	return ev.Tree(ctx, e.Root)
 }

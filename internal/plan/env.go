@@ -95,6 +95,8 @@ func (e *Env) Evaluator(command string, outputs *Outputs) *config.Evaluator {
 		Command:     command,
 		// A dependency outside the tree cannot have its state read: an error, never mocks.
 		TreeRoot: e.Root,
+		// get_working_dir answers the unit's working directory under the executor's.
+		WorkRoot: e.workRoot(),
 	})
 }
 
@@ -107,6 +109,7 @@ func (e *Env) Tree(ctx context.Context) (*config.Tree, error) {
 		AllowRunCmd: e.AllowRunCmd,
 		Outputs:     unknownOutputs,
 		Command:     "plan",
+		WorkRoot:    e.workRoot(),
 	})
 	t, err := ev.Tree(ctx, e.Root)
 	if err != nil {
@@ -116,6 +119,15 @@ func (e *Env) Tree(ctx context.Context) (*config.Tree, error) {
 		return nil, fmt.Errorf("%d unit(s) do not evaluate:\n%w", len(t.Errors), err)
 	}
 	return t, nil
+}
+
+// workRoot is where the executor prepares working directories ("" without one: then
+// get_working_dir answers Terragrunt's cache path, as at render).
+func (e *Env) workRoot() string {
+	if e.Exec == nil {
+		return ""
+	}
+	return e.Exec.WorkRoot()
 }
 
 // Tools records the tool versions for artifacts.
