@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/terragrunt-olechka/olechka/internal/validate/schema"
+	"golang.org/x/sync/errgroup"
 )
 
 // typeSet is one kind of type (resources, data sources, ephemeral resources) whose
@@ -88,33 +89,21 @@ func (s *typeSet) all() (map[string]*typeSchema, error) {
 	names := s.names()
 	out := make(map[string]*typeSchema, len(names))
 	var mu sync.Mutex
-	var firstErr error
-	work := make(chan string)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for n := range work {
-				ts, err := s.lookup(n)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, n := range names {
+		g.Go(func() error {
+			ts, err := s.lookup(n)
+			if ts != nil {
 				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				if ts != nil {
-					out[n] = ts
-				}
+				out[n] = ts
 				mu.Unlock()
 			}
-		}()
+			return err
+		})
 	}
-	for _, n := range names {
-		work <- n
-	}
-	close(work)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/terragrunt-olechka/olechka/internal/hclnest"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/sync/errgroup"
 )
 
 // Options configures an Evaluator.
@@ -277,25 +278,18 @@ func (e *Evaluator) Units(ctx context.Context, root string, dirs []string) ([]*U
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < n; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				units[i], errs[i] = e.unit(ctx, root, dirs[i])
-			}
-		}()
-	}
+	var g errgroup.Group
+	g.SetLimit(n)
 	for i := range dirs {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- i
+		g.Go(func() error {
+			units[i], errs[i] = e.unit(ctx, root, dirs[i])
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
+	_ = g.Wait() // each unit's error is in errs
 	return units, errs
 }
 

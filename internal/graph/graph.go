@@ -4,6 +4,7 @@ package graph
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -192,7 +193,7 @@ func (g *Graph) cycles() error {
 					break
 				}
 			}
-			if len(scc) > 1 || contains(g.deps[v], v) {
+			if len(scc) > 1 || slices.Contains(g.deps[v], v) {
 				sccs = append(sccs, scc)
 			}
 		}
@@ -261,15 +262,6 @@ func (g *Graph) cycleThrough(scc []string) []string {
 	}
 	// Not Hamiltonian (or too large to search): name the whole component in order.
 	return append(append([]string{}, scc...), start)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Validate reports missing dependencies as an error.
