@@ -134,23 +134,20 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 // repository root), the repository root ("" outside one) and the run's folder (--out,
 // default .olechka/pipeline at the repository root, else beside the tree), absolute.
 func (f *pipelineFlags) paths(args []string) (root, repo, out string, err error) {
-	wd, _ := os.Getwd()
-	repo = repoRoot(wd)
 	rootArg := "live"
 	if f.local {
 		rootArg = "examples/sandbox"
 	}
 	if len(args) > 0 {
 		rootArg = args[0]
-	} else if repo != "" {
-		rootArg = filepath.Join(repo, rootArg)
+	} else if wd, err := os.Getwd(); err == nil && repoRoot(wd) != "" {
+		rootArg = filepath.Join(repoRoot(wd), rootArg)
 	}
 	if root, err = pathArg([]string{rootArg}); err != nil {
 		return "", "", "", err
 	}
-	if repo == "" {
-		repo = repoRoot(root)
-	}
+	// The repository is the tree's, wherever the command was started.
+	repo = repoRoot(root)
 	out = f.out
 	if out == "" {
 		out = filepath.Join(orDefault(repo, root), ".olechka", "pipeline")
