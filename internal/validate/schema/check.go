@@ -2,13 +2,14 @@ package schema
 
 import (
 	"fmt"
-	"github.com/terragrunt-olechka/olechka/internal/editdist"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/terragrunt-olechka/olechka/internal/editdist"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"

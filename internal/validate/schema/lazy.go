@@ -1,11 +1,9 @@
 package schema
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 )
 
 // Lazy is a schema file read without decoding its types: each resource, data source
@@ -24,35 +22,16 @@ type Lazy struct {
 }
 
 // LoadLazy reads a schema file written by Save, leaving its types undecoded.
-func LoadLazy(path string) (*Lazy, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load provider schema: %w (run `make tools` to build it)", err)
-	}
-	defer f.Close()
-	l, err := ReadLazy(f)
-	if err != nil {
-		return nil, fmt.Errorf("load provider schema %s: %w", path, err)
-	}
-	return l, nil
-}
+func LoadLazy(path string) (*Lazy, error) { return loadFile(path, ReadLazy) }
 
 // ReadLazy decodes a gzip-compressed schema, leaving its types undecoded.
 func ReadLazy(r io.Reader) (*Lazy, error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
+	var l Lazy
+	if err := decodeFile(r, &l); err != nil {
 		return nil, err
 	}
-	defer zr.Close()
-	var l Lazy
-	if err := json.NewDecoder(zr).Decode(&l); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	if l.Format != FormatVersion {
-		return nil, fmt.Errorf("schema format %d, want %d (rebuild it with `make tools`)", l.Format, FormatVersion)
-	}
-	if l.Provider == "" || len(l.Resources) == 0 {
-		return nil, fmt.Errorf("schema holds no resources")
+	if err := checkHeader(l.Format, l.Provider, len(l.Resources)); err != nil {
+		return nil, err
 	}
 	if l.ProviderConfig != nil {
 		if err := linkBlock(l.ProviderConfig); err != nil {

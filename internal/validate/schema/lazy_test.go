@@ -2,7 +2,9 @@ package schema
 
 import (
 	"bytes"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -55,5 +57,42 @@ func TestLazyEqualsRead(t *testing.T) {
 	}
 	if _, err := ReadLazy(bytes.NewReader([]byte("not gzip"))); err == nil {
 		t.Error("ReadLazy read a file that is not gzip")
+	}
+}
+
+// Both readers refuse a file of another format version, one without resources, and
+// a missing file, with the same messages.
+func TestReadersRefuseBadFiles(t *testing.T) {
+	write := func(s *Schema) []byte {
+		var buf bytes.Buffer
+		if err := s.Write(&buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	res := map[string]*Block{"aws_x": {}}
+	for name, c := range map[string]struct {
+		file []byte
+		want string
+	}{
+		"old format":   {write(&Schema{Format: FormatVersion - 1, Provider: "aws", Resources: res}), "rebuild it with `make tools`"},
+		"no resources": {write(&Schema{Format: FormatVersion, Provider: "aws"}), "holds no resources"},
+		"no provider":  {write(&Schema{Format: FormatVersion, Resources: res}), "holds no resources"},
+	} {
+		_, err := Read(bytes.NewReader(c.file))
+		_, lerr := ReadLazy(bytes.NewReader(c.file))
+		for _, e := range []error{err, lerr} {
+			if e == nil || !strings.Contains(e.Error(), c.want) {
+				t.Errorf("%s: %v, want an error with %q", name, e, c.want)
+			}
+		}
+	}
+	missing := filepath.Join(t.TempDir(), "none.json.gz")
+	_, err := Load(missing)
+	_, lerr := LoadLazy(missing)
+	for _, e := range []error{err, lerr} {
+		if e == nil || !strings.Contains(e.Error(), "run `make tools` to build it") {
+			t.Errorf("missing file: %v", e)
+		}
 	}
 }

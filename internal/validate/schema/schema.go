@@ -105,40 +105,59 @@ func (nb *NestedBlock) Body() *Block {
 }
 
 // Load reads a schema file written by Save (gzip-compressed JSON).
-func Load(path string) (*Schema, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("load provider schema: %w (run `make tools` to build it)", err)
-	}
-	defer f.Close()
-	s, err := Read(f)
-	if err != nil {
-		return nil, fmt.Errorf("load provider schema %s: %w", path, err)
-	}
-	return s, nil
-}
+func Load(path string) (*Schema, error) { return loadFile(path, Read) }
 
 // Read decodes a gzip-compressed schema.
 func Read(r io.Reader) (*Schema, error) {
-	zr, err := gzip.NewReader(r)
-	if err != nil {
+	var s Schema
+	if err := decodeFile(r, &s); err != nil {
 		return nil, err
 	}
-	defer zr.Close()
-	var s Schema
-	if err := json.NewDecoder(zr).Decode(&s); err != nil {
-		return nil, fmt.Errorf("decode: %w", err)
-	}
-	if s.Format != FormatVersion {
-		return nil, fmt.Errorf("schema format %d, want %d (rebuild it with `make tools`)", s.Format, FormatVersion)
-	}
-	if s.Provider == "" || len(s.Resources) == 0 {
-		return nil, fmt.Errorf("schema holds no resources")
+	if err := checkHeader(s.Format, s.Provider, len(s.Resources)); err != nil {
+		return nil, err
 	}
 	if err := s.link(); err != nil {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// loadFile opens a schema file and reads it with read (Read or ReadLazy).
+func loadFile[T any](path string, read func(io.Reader) (*T, error)) (*T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("load provider schema: %w (run `make tools` to build it)", err)
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return nil, fmt.Errorf("load provider schema %s: %w", path, err)
+	}
+	return v, nil
+}
+
+// decodeFile decodes a schema file's gzip-compressed JSON into v.
+func decodeFile(r io.Reader, v any) error {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return err
+	}
+	defer zr.Close()
+	if err := json.NewDecoder(zr).Decode(v); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	return nil
+}
+
+// checkHeader refuses a schema file of another format version, or one without resources.
+func checkHeader(format int, provider string, resources int) error {
+	if format != FormatVersion {
+		return fmt.Errorf("schema format %d, want %d (rebuild it with `make tools`)", format, FormatVersion)
+	}
+	if provider == "" || resources == 0 {
+		return fmt.Errorf("schema holds no resources")
+	}
+	return nil
 }
 
 // link resolves recursive references to the enclosing blocks they name.
