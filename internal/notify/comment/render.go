@@ -257,8 +257,13 @@ func headerBlock(in Input, units []Unit) block {
 	fmt.Fprintf(&b, "## %s %s: %d unit%s affected\n\n", icon, title(in), len(units), plural(len(units)))
 
 	var facts []string
-	if in.Base != "" || in.Head != "" {
+	switch {
+	case in.Base != "" && in.Head != "":
 		facts = append(facts, fmt.Sprintf("`%s` → `%s`", artifact.ShortCommit(in.Base), artifact.ShortCommit(in.Head)))
+	case in.Head != "": // every unit (detect --all, drift): no base to compare with
+		facts = append(facts, fmt.Sprintf("at `%s`", artifact.ShortCommit(in.Head)))
+	case in.Base != "": // compared with the working tree
+		facts = append(facts, fmt.Sprintf("`%s` → working tree", artifact.ShortCommit(in.Base)))
 	}
 	if u := in.Run.RunURL(); u != "" {
 		facts = append(facts, fmt.Sprintf("[run %s](%s)", in.Run.RunID, u))

@@ -135,6 +135,24 @@ func TestRenderNoUnits(t *testing.T) {
 	}
 }
 
+// The header names the commits compared; a run over every unit (no base) names its
+// commit alone, never an empty "``".
+func TestRenderHeaderCommits(t *testing.T) {
+	unit := []Unit{{Affected: detect.Affected{Path: "dev/a", Action: "plan"}, Plan: &Plan{}}}
+	for _, c := range []struct {
+		base, head, want string
+	}{
+		{"1111111aaaa", "2222222bbbb", "`1111111` → `2222222`"},
+		{"", "922af34cccc", "at `922af34`"},
+		{"1111111aaaa", "", "`1111111` → working tree"},
+	} {
+		header := strings.SplitN(Render(Input{Base: c.base, Head: c.head, Units: unit}, Options{})[0], "\n\n", 3)[1]
+		if !strings.HasPrefix(header, c.want) || strings.Contains(header, "``") {
+			t.Errorf("base %q, head %q: header %q, want %q", c.base, c.head, header, c.want)
+		}
+	}
+}
+
 func bigInput(n, planLines int) Input {
 	in := Input{Run: notify.Run{ServerURL: "https://github.com", Repository: "acme/infra", RunID: "5"}, Edges: map[string][]string{}}
 	var text strings.Builder
