@@ -136,7 +136,7 @@ func TestRenderNoUnits(t *testing.T) {
 }
 
 // The header names the commits compared; a run over every unit (no base) names its
-// commit alone, never an empty "“".
+// commit alone, never an empty code span.
 func TestRenderHeaderCommits(t *testing.T) {
 	unit := []Unit{{Affected: detect.Affected{Path: "dev/a", Action: "plan"}, Plan: &Plan{}}}
 	for _, c := range []struct {
