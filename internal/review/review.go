@@ -271,7 +271,7 @@ func (d *Decision) fromPlan(u Unit) []string {
 		d.HasChanges = m.HasChanges
 	}
 	if u.Fingerprint != "" && m.Action != artifact.ActionDestroy && m.Fingerprint != "" && m.Fingerprint != u.Fingerprint {
-		blocked = append(blocked, "the plan is stale: the unit's configuration changed since it was planned; plan again")
+		blocked = append(blocked, staleReason(len(m.Simulated) > 0))
 	}
 	// A plan read from a folder (every plan but a test's) is checked against the
 	// digests it recorded.
@@ -529,4 +529,16 @@ func orDash(a, b string) string {
 		return b
 	}
 	return "-"
+}
+
+// staleReason says why a plan whose fingerprint differs from the unit's is stale. A
+// plan made against simulated providers (OLECHKA_LOCAL=1 or OLECHKA_AWS=sim) renders
+// another backend and provider setup than an evaluation without them, so the likely
+// cause is named.
+func staleReason(simulated bool) string {
+	const reason = "the plan is stale: the unit's configuration changed since it was planned"
+	if simulated {
+		return reason + " (or is evaluated without the OLECHKA_LOCAL=1 or OLECHKA_AWS=sim it was planned with); plan again"
+	}
+	return reason + " (or an environment variable it reads differs); plan again"
 }

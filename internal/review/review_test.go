@@ -109,6 +109,25 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// A stale plan's reason names the likely cause: the environment it was planned in,
+// OLECHKA_LOCAL=1 or OLECHKA_AWS=sim when the plan ran against simulated providers.
+func TestStaleReasonNamesTheEnvironment(t *testing.T) {
+	for _, simulated := range []bool{false, true} {
+		u := unit("dev/eu/vpc", "dev", "dev", "1", "auto", plan("dev/eu/vpc", 0, changes(1, 0)))
+		u.Plan.Metadata.Fingerprint = "fp-at-plan"
+		u.Fingerprint = "fp-now"
+		if simulated {
+			u.Plan.Metadata.Simulated = []string{"registry.opentofu.org/hashicorp/aws"}
+		}
+		d := Decide([]Unit{u}, Policy{})[0]
+		reasons := strings.Join(d.Reasons, "|")
+		if d.Gate != Blocked || !strings.Contains(reasons, "the plan is stale") ||
+			strings.Contains(reasons, "OLECHKA_LOCAL=1") != simulated {
+			t.Errorf("simulated %v: gate %s, reasons %q", simulated, d.Gate, d.Reasons)
+		}
+	}
+}
+
 func TestStaleCommit(t *testing.T) {
 	u := unit("dev/eu/vpc", "dev", "dev", "1", "auto", plan("dev/eu/vpc", 0, changes(1, 0)))
 	u.Head = "0123456789abcdef"
