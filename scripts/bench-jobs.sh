@@ -20,7 +20,8 @@ cache=${OLECHKA_CACHE:-$PWD/.cache}
 [ -x /usr/bin/time ] || { echo "bench-jobs: needs /usr/bin/time" >&2; exit 1; }
 
 work=$(mktemp -d)
-trap 'kill "$store_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+store_pid=
+trap '[ -n "$store_pid" ] && kill "$store_pid" 2>/dev/null; rm -rf "$work"' EXIT
 go build -o "$work/olechka" ./cmd/olechka
 
 # Every OpenTofu call is counted by its subcommand (init, plan, show, state, ...).
@@ -45,7 +46,8 @@ if [ ${#jobs[@]} -eq 0 ]; then
 	mapfile -t jobs < <(python3 -c 'import json,sys; [print(j["id"]) for j in json.load(open(sys.argv[1]))["jobs"]]' "$work/detect.json")
 fi
 
-# run NAME DIR COMMAND...: runs one olechka plan, appends "calls inits planned cpu wall" to DIR/result.
+# run DIR COMMAND...: runs one olechka plan with its files in DIR and prints
+# "calls inits planned cpu wall" for it.
 run() {
 	local dir=$1; shift
 	mkdir -p "$dir"
