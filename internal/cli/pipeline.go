@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,14 +94,14 @@ func runPipeline(ctx context.Context, app *App, f *pipelineFlags, args []string)
 	if err != nil {
 		return err
 	}
-	logPath := orDefault(f.output.logFile, filepath.Join(out, "pipeline.log"))
+	logPath := cmp.Or(f.output.logFile, filepath.Join(out, "pipeline.log"))
 	logFile, err := createLog(logPath)
 	if err != nil {
 		return err
 	}
 	defer logFile.Close()
 	fmt.Fprintf(app.Stdout, "log: %s (every step of every unit)\n", logPath)
-	env, stop, err := f.localEnv(ctx, app, orDefault(repo, root))
+	env, stop, err := f.localEnv(ctx, app, cmp.Or(repo, root))
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ func (f *pipelineFlags) paths(args []string) (root, repo, out string, err error)
 	repo = repoRoot(root)
 	out = f.out
 	if out == "" {
-		out = filepath.Join(orDefault(repo, root), ".olechka", "pipeline")
+		out = filepath.Join(cmp.Or(repo, root), ".olechka", "pipeline")
 	}
 	out, err = filepath.Abs(out)
 	return root, repo, out, err

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -83,7 +84,7 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 		return nil, fmt.Errorf("%s is not a folder", root)
 	}
 	repo := repoRoot(absRoot)
-	base := orDefault(repo, absRoot)
+	base := cmp.Or(repo, absRoot)
 	local := app.Getenv("OLECHKA_LOCAL") == "1"
 	s := &session{cleanup: func() {}}
 	overrides := map[string]string{}
@@ -121,9 +122,9 @@ func newSession(ctx context.Context, app *App, f *tofuFlags, root string, prog *
 // DefaultStateEndpoint), starting it when nothing answers there, and adds the endpoint
 // and the store's credentials to overrides. The returned func stops what it started.
 func localState(ctx context.Context, app *App, f *tofuFlags, base string, prog *progress.Reporter, overrides map[string]string) (func(), error) {
-	endpoint := orDefault(app.Getenv("OLECHKA_STATE_ENDPOINT"), DefaultStateEndpoint)
+	endpoint := cmp.Or(app.Getenv("OLECHKA_STATE_ENDPOINT"), DefaultStateEndpoint)
 	overrides["OLECHKA_STATE_ENDPOINT"] = endpoint
-	stop, stateEnv, err := ensureStateStore(ctx, app.Getenv, endpoint, orDefault(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
+	stop, stateEnv, err := ensureStateStore(ctx, app.Getenv, endpoint, cmp.Or(f.stateDir, filepath.Join(base, ".olechka", "state")), prog)
 	if err != nil {
 		return nil, err
 	}
@@ -171,7 +172,7 @@ func toolOptions(app *App, f *tofuFlags, cache string, local bool, base string, 
 		Env:            toolEnv(app, overrides),
 		CLIConfigFile:  tofurc,
 		PluginCacheDir: pluginCache,
-		WorkRoot:       orDefault(f.workDir, filepath.Join(base, ".olechka", "work")),
+		WorkRoot:       cmp.Or(f.workDir, filepath.Join(base, ".olechka", "work")),
 		LockTimeout:    f.lockTimeout,
 		AllowHook:      f.allowHook,
 	}
@@ -194,13 +195,6 @@ func toolEnv(app *App, overrides map[string]string) []string {
 		env = append(env, k+"="+overrides[k])
 	}
 	return env
-}
-
-func orDefault(v, d string) string {
-	if v != "" {
-		return v
-	}
-	return d
 }
 
 func isFile(p string) bool {
@@ -280,13 +274,13 @@ func (o *planOptions) validate() (units []string, err error) {
 		if len(o.args) == 1 {
 			o.root = o.args[0]
 		}
-		o.root = orDefault(o.root, ".")
+		o.root = cmp.Or(o.root, ".")
 		return nil, nil
 	}
-	if units, err = unitPaths(orDefault(o.root, "."), o.args); err != nil {
+	if units, err = unitPaths(cmp.Or(o.root, "."), o.args); err != nil {
 		return nil, err
 	}
-	o.root = orDefault(o.root, ".")
+	o.root = cmp.Or(o.root, ".")
 	return units, nil
 }
 
@@ -402,7 +396,7 @@ func runPlan(ctx context.Context, app *App, o *planOptions, units []string) (*pl
 		}
 	}
 	var err error
-	if o.tofu.allowHook, err = planHookGate(ctx, app.Getenv, app.Stderr, orDefault(o.root, "."), baseCommit); err != nil {
+	if o.tofu.allowHook, err = planHookGate(ctx, app.Getenv, app.Stderr, cmp.Or(o.root, "."), baseCommit); err != nil {
 		return nil, err
 	}
 	prog := newProgress(app, &o.tofu.output, len(units)+len(destroyUnits)+len(removed), filepath.Join(o.out, "progress.log"))

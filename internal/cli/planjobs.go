@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -24,7 +25,7 @@ func (o *planOptions) validateJobs() error {
 	if len(o.args) == 1 {
 		o.root = o.args[0]
 	}
-	o.root = orDefault(o.root, ".")
+	o.root = cmp.Or(o.root, ".")
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -50,7 +51,7 @@ func stderrTerminal(app *App) (bool, func() int) {
 func newProgress(app *App, f *progressFlags, total int, defaultLog string) *progress.Reporter {
 	tty, width := stderrTerminal(app)
 	o := progress.Options{Total: total, Terminal: tty, Width: width, Verbose: f.verbose}
-	path := orDefault(f.logFile, defaultLog)
+	path := cmp.Or(f.logFile, defaultLog)
 	switch {
 	case f.logTo != nil:
 		o.Log = writerOnly{f.logTo}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 
@@ -119,7 +120,7 @@ func (o *reviewOptions) options(app *App, args []string) (review.Options, error)
 	wd, _ := os.Getwd()
 	opts.RepoRoot = repoRoot(wd)
 	opts.Evaluator = o.eval.evaluator(app, opts.RepoRoot)
-	opts.Trusted = trustedRules(app, &o.eval, orDefault(o.rulesBase, app.Getenv("OLECHKA_TRUSTED_REF")))
+	opts.Trusted = trustedRules(app, &o.eval, cmp.Or(o.rulesBase, app.Getenv("OLECHKA_TRUSTED_REF")))
 	if o.findings != "" {
 		fs, err := finding.ReadFile(o.findings)
 		if err != nil {

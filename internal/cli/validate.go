@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -137,7 +138,7 @@ func runValidate(ctx context.Context, app *App, o *validateOptions) (*validate.R
 		RepoRoot:        repo,
 		Only:            o.only,
 		PolicyDirs:      o.policies,
-		PolicyBase:      orDefault(o.policyBase, app.Getenv("OLECHKA_TRUSTED_REF")),
+		PolicyBase:      cmp.Or(o.policyBase, app.Getenv("OLECHKA_TRUSTED_REF")),
 		PlansDir:        o.plans,
 		SecurityReports: o.securityReports,
 		Infracost:       o.infracost,

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -67,21 +68,14 @@ func applied(u *UnitResult, a *artifact.ApplyResult) {
 	case artifact.Unchanged:
 		u.Status, u.Message = NoChanges, ""
 	case artifact.Failed:
-		u.Status, u.Message = Failed, artifact.FirstLine(orElse(a.Error, a.Reason))
+		u.Status, u.Message = Failed, artifact.FirstLine(cmp.Or(a.Error, a.Reason))
 	case artifact.Refused:
-		u.Status, u.Message = Blocked, artifact.FirstLine(orElse(a.Reason, a.Error))
+		u.Status, u.Message = Blocked, artifact.FirstLine(cmp.Or(a.Reason, a.Error))
 	case artifact.Skipped:
-		u.Status, u.Message = Skipped, artifact.FirstLine(orElse(a.Reason, a.Error))
+		u.Status, u.Message = Skipped, artifact.FirstLine(cmp.Or(a.Reason, a.Error))
 	case artifact.Replanned:
 		u.Status, u.Message = Pending, "re-planned: the new plan needs a review"
 	default:
 		u.Status, u.Message = Failed, "unknown apply status "+string(a.Status)
 	}
-}
-
-func orElse(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
