@@ -1,6 +1,9 @@
 package artifact
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // ShortID is a commit id or fingerprint cut to its first 12 characters, as messages
 // show one.
@@ -24,11 +27,14 @@ func FirstLine(s string) string {
 }
 
 // FirstLineCut is FirstLine cut to at most max bytes, an ellipsis marking the cut (a
-// reason line that must stay short).
+// reason line that must stay short). The cut never splits a UTF-8 character.
 func FirstLineCut(s string, max int) string {
 	l := FirstLine(s)
-	if len(l) > max {
-		l = l[:max] + "…"
+	if len(l) <= max {
+		return l
 	}
-	return l
+	for max > 0 && !utf8.RuneStart(l[max]) {
+		max--
+	}
+	return l[:max] + "…"
 }

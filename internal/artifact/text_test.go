@@ -1,6 +1,9 @@
 package artifact
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestShortIDAndFirstLine(t *testing.T) {
 	if got := ShortID("0123456789abcdef"); got != "0123456789ab" {
@@ -26,5 +29,9 @@ func TestShortCommitAndFirstLineCut(t *testing.T) {
 	}
 	if got := FirstLineCut("abcdef\nx", 3); got != "abc…" {
 		t.Errorf("FirstLineCut past max = %q", got)
+	}
+	// "é" is two bytes: a cut inside it backs off to the character's start.
+	if got := FirstLineCut("aéb", 2); got != "a…" || !utf8.ValidString(got) {
+		t.Errorf("FirstLineCut inside a character = %q", got)
 	}
 }
